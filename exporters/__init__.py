@@ -1,0 +1,1 @@
+"""Export decks to other tools' formats (Anki, CSV, Markdown)."""

@@ -1,0 +1,3 @@
+"""k8sprep: Kubernetes tutorial chapters in, spaced-repetition flashcards out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,9 @@
+"""The ``k8sprep`` command line: one module per command group, all on one app.
+
+Importing a command module registers its commands on :data:`app`.
+"""
+
+from flashcards.cli import build_commands  # noqa: F401  (registers commands)
+from flashcards.cli.app import app
+
+__all__ = ["app"]

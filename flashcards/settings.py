@@ -1,0 +1,79 @@
+"""Where k8sprep keeps things and what time it is: the edge that reads the
+environment, so the pure core never has to.
+
+- ``K8SPREP_HOME``: the data directory (default: the platform's app dir).
+- ``K8SPREP_DB``: a database file path or any SQLAlchemy URL.
+- ``K8SPREP_NOW``: ISO 8601 local time that every command takes as "now".
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from flashcards.errors import K8sprepError
+
+APP_NAME = "k8sprep"
+DB_FILENAME = "k8sprep.db"
+CONFIG_FILENAME = "config.toml"
+
+
+def data_dir() -> Path:
+    """The data directory: ``$K8SPREP_HOME`` or the platform's app dir."""
+    home = os.environ.get("K8SPREP_HOME")
+    if home:
+        return Path(home).expanduser()
+    import typer  # deferred: only needed when no override is set
+
+    return Path(typer.get_app_dir(APP_NAME))
+
+
+def config_path() -> Path:
+    """The TOML config file (limits such as ``new_per_day``)."""
+    return data_dir() / CONFIG_FILENAME
+
+
+def database_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL to use: ``--db``, else ``$K8SPREP_DB``, else the default file.
+
+    A plain path becomes an SQLite URL; anything with ``://`` is taken as a URL.
+    """
+    chosen = db or os.environ.get("K8SPREP_DB") or str(data_dir() / DB_FILENAME)
+    if "://" in chosen:
+        return chosen
+    return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+
+
+def now() -> datetime:
+    """Local "now" as a naive datetime: ``$K8SPREP_NOW`` when set, else the clock."""
+    fixed = os.environ.get("K8SPREP_NOW")
+    if not fixed:
+        return datetime.now()
+    try:
+        moment = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise K8sprepError(
+            f"K8SPREP_NOW={fixed!r} is not an ISO 8601 time (e.g. 2026-11-26T09:30)"
+        ) from None
+    if moment.tzinfo is not None:  # keep local wall-clock time, as the user wrote it
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment
+
+
+def bundled_decks_dir() -> Path:
+    """The decks that ship with k8sprep (wheel package data, or the checkout's ``decks/``)."""
+    return _bundled("decks")
+
+
+def bundled_seeds_dir() -> Path:
+    """The seed chapters that ship with k8sprep."""
+    return _bundled("seeds")
+
+
+def _bundled(name: str) -> Path:
+    packaged = Path(str(resources.files("flashcards"))) / "_bundled" / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
