@@ -54,3 +54,7 @@ class UnknownDeckError(K8sprepError):
 
 class UnknownCardError(K8sprepError):
     """A card id that matches no card."""
+
+
+class ExportError(K8sprepError):
+    """An export that cannot be written, or an export ledger that cannot be read."""
