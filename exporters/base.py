@@ -1,0 +1,127 @@
+"""The one interface every export format shares, and the atomic file write they all use.
+
+A format is one module with ``export(decks, out, options) -> ExportResult``; the
+registry in :mod:`exporters` maps its name to that function. Output always goes
+to a temporary file next to ``out`` that replaces ``out`` only once it is
+complete, so a failure (full disk, Ctrl-C, a bad deck) never leaves half a file
+where a good one used to be.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+from flashcards.errors import ExportError
+from flashcards.model import Deck
+
+DEFAULT_ROOT = "K8s Interview Prep"
+"""Parent deck that every chapter's deck hangs under (``--root``)."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export needs besides the decks: passed in, never read from the environment.
+
+    ``now`` is epoch seconds, used only by formats that stamp modification
+    times (Anki). ``ledger_path`` is where the Anki exporter remembers what it
+    wrote last time; ``None`` means "keep no ledger" (every note counts as new).
+    """
+
+    root: str = DEFAULT_ROOT
+    now: int = 0
+    ledger_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote, for the command to report."""
+
+    path: Path
+    decks: int
+    notes: int
+    cards: int
+    changed: int = 0
+    """Notes that are new or changed since the last export (Anki only)."""
+
+
+class Exporter(Protocol):
+    """The shape of a format module's ``export`` function."""
+
+    def __call__(self, decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportResult:
+        """Write ``decks`` to ``out`` and say what was written."""
+        ...
+
+
+def deck_full_name(root: str, deck: Deck) -> str:
+    """The deck's place in Anki's tree: ``K8s Interview Prep::05 Storage in Kubernetes``."""
+    root = root.strip().strip(":")
+    return f"{root}::{deck.name}" if root else deck.name
+
+
+def write_atomically(out: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Call ``write`` on a temporary file beside ``out``, then move it over ``out``.
+
+    Raises:
+        ExportError: the folder is missing or not writable, or writing failed
+            with an OS error; ``out`` is left as it was.
+    """
+    with _temporary_beside(out) as (handle, tmp_name):
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        try:
+            os.replace(tmp_name, out)
+        except OSError as error:
+            raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
+
+
+def write_text_atomically(out: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``out`` atomically (see :func:`write_atomically`)."""
+    data = text.encode("utf-8")
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    write_atomically(out, write)
+
+
+@contextlib.contextmanager
+def _temporary_beside(out: Path) -> Iterator[tuple[IO[bytes], str]]:
+    """A temporary file in ``out``'s folder (same file system, so the replace is atomic)."""
+    folder = out.parent
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder, not a file")
+    if not folder.is_dir():
+        raise ExportError(f"{out}: folder {folder} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
+    # mkstemp makes the file private (0600); give it the mode a plain open() would.
+    os.chmod(tmp_name, _file_mode(out))
+    handle = os.fdopen(fd, "wb")
+    try:
+        yield handle, tmp_name
+    except OSError as error:
+        raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
+    finally:
+        handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+
+
+def _file_mode(out: Path) -> int:
+    """The existing file's mode, else 0666 less the process umask."""
+    try:
+        return out.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

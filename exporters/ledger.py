@@ -1,0 +1,124 @@
+"""The Anki export ledger: which content each note had when last exported, and its mod time.
+
+Anki replaces a stored note on import only when the incoming note's
+modification time is strictly later; an equal time counts as a duplicate. So a
+note's ``mod`` must move forward exactly when its content changes (a YAML deck
+edited by hand included) and stay put otherwise. Export needs no database, so
+this small JSON file (``guid -> {"hash", "mod"}``) remembers the last export.
+
+:func:`stamp_notes` is pure (ledger and "now" in, mod times and new ledger out);
+:func:`read_ledger` / :func:`write_ledger` are the file edge.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TypedDict
+
+from exporters.base import write_text_atomically
+from flashcards.errors import ExportError
+
+LEDGER_FILENAME = "anki-ledger.json"
+LEDGER_VERSION = 1
+
+
+class LedgerEntry(TypedDict):
+    """What one note looked like when last exported."""
+
+    hash: str
+    mod: int
+
+
+Ledger = dict[str, LedgerEntry]
+"""Note guid (or ``model:<id>``) -> its last exported content hash and mod time."""
+
+
+def stamp_notes(
+    ledger: Mapping[str, LedgerEntry], hashes: Mapping[str, str], now: int
+) -> tuple[dict[str, int], Ledger]:
+    """Give every note a mod time: the old one if unchanged, else later than both now and it.
+
+    Args:
+        ledger: the ledger from the previous export (empty if none).
+        hashes: guid -> hash of the note's content, for the notes being exported.
+        now: epoch seconds.
+
+    Returns:
+        ``(mods, new_ledger)``: guid -> mod for every exported note, and the
+        ledger to save (entries for notes not exported this time are kept, so
+        exporting one chapter does not forget the others).
+    """
+    mods: dict[str, int] = {}
+    new_ledger: Ledger = dict(ledger)
+    for guid, content_hash in hashes.items():
+        previous = ledger.get(guid)
+        if previous is not None and previous["hash"] == content_hash:
+            mods[guid] = previous["mod"]
+            continue
+        mod = now if previous is None else max(now, previous["mod"] + 1)
+        mods[guid] = mod
+        new_ledger[guid] = {"hash": content_hash, "mod": mod}
+    return mods, new_ledger
+
+
+def parse_ledger(text: str, path: str = "<ledger>") -> Ledger:
+    """The ledger in ``text``; pure.
+
+    Raises:
+        ExportError: the text is not a ledger this version wrote.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise _broken(path, f"not JSON ({error.args[0] if error.args else error})") from None
+    if not isinstance(data, dict) or data.get("version") != LEDGER_VERSION:
+        raise _broken(path, f"not a version {LEDGER_VERSION} export ledger")
+    notes = data.get("notes")
+    if not isinstance(notes, dict):
+        raise _broken(path, "has no notes table")
+    ledger: Ledger = {}
+    for guid, entry in notes.items():
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("hash"), str)
+            or type(entry.get("mod")) is not int
+        ):
+            raise _broken(path, f"bad entry for {guid!r}")
+        ledger[guid] = {"hash": entry["hash"], "mod": entry["mod"]}
+    return ledger
+
+
+def dump_ledger(ledger: Mapping[str, LedgerEntry]) -> str:
+    """The JSON text of ``ledger``, keys sorted so the file diffs cleanly."""
+    body = {"version": LEDGER_VERSION, "notes": dict(sorted(ledger.items()))}
+    return json.dumps(body, separators=(",", ":")) + "\n"
+
+
+def read_ledger(path: Path) -> Ledger:
+    """The ledger at ``path``; an absent file is an empty ledger.
+
+    Raises:
+        ExportError: the file cannot be read or is not a ledger.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(f"{path}: cannot read export ledger: {error}") from None
+    return parse_ledger(text, str(path))
+
+
+def write_ledger(path: Path, ledger: Mapping[str, LedgerEntry]) -> None:
+    """Save ``ledger`` atomically, creating its folder if needed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"{path}: cannot create folder: {error.strerror or error}") from None
+    write_text_atomically(path, dump_ledger(ledger))
+
+
+def _broken(path: str, why: str) -> ExportError:
+    return ExportError(f"{path}: {why}; delete it to start afresh (the next import updates all)")
