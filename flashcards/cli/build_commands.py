@@ -1,3 +1,100 @@
 """``k8sprep build`` and ``k8sprep decks``: chapters in, YAML decks out."""
 
 from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flashcards.builder import BuildResult, build_chapter, chapter_paths
+from flashcards.cli.app import app, fail_cleanly
+from flashcards.decks import deck_paths, load_deck
+from flashcards.errors import ChapterError, K8sprepError
+from flashcards.model import Kind
+
+PROGRESS_BAR_FROM = 20
+"""Show a progress bar when building at least this many chapters."""
+
+
+def _kind_counts(counts: Counter[Kind]) -> str:
+    return ", ".join(f"{counts[kind]} {kind.value}" for kind in Kind if counts[kind])
+
+
+@app.command()
+@fail_cleanly
+def build(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Chapter files or folders (default: ./seeds).", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the YAML decks into.")
+    ] = Path("decks"),
+) -> None:
+    """Turn tutorial chapters (site text or Markdown) into YAML decks.
+
+    Rebuilding over an existing deck keeps its card ids, so review history and
+    Anki notes stay attached to edited cards.
+    """
+    if not paths:
+        if not Path("seeds").is_dir():
+            raise ChapterError("no chapters given and no ./seeds folder here", path="seeds")
+        paths = [Path("seeds")]
+    files = chapter_paths(paths)
+    if not files:
+        raise ChapterError("no chapter files (.txt, .md) found", path=str(paths[0]))
+    failures = 0
+    results: list[BuildResult] = []
+    with typer.progressbar(
+        files, label="Building", file=None if len(files) >= PROGRESS_BAR_FROM else _Quiet()
+    ) as progress:
+        for path in progress:
+            try:
+                results.append(build_chapter(path, out))
+            except K8sprepError as error:
+                failures += 1
+                typer.echo(f"k8sprep: {error}", err=True)
+    for result in results:
+        for warning in result.warnings:
+            typer.echo(
+                f"k8sprep: warning: {result.chapter_path}:{warning.line}: {warning.message}",
+                err=True,
+            )
+        typer.echo(f"{result.deck_path}: {_kind_counts(result.counts())}")
+    if failures:
+        raise typer.Exit(1)
+
+
+class _Quiet:
+    """A stream that swallows the progress bar for short builds."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+
+@app.command()
+@fail_cleanly
+def decks(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Deck files or folders (default: the bundled decks).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """List decks with their card counts per kind."""
+    total: Counter[Kind] = Counter()
+    for path in deck_paths(paths or []):
+        deck = load_deck(path)
+        counts = Counter(card.kind for card in deck.cards)
+        total.update(counts)
+        typer.echo(f"{deck.name}  ({len(deck.cards)} cards: {_kind_counts(counts)})  {path}")
+    typer.echo(f"total: {sum(total.values())} cards")

@@ -1,0 +1,88 @@
+"""Chapter files -> deck files: the I/O edge of ``k8sprep build``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from flashcards.cards import build_deck
+from flashcards.chapter import ParsedChapter, ParseWarning, parse_chapter
+from flashcards.decks import deck_filename, load_deck, write_deck
+from flashcards.errors import ChapterError, K8sprepError
+from flashcards.model import Deck, Kind
+
+CHAPTER_SUFFIXES = (".txt", ".md", ".markdown")
+MAX_CHAPTER_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What building one chapter produced."""
+
+    chapter_path: Path
+    deck_path: Path
+    deck: Deck
+    warnings: tuple[ParseWarning, ...]
+
+    def counts(self) -> Counter[Kind]:
+        """Cards per kind."""
+        return Counter(card.kind for card in self.deck.cards)
+
+
+def chapter_paths(paths: Sequence[Path]) -> list[Path]:
+    """Chapter files named by ``paths``; folders expand to their .txt/.md files, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in CHAPTER_SUFFIXES))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ChapterError("no such chapter file or folder", path=str(path))
+    return found
+
+
+def read_chapter(path: Path) -> ParsedChapter:
+    """Read and parse one chapter file (UTF-8, with or without BOM, LF or CRLF)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CHAPTER_BYTES:
+            raise ChapterError(
+                f"{size / 1_000_000:.1f} MB is far larger than a chapter "
+                f"(limit {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB); is this the right file?",
+                path=str(path),
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise ChapterError(f"cannot read: {error.strerror or error}", path=str(path)) from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ChapterError("binary data (NUL bytes), not a chapter text", path=str(path), line=line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ChapterError("not UTF-8 text, not a chapter", path=str(path), line=line) from None
+    return parse_chapter(text, str(path))
+
+
+def build_chapter(path: Path, out_dir: Path) -> BuildResult:
+    """Parse one chapter and write its deck, keeping the ids of the deck it replaces."""
+    parsed = read_chapter(path)
+    deck = build_deck(parsed.chapter, path.name)
+    target = out_dir / deck_filename(deck)
+    existing = None
+    if target.exists():
+        try:
+            existing = load_deck(target)
+        except K8sprepError as error:
+            raise ChapterError(
+                f"not rebuilt: the existing deck {target} does not load ({error}); "
+                "fix or move it first so its card ids are not lost",
+                path=str(path),
+            ) from None
+        deck = build_deck(parsed.chapter, path.name, existing=existing)
+    written = write_deck(deck, out_dir)
+    return BuildResult(path, written, deck, parsed.warnings)

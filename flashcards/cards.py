@@ -1,0 +1,299 @@
+"""Chapter -> Deck: the rules that turn what a chapter says into flashcards.
+
+Pure and deterministic: the same chapter always gives the same cards, in
+reading order (each concept section's cloze and flows, then recall,
+interview and practice cards). Every choice is explainable:
+
+- a concept card blanks the key terms of the section's takeaway (one per
+  clause: its longest content word) and answers with the takeaway and the
+  section's principle sentence (the one sharing most key terms with the
+  heading);
+- a recall card answers a "Pause and recall" question with the section that
+  shares the most key terms with it, weighted by rarity across sections
+  (:mod:`flashcards.terms`), quoting that section's best-matching sentences.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from flashcards.chapter import Chapter, Concept, split_sentences
+from flashcards.diagrams import Flow, draw_flow
+from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id
+from flashcards.terms import abbreviations_in, inverse_document_frequency, overlap, terms
+
+RECALL_SENTENCES = 2
+"""How many of the matched section's sentences a recall answer quotes."""
+
+RENAMED_CARD_SIMILARITY = 0.6
+"""How alike an edited front must be to an old one to keep the old card's id."""
+
+BLANK = "___"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_LEAD_IN = re.compile(r"^(?:now|then|finally|next|first|last)\b,?\s*", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:]")
+
+
+def build_deck(chapter: Chapter, source_file: str, existing: Deck | None = None) -> Deck:
+    """Make a chapter's deck.
+
+    Args:
+        chapter: the parsed chapter.
+        source_file: the chapter's file name, recorded in each card's ``source``.
+        existing: the deck built before from this chapter, if any; its card ids
+            win, so review history and Anki notes stay attached after edits.
+    """
+    maker = _CardMaker(chapter, source_file)
+    cards = [*maker.concept_cards(), *maker.recall_cards()]
+    cards += [*maker.interview_cards(), *maker.practice_cards()]
+    cards = _unique_ids(cards)
+    if existing is not None:
+        cards = keep_existing_ids(cards, existing.cards)
+    info = ChapterInfo(
+        number=chapter.number,
+        slug=chapter.slug,
+        title=chapter.title,
+        subtitle=chapter.subtitle,
+        level=chapter.level,
+        minutes=chapter.minutes,
+        next=chapter.bridge.next_number if chapter.bridge else None,
+        next_file=chapter.bridge.next_file if chapter.bridge else "",
+    )
+    return Deck(name=deck_name(chapter.number, chapter.title), chapter=info, cards=tuple(cards))
+
+
+def deck_name(number: int, title: str) -> str:
+    """``05 Storage in Kubernetes``: sorts by chapter in any list of decks."""
+    return f"{number:02d} {title}"
+
+
+def keep_existing_ids(cards: Iterable[Card], old_cards: Iterable[Card]) -> list[Card]:
+    """Give rebuilt cards the ids their earlier versions had.
+
+    A card keeps an old id when that id is derived again, or else when its
+    front is close to an unmatched old card of the same kind (a typo fixed).
+    """
+    new = list(cards)
+    old_by_id = {card.id: card for card in old_cards}
+    unmatched_old = [card for card in old_by_id.values() if card.id not in {c.id for c in new}]
+    taken = {card.id for card in new if card.id in old_by_id}
+    result: list[Card] = []
+    for card in new:
+        if card.id in old_by_id:
+            result.append(card)
+            continue
+        best = max(
+            (old for old in unmatched_old if old.kind == card.kind and old.id not in taken),
+            key=lambda old: _similarity(old.front, card.front),
+            default=None,
+        )
+        if best is not None and _similarity(best.front, card.front) >= RENAMED_CARD_SIMILARITY:
+            taken.add(best.id)
+            card = _with_id(card, best.id)
+        result.append(card)
+    return result
+
+
+def cloze(sentence: str) -> tuple[str, list[str]]:
+    """Blank one key word per clause (at most two): the longest content word.
+
+    ``"Claims talk intent, volumes provide reality."`` ->
+    ``("Claims talk ___, volumes provide ___.", ["intent", "reality"])``.
+    """
+    blanks: list[tuple[int, int]] = []
+    start = 0
+    for clause in [*_CLAUSE.split(sentence)][:2]:
+        words = [
+            match
+            for match in _WORD.finditer(clause)
+            if match.group().casefold() not in _CLOZE_SKIP
+            and not match.group().casefold().endswith(("ed", "ing"))
+            and len(match.group()) >= 4
+        ]
+        if words:
+            best = max(words, key=lambda match: (len(match.group()), match.start()))
+            blanks.append((start + best.start(), start + best.end()))
+        start += len(clause) + 1
+    text = sentence
+    answers = [sentence[a:b] for a, b in blanks]
+    for a, b in reversed(blanks):
+        text = text[:a] + BLANK + text[b:]
+    return text, answers
+
+
+_CLOZE_SKIP = frozenset(
+    "about after again also because before being between does doing during every from have "
+    "having into just more most much only other over same should some such than that their "
+    "them then there these they this those through under until very what when where which "
+    "while whom with would your means mean".split()
+)
+
+
+class _CardMaker:
+    """Card rules for one chapter, sharing its term statistics."""
+
+    def __init__(self, chapter: Chapter, source_file: str) -> None:
+        self.chapter = chapter
+        self.source_file = source_file
+        everything = " ".join(
+            [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
+        )
+        self.abbreviations = abbreviations_in(everything)
+        self.section_terms = [self._terms(self._section_text(c)) for c in chapter.concepts]
+        self.idf = inverse_document_frequency(self.section_terms)
+        self.eli5_terms = set(self._terms(chapter.eli5))
+
+    def _terms(self, text: str) -> list[str]:
+        return terms(text, self.abbreviations)
+
+    @staticmethod
+    def _section_text(concept: Concept) -> str:
+        diagrams = " ".join(
+            f"{flow.name} " + " ".join(f"{s.name} {s.caption}" for s in flow.stages)
+            for flow in concept.flows
+        )
+        return " ".join(
+            [concept.heading, concept.heading, *concept.sentences, concept.takeaway, diagrams]
+        )
+
+    def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
+        tags = (f"ch{self.chapter.number:02d}", self.chapter.level or "any-level", kind.value)
+        return Card(
+            id=make_card_id(self.chapter.slug, kind, front),
+            kind=kind,
+            front=front,
+            back=back,
+            tags=tags,
+            source=Source(self.source_file, section),
+            **extra,
+        )
+
+    def content_sentences(self, concept: Concept) -> list[str]:
+        """The section's sentences minus those that retell the ELI5 analogy."""
+        return [s for s in concept.sentences if not self._is_analogy(s)]
+
+    def _is_analogy(self, sentence: str) -> bool:
+        found = set(self._terms(sentence))
+        shared = found & self.eli5_terms
+        return len(shared) >= 3 and len(shared) >= 0.4 * len(found)
+
+    def principle(self, concept: Concept) -> str:
+        """The sentence that states the heading's claim most directly."""
+        sentences = self.content_sentences(concept)
+        if not sentences:
+            return ""
+        heading = self._terms(concept.heading)
+        return max(
+            sentences,
+            key=lambda s: (overlap(heading, self._terms(s), self.idf), -sentences.index(s)),
+        )
+
+    def concept_cards(self) -> list[Card]:
+        cards: list[Card] = []
+        for concept in self.chapter.concepts:
+            cards.extend(self._concept(concept))
+            cards.extend(self._flow(concept, flow) for flow in concept.flows)
+        return cards
+
+    def _concept(self, concept: Concept) -> list[Card]:
+        principle = self.principle(concept)
+        statement = concept.takeaway or principle
+        if not statement:
+            return []
+        blanked, answers = cloze(statement)
+        if not answers:
+            return []
+        what = "takeaway" if concept.takeaway else "key idea"
+        front = f"{concept.heading}: complete the {what}. “{blanked}”"
+        back_lines = [statement]
+        if principle and principle != statement:
+            back_lines.append(principle)
+        return [self.card(Kind.CONCEPT, front, "\n".join(back_lines), concept.heading)]
+
+    def _flow(self, concept: Concept, flow: Flow) -> Card:
+        front = f"What are the stages of “{flow.name}”, in order? ({concept.heading})"
+        back = flow.as_text()
+        if concept.takeaway:
+            back += "\n" + concept.takeaway
+        return self.card(Kind.FLOW, front, back, concept.heading, diagram=draw_flow(flow))
+
+    def recall_cards(self) -> list[Card]:
+        cards: list[Card] = []
+        for question in self.chapter.recall:
+            concept = self.best_section(question)
+            if concept is None:
+                continue
+            cards.append(
+                self.card(
+                    Kind.RECALL, question, self._recall_answer(question, concept), concept.heading
+                )
+            )
+        return cards
+
+    def best_section(self, question: str) -> Concept | None:
+        """The concept section that shares the most (rarity-weighted) terms with a question."""
+        wanted = self._terms(question)
+        scored = [
+            (overlap(wanted, section, self.idf), -index)
+            for index, section in enumerate(self.section_terms)
+        ]
+        if not scored or max(scored)[0] == 0:
+            return None
+        return self.chapter.concepts[-max(scored)[1]]
+
+    def _recall_answer(self, question: str, concept: Concept) -> str:
+        wanted = self._terms(question)
+        sentences = self.content_sentences(concept)
+        ranked = sorted(
+            range(len(sentences)),
+            key=lambda i: (-overlap(wanted, self._terms(sentences[i]), self.idf), i),
+        )
+        chosen = sorted(ranked[:RECALL_SENTENCES])
+        lines = [" ".join(sentences[i] for i in chosen)]
+        if concept.takeaway:
+            lines.append(f"Takeaway: {concept.takeaway}")
+        return "\n".join(line for line in lines if line)
+
+    def interview_cards(self) -> list[Card]:
+        return [
+            self.card(
+                Kind.INTERVIEW,
+                item.question,
+                item.answer,
+                "Interview Q&A",
+                wrong_answer=item.wrong_answer,
+            )
+            for item in self.chapter.interviews
+            if item.question and item.answer
+        ]
+
+    def practice_cards(self) -> list[Card]:
+        if not self.chapter.practice:
+            return []
+        steps = [_LEAD_IN.sub("", s) for s in split_sentences(self.chapter.practice)]
+        steps = [step[:1].upper() + step[1:] for step in steps if step]
+        front = f"{self.chapter.practice_heading}: {self.chapter.practice}"
+        back = "Self-check, did you:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+        return [self.card(Kind.PRACTICE, front, back, self.chapter.practice_heading)]
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
+
+
+def _with_id(card: Card, card_id: str) -> Card:
+    return replace(card, id=card_id)
+
+
+def _unique_ids(cards: list[Card]) -> list[Card]:
+    """Two cards with the same kind and front get ``-2``, ``-3`` suffixes, in order."""
+    seen: dict[str, int] = {}
+    result: list[Card] = []
+    for card in cards:
+        count = seen.get(card.id, 0) + 1
+        seen[card.id] = count
+        result.append(card if count == 1 else _with_id(card, f"{card.id}-{count}"))
+    return result

@@ -1,0 +1,294 @@
+"""YAML text <-> :class:`Deck`: the human-editable deck format.
+
+Written for people: block style, unicode kept, multi-line text (diagrams,
+answers) as literal blocks, a fixed key order, so a hand edit or a rebuild
+gives a small diff. ``dump_deck(parse_deck(text)) == text`` for every deck
+this module wrote.
+
+Reading validates everything and reports every problem at once, each with
+its line (``decks/x.yaml:14: card has no 'back'``). Only plain YAML is
+accepted: documents are composed with the safe loader and converted here, so
+a tag such as ``!!python/object`` is refused, never constructed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from flashcards.errors import DeckFileError, DeckProblems
+from flashcards.model import DECK_SCHEMA_VERSION, Card, ChapterInfo, Deck, Kind, Source
+
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+TOP_KEYS = ("version", "deck", "chapter", "cards")
+CHAPTER_KEYS = ("number", "slug", "title", "subtitle", "level", "minutes", "next", "next_file")
+CARD_KEYS = ("id", "kind", "front", "back", "wrong_answer", "diagram", "tags", "source")
+SOURCE_KEYS = ("file", "section")
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_FLOAT = "tag:yaml.org,2002:float"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+def dump_deck(deck: Deck) -> str:
+    """The deck as YAML text, in the fixed, diff-friendly layout."""
+    chapter = deck.chapter
+    document: dict[str, Any] = {
+        "version": DECK_SCHEMA_VERSION,
+        "deck": deck.name,
+        "chapter": {
+            "number": chapter.number,
+            "slug": chapter.slug,
+            "title": chapter.title,
+            "subtitle": chapter.subtitle,
+            "level": chapter.level,
+            "minutes": chapter.minutes,
+            "next": chapter.next,
+            "next_file": chapter.next_file,
+        },
+        "cards": [_card_document(card) for card in deck.cards],
+    }
+    return yaml.dump(
+        document,
+        Dumper=_DeckDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=10_000,
+        indent=2,
+    )
+
+
+def _card_document(card: Card) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": card.id,
+        "kind": card.kind.value,
+        "front": card.front,
+        "back": card.back,
+    }
+    if card.kind is Kind.INTERVIEW or card.wrong_answer:
+        document["wrong_answer"] = card.wrong_answer
+    if card.diagram:
+        document["diagram"] = card.diagram
+    document["tags"] = list(card.tags)
+    document["source"] = {"file": card.source.file, "section": card.source.section}
+    return document
+
+
+class _DeckDumper(_SafeDumper):  # type: ignore[misc,valid-type]
+    """The safe dumper, writing multi-line text as literal blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text and not text.endswith(" ") else None
+    return dumper.represent_scalar(_STR, text, style=style)
+
+
+_DeckDumper.add_representer(str, _represent_str)
+
+
+def parse_deck(text: str, path: str = "<deck>") -> Deck:
+    """Read and validate a deck.
+
+    Raises:
+        DeckFileError: the text is not YAML at all.
+        DeckProblems: every schema problem found, each with its line.
+    """
+    try:
+        root = yaml.compose(text.removeprefix("\ufeff"), Loader=_SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        line = mark.line + 1 if mark is not None else None
+        raise DeckFileError(f"not valid YAML: {problem}", path=path, line=line) from None
+    checker = _Checker(path)
+    deck = checker.deck(root)
+    if checker.problems or deck is None:
+        raise DeckProblems(checker.problems or [DeckFileError("empty deck file", path=path)])
+    return deck
+
+
+class _Checker:
+    """Converts the composed YAML tree to a Deck, collecting every problem."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[DeckFileError] = []
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(DeckFileError(message, path=self.path, line=line))
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+            self.problem(node, f"{what} must be a mapping of keys to values")
+            return {}
+        found: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key not in allowed:
+                self.problem(
+                    key_node, f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})"
+                )
+            elif key in found:
+                self.problem(key_node, f"duplicate key {key!r} in {what}")
+            else:
+                found[key] = value_node
+        return found
+
+    def scalar(self, node: yaml.Node | None, what: str, kind: type, *, required: bool) -> Any:
+        if node is None:
+            if required:
+                self.problems.append(DeckFileError(f"missing {what}", path=self.path))
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"{what} must be a single value, not a list or mapping")
+            return None
+        if node.tag not in (_STR, _INT, _NULL, _BOOL, _FLOAT):
+            self.problem(node, f"{what}: YAML tag {node.tag} is not allowed in a deck")
+            return None
+        if node.tag == _NULL:
+            if required:
+                self.problem(node, f"{what} is empty")
+            return None
+        if kind is int:
+            if node.tag != _INT:
+                self.problem(node, f"{what} must be a whole number, not {node.value!r}")
+                return None
+            return int(node.value.replace("_", ""), 0)
+        return str(node.value)  # a bare number where text is expected keeps its text
+
+    def text(self, fields: dict[str, yaml.Node], key: str, what: str, *, required: bool) -> str:
+        node = fields.get(key)
+        value = self.scalar(node, f"{what} {key!r}", str, required=required)
+        if required and node is not None and value is not None and not value.strip():
+            self.problem(node, f"{what} {key!r} is empty")
+        return value or ""
+
+    def deck(self, root: yaml.Node | None) -> Deck | None:
+        if root is None:
+            self.problems.append(DeckFileError("empty deck file", path=self.path, line=1))
+            return None
+        top = self.mapping(root, "the deck", TOP_KEYS)
+        if not top:
+            return None
+        version = self.scalar(top.get("version"), "'version'", int, required=True)
+        if version is not None and version != DECK_SCHEMA_VERSION:
+            self.problem(
+                top["version"],
+                f"deck format version {version} is not supported (this k8sprep reads "
+                f"version {DECK_SCHEMA_VERSION})",
+            )
+        name = self.text(top, "deck", "the deck's", required=True)
+        chapter = self.chapter(top.get("chapter"), root)
+        cards = self.cards(top.get("cards"), root)
+        if chapter is None:
+            return None
+        return Deck(name=name, chapter=chapter, cards=tuple(cards))
+
+    def chapter(self, node: yaml.Node | None, parent: yaml.Node) -> ChapterInfo | None:
+        if node is None:
+            self.problem(parent, "missing 'chapter'")
+            return None
+        fields = self.mapping(node, "'chapter'", CHAPTER_KEYS)
+        number = self.scalar(fields.get("number"), "chapter 'number'", int, required=True)
+        if "number" not in fields:
+            self.problem(node, "chapter has no 'number'")
+        title = self.text(fields, "title", "chapter", required=True)
+        if "title" not in fields:
+            self.problem(node, "chapter has no 'title'")
+        return ChapterInfo(
+            number=number or 0,
+            slug=self.text(fields, "slug", "chapter", required=False),
+            title=title,
+            subtitle=self.text(fields, "subtitle", "chapter", required=False),
+            level=self.text(fields, "level", "chapter", required=False),
+            minutes=self.scalar(fields.get("minutes"), "chapter 'minutes'", int, required=False),
+            next=self.scalar(fields.get("next"), "chapter 'next'", int, required=False),
+            next_file=self.text(fields, "next_file", "chapter", required=False),
+        )
+
+    def cards(self, node: yaml.Node | None, parent: yaml.Node) -> list[Card]:
+        if node is None:
+            self.problem(parent, "missing 'cards'")
+            return []
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
+            self.problem(node, "'cards' must be a list")
+            return []
+        cards: list[Card] = []
+        first_line: dict[str, int] = {}
+        for item in node.value:
+            card = self.card(item)
+            if card is None:
+                continue
+            if card.id in first_line:
+                self.problem(
+                    item, f"duplicate card id {card.id!r} (first on line {first_line[card.id]})"
+                )
+                continue
+            first_line[card.id] = item.start_mark.line + 1
+            cards.append(card)
+        return cards
+
+    def card(self, node: yaml.Node) -> Card | None:
+        before = len(self.problems)
+        fields = self.mapping(node, "a card", CARD_KEYS)
+        if not fields:
+            return None
+        for key in ("id", "kind", "front", "back"):
+            if key not in fields:
+                self.problem(node, f"card has no {key!r}")
+        card_id = self.text(fields, "id", "card", required=True)
+        kind_text = self.text(fields, "kind", "card", required=True)
+        kind: Kind | None = None
+        if kind_text:
+            try:
+                kind = Kind(kind_text)
+            except ValueError:
+                self.problem(
+                    fields["kind"],
+                    f"unknown card kind {kind_text!r} (one of: {', '.join(k.value for k in Kind)})",
+                )
+        front = self.text(fields, "front", "card", required=True)
+        back = self.text(fields, "back", "card", required=True)
+        tags = self.tags(fields.get("tags"))
+        source = self.source(fields.get("source"))
+        card = Card(
+            id=card_id,
+            kind=kind or Kind.CONCEPT,
+            front=front,
+            back=back,
+            tags=tags,
+            source=source,
+            wrong_answer=self.text(fields, "wrong_answer", "card", required=False),
+            diagram=self.text(fields, "diagram", "card", required=False),
+        )
+        return card if len(self.problems) == before else None
+
+    def tags(self, node: yaml.Node | None) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, "'tags' must be a list of words")
+            return ()
+        tags = [self.scalar(item, "a tag", str, required=True) for item in node.value]
+        for item, tag in zip(node.value, tags, strict=True):
+            if tag is not None and (not tag or any(char.isspace() for char in tag)):
+                self.problem(item, f"tag {tag!r} must be one word without spaces")
+        return tuple(tag for tag in tags if tag)
+
+    def source(self, node: yaml.Node | None) -> Source:
+        if node is None:
+            return Source("", "")
+        fields = self.mapping(node, "'source'", SOURCE_KEYS)
+        return Source(
+            self.text(fields, "file", "source", required=False),
+            self.text(fields, "section", "source", required=False),
+        )

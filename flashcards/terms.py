@@ -1,0 +1,115 @@
+"""Key terms of a text, for matching questions to the sections that answer them.
+
+Terms are lower-case word stems with stop words removed. CamelCase names are
+split ("PersistentVolumeClaim" -> persistent, volume, claim) and their
+initials become abbreviations the chapter itself defines ("pvc" -> the same
+terms), so "How do PVs and PVCs ..." finds the section about
+PersistentVolumes and claims without a hand-kept glossary. A small table adds
+the Kubernetes abbreviations a chapter never spells out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+STOP_WORDS = frozenset(
+    """a about after again all also an and any are as at be because been before being
+    between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just
+    me more most my no nor not now of off on once only or other our out over own same she
+    should so some such than that the their them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will
+    with would you your yours one two many much make makes made get gets let lets use used
+    uses using need needs via per every still often really thing things way ways""".split()
+)
+
+KNOWN_ABBREVIATIONS: dict[str, str] = {
+    "k8s": "kubernetes",
+    "pv": "persistent volume",
+    "pvc": "persistent volume claim",
+    "sc": "storage class",
+    "csi": "container storage interface",
+    "cni": "container network interface",
+    "cri": "container runtime interface",
+    "hpa": "horizontal pod autoscaler",
+    "vpa": "vertical pod autoscaler",
+    "rbac": "role based access control",
+    "sa": "service account",
+    "ns": "namespace",
+    "crd": "custom resource definition",
+    "ds": "daemon set",
+    "sts": "stateful set",
+}
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_PLURAL_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]+s")
+_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def stem(word: str) -> str:
+    """A light stemmer: enough to join plurals and common endings."""
+    word = word.casefold()
+    if len(word) <= 3:
+        return word.removesuffix("s") if len(word) == 3 and word.endswith("s") else word
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ses", "s"), ("xes", "x")):
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + replacement
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ations", "ation", "ment", "ing", "ed", "ity", "ly", "er", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def camel_parts(word: str) -> list[str]:
+    """``PersistentVolumeClaims`` -> ``["Persistent", "Volume", "Claims"]``."""
+    return _CAMEL_PART.findall(word)
+
+
+def abbreviations_in(text: str) -> dict[str, str]:
+    """Abbreviations a text defines with CamelCase names: ``pvc`` -> ``persistent volume claim``."""
+    found: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        parts = camel_parts(word)
+        if len(parts) >= 2 and all(part[:1].isupper() for part in parts):
+            singular = [stem(part) for part in parts]
+            found.setdefault("".join(p[0] for p in singular), " ".join(singular))
+    return found
+
+
+def terms(text: str, abbreviations: dict[str, str] | None = None) -> list[str]:
+    """The key terms of ``text``, in order, repeated as often as they occur."""
+    table = KNOWN_ABBREVIATIONS | (abbreviations or {})
+    found: list[str] = []
+    for word in _WORD.findall(text):
+        key = word[:-1] if _PLURAL_ABBREVIATION.fullmatch(word) else word
+        expansion = table.get(key.casefold()) if key.isupper() or key == "K8s" else None
+        if expansion is not None:
+            found.extend(stem(part) for part in expansion.split())
+            found.append(key.casefold())
+            continue
+        for part in camel_parts(word) or [word]:
+            term = stem(part)
+            if term not in STOP_WORDS and len(term) > 1:
+                found.append(term)
+    return found
+
+
+def inverse_document_frequency(documents: Sequence[Iterable[str]]) -> dict[str, float]:
+    """Rarer terms weigh more: ``log(1 + N / df)`` over the given term lists."""
+    counts: Counter[str] = Counter()
+    for document in documents:
+        counts.update(set(document))
+    total = len(documents)
+    return {term: math.log(1 + total / count) for term, count in counts.items()}
+
+
+def overlap(query: Iterable[str], document: Iterable[str], idf: dict[str, float]) -> float:
+    """Weighted share of the query's distinct terms that the document contains."""
+    have = set(document)
+    wanted = set(query)
+    return sum(idf.get(term, 0.0) for term in wanted if term in have)
