@@ -169,7 +169,7 @@ def markdown_blocks(lines: list[str]) -> list[Block]:
         else:
             if not paragraph:
                 paragraph_line = number
-            paragraph.append(stripped)
+            paragraph.append(stripped.lstrip(">").strip())  # a blockquote is prose too
             index += 1
     flush()
     return blocks

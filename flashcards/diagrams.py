@@ -72,9 +72,11 @@ def _captions_by_column(rows: tuple[str, ...], caption_row: str, count: int) -> 
     """Cut an aligned caption row at the midpoints between the boxes above it."""
     top = next((row for row in rows if "┌" in row), "")
     starts = [index for index, char in enumerate(top) if char == "┌"]
-    if len(starts) != count:
+    ends = [index for index, char in enumerate(top) if char == "┐"]
+    if len(starts) != count or len(ends) != count:
         return [part for part in re.split(r"\s{2,}", caption_row.strip()) if part]
-    cuts = [0] + [(starts[i] + starts[i + 1]) // 2 for i in range(count - 1)] + [None]
+    # a caption may be wider than its box: cut in the middle of each gap
+    cuts = [0, *((ends[i] + 1 + starts[i + 1]) // 2 for i in range(count - 1)), len(caption_row)]
     return [" ".join(caption_row[cuts[i] : cuts[i + 1]].split()) for i in range(count)]
 
 

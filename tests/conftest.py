@@ -1,0 +1,34 @@
+"""Shared fixtures: every test runs with its own data directory and a fixed clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "05-storage-in-kubernetes.txt"
+SEED_MARKDOWN = ROOT / "tests" / "fixtures" / "05-storage-in-kubernetes.md"
+BUNDLED_DECK = ROOT / "decks" / "05-storage-in-kubernetes.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point ``K8SPREP_HOME`` at a fresh folder so no test touches a real user's data."""
+    home = tmp_path_factory.mktemp("k8sprep-home")
+    monkeypatch.setenv("K8SPREP_HOME", str(home))
+    monkeypatch.delenv("K8SPREP_DB", raising=False)
+    monkeypatch.delenv("K8SPREP_NOW", raising=False)
+    return home
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The seed chapter as copied from the published site."""
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed_markdown() -> str:
+    """The same chapter as Markdown source."""
+    return SEED_MARKDOWN.read_text(encoding="utf-8")
