@@ -1,0 +1,28 @@
+"""The review store: decks, cards, per-card SM-2 state and the append-only review log.
+
+The log is the truth and the state a cache of it: every answer writes both in one
+transaction (:meth:`Store.record_review`), committed before the next card shows and
+rolled back on any exception, Ctrl-C included.
+
+- :mod:`~flashcards.store.schema`: SQLModel tables (the only place SQLModel is used).
+- :mod:`~flashcards.store.connection`: opening SQLite files and other SQLAlchemy URLs.
+- :mod:`~flashcards.store.database`: the :class:`Store` every command uses.
+- :mod:`~flashcards.store.sync`, :mod:`~flashcards.store.answers`,
+  :mod:`~flashcards.store.reports`: importing decks, answering, reading back.
+"""
+
+from flashcards.store.database import Store
+from flashcards.store.schema import SCHEMA_VERSION, make_engine, schema_ddl, tables
+from flashcards.store.values import Answer, CardState, StoredCard, SyncReport
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Answer",
+    "CardState",
+    "Store",
+    "StoredCard",
+    "SyncReport",
+    "make_engine",
+    "schema_ddl",
+    "tables",
+]

@@ -1,0 +1,204 @@
+"""Opening a database: the stdlib driver for SQLite files, an SQLAlchemy engine otherwise.
+
+:class:`Db` is the handful of operations the store needs (rows, run, transaction),
+with the same ``:name`` SQL on both. A file that is not a k8sprep database is refused
+before a byte is written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from flashcards.errors import StoreError
+from flashcards.store.schema import (
+    APPLICATION,
+    BUSY_TIMEOUT_S,
+    SCHEMA_VERSION,
+    TABLE_NAMES,
+    make_engine,
+    schema_ddl,
+    sqlite_pragmas,
+    tables,
+)
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file (or ``:memory:``) behind a plain ``sqlite://`` URL; None for anything else."""
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        return ":memory:"
+    if url.startswith("sqlite:///") and "?" not in url:
+        return url[len("sqlite:///") :]
+    return None
+
+
+class Db:
+    """The few operations the store needs, over sqlite3 or an SQLAlchemy connection."""
+
+    def __init__(self, sqlite: sqlite3.Connection | None = None, engine: Any = None) -> None:
+        self.sqlite = sqlite
+        self.engine = engine
+        self.sa = engine.connect() if engine is not None else None
+        self.in_tx = False
+        self.lock = "" if sqlite is not None or engine.dialect.name == "sqlite" else " FOR UPDATE"
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        if self.sqlite is not None:
+            return self.sqlite.execute(sql, params or {}).fetchall()
+        from sqlalchemy import text
+
+        result = [tuple(r) for r in self.sa.execute(text(sql), params or {})]
+        if not self.in_tx:
+            self.sa.commit()
+        return result
+
+    def run(self, sql: str, params: dict[str, Any] | Sequence[dict[str, Any]]) -> None:
+        if self.sqlite is not None:
+            if isinstance(params, dict):
+                self.sqlite.execute(sql, params)
+            else:
+                self.sqlite.executemany(sql, params)
+            return
+        from sqlalchemy import text
+
+        if params or isinstance(params, dict):
+            self.sa.execute(text(sql), params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write; rolled back on any exception, KeyboardInterrupt included."""
+        if self.in_tx:
+            yield
+            return
+        self.in_tx = True
+        try:
+            if self.sqlite is not None:
+                self.sqlite.execute("BEGIN IMMEDIATE")
+            yield
+        except BaseException:
+            if self.sqlite is not None:
+                self.sqlite.execute("ROLLBACK")
+            else:
+                self.sa.rollback()
+            raise
+        else:
+            if self.sqlite is not None:
+                self.sqlite.execute("COMMIT")
+            else:
+                self.sa.commit()
+        finally:
+            self.in_tx = False
+
+    def table_names(self) -> set[str]:
+        if self.sqlite is not None:
+            return {r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type='table'")}
+        from sqlalchemy import inspect
+
+        names = set(inspect(self.sa).get_table_names())
+        self.sa.commit()
+        return names
+
+    def close(self) -> None:
+        if self.sqlite is not None:
+            self.sqlite.close()
+        else:
+            self.sa.close()
+            self.engine.dispose()
+
+
+def _inspect_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a k8sprep database, without writing a byte to it."""
+    if path.is_dir():
+        raise StoreError(f"{path}: not a k8sprep database (a directory)")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        raise StoreError(f"{path}: not a k8sprep database (not an SQLite file)")
+    try:
+        probe = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+            facts = dict(probe.execute("SELECT key, value FROM meta")) if "meta" in names else {}
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: not a k8sprep database (unreadable SQLite: {error})") from None
+    _check_meta(str(path), names, facts)
+
+
+def _check_meta(where: str, names: set[str], facts: dict[str, str]) -> None:
+    if not names:
+        return
+    if facts.get("application") != APPLICATION:
+        raise StoreError(f"{where}: not a k8sprep database (an SQLite database of another kind)")
+    version = int(facts.get("schema_version", "0"))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where}: database schema version {version} is newer than this k8sprep "
+            f"understands ({SCHEMA_VERSION}); upgrade k8sprep"
+        )
+
+
+def connect(url: str) -> Db:
+    path = sqlite_path(url)
+    if path is None:
+        try:
+            return Db(engine=make_engine(url))
+        except Exception as error:  # driver missing, server down, bad URL
+            raise StoreError(f"{url}: cannot open database ({error})") from None
+    if path != ":memory:":
+        file = Path(path)
+        _inspect_sqlite_file(file)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{file}: cannot create the data directory ({error})") from None
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        sqlite_pragmas(connection)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open database ({error})") from None
+    return Db(sqlite=connection)
+
+
+def ensure_schema(db: Db, where: str) -> None:
+    """Create the tables on first use; check application and version otherwise."""
+    names = db.table_names()
+    if set(TABLE_NAMES) <= names:
+        _check_meta(where, names, dict(db.rows("SELECT key, value FROM meta")))
+        return
+    if names:
+        _check_meta(
+            where, names, dict(db.rows("SELECT key, value FROM meta")) if "meta" in names else {}
+        )
+    if db.sqlite is not None:
+        with db.transaction():  # BEGIN IMMEDIATE: a second process creating at once waits
+            if set(TABLE_NAMES) <= db.table_names():
+                return
+            for statement in schema_ddl("sqlite"):
+                db.sqlite.execute(statement)
+            _write_meta(db)
+        return
+    from sqlmodel import SQLModel
+
+    SQLModel.metadata.create_all(db.engine, tables=tables().all)
+    with db.transaction():
+        _write_meta(db)
+
+
+def _write_meta(db: Db) -> None:
+    db.run(
+        "INSERT INTO meta (key, value) VALUES (:key, :value)",
+        [
+            {"key": "application", "value": APPLICATION},
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+        ],
+    )

@@ -1,0 +1,67 @@
+"""Read-only queries behind ``history``, ``stats``, ``due`` and ``card``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from flashcards.sm2 import REDRILL_BELOW
+from flashcards.store.connection import Db
+from flashcards.store.values import ACTIVE, LOG_COLUMNS, Answer, iso, to_answer
+
+
+def history(db: Db, card_id: str | None = None) -> Iterator[Answer]:
+    """The review log, oldest first (all cards, or one)."""
+    where = " WHERE card_id = :c" if card_id else ""
+    for row in db.rows(f"SELECT {LOG_COLUMNS} FROM review_log{where} ORDER BY id", {"c": card_id}):
+        yield to_answer(row)
+
+
+def review_facts(db: Db) -> list[tuple[str, date, int, int, str, bool]]:
+    """``(card_id, day, grade, chapter, kind, redrill)`` per answer, oldest first."""
+    return [
+        (card_id, date.fromisoformat(day), int(grade), int(chapter), kind, bool(redrill))
+        for card_id, day, grade, chapter, kind, redrill in db.rows(
+            "SELECT r.card_id, r.day, r.grade, c.chapter, c.kind, r.redrill "
+            "FROM review_log r JOIN card c ON c.id = r.card_id ORDER BY r.id"
+        )
+    ]
+
+
+def scheduled(db: Db) -> list[tuple[date, int]]:
+    """``(due date, easiness hundredths)`` of every active card answered at least once."""
+    return [
+        (date.fromisoformat(due), int(easiness))
+        for due, easiness in db.rows(
+            "SELECT s.due, s.easiness FROM card_state s JOIN card c ON c.id = s.card_id "
+            f"WHERE s.due IS NOT NULL AND {ACTIVE}"
+        )
+    ]
+
+
+def deck_counts(db: Db, today: date) -> list[dict[str, Any]]:
+    """Per active deck: due now, never answered, re-drills pending, next due date."""
+    rows = db.rows(
+        "SELECT c.deck, d.name, d.chapter, "
+        "SUM(CASE WHEN s.due <= :today THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN s.due IS NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN s.last_day = :today AND s.last_grade < {REDRILL_BELOW} THEN 1 ELSE 0 END), "
+        "MIN(CASE WHEN s.due > :today THEN s.due END), COUNT(*) "
+        "FROM card c JOIN card_state s ON s.card_id = c.id JOIN deck d ON d.slug = c.deck "
+        f"WHERE {ACTIVE} GROUP BY c.deck, d.name, d.chapter ORDER BY d.chapter, c.deck",
+        {"today": iso(today)},
+    )
+    return [
+        {
+            "slug": slug,
+            "deck": name,
+            "chapter": int(chapter),
+            "due": int(due or 0),
+            "unseen": int(unseen or 0),
+            "redo": int(redo or 0),
+            "next_due": next_due,
+            "cards": int(cards),
+        }
+        for slug, name, chapter, due, unseen, redo, next_due, cards in rows
+    ]

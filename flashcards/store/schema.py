@@ -1,0 +1,154 @@
+"""The database schema, declared once as SQLModel tables; the DDL is generated from them.
+
+Nothing outside ``flashcards.store`` imports SQLModel. The classes are built on first
+use (:func:`tables`) because importing SQLModel costs ~0.8 s: an existing SQLite
+database is opened with the stdlib driver and never pays for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+from typing import Any
+
+SCHEMA_VERSION = 1
+"""Version of the table layout, recorded in ``meta``; migrations are numbered after it."""
+
+APPLICATION = "k8sprep"
+BUSY_TIMEOUT_S = 5.0
+"""How long a writer waits for another session's transaction before giving up."""
+
+TABLE_NAMES = ("meta", "deck", "card", "card_state", "review_log")
+
+
+@functools.cache
+def tables() -> SimpleNamespace:
+    """The SQLModel table classes: the one place the schema is declared.
+
+    Built on first use so that opening an existing SQLite database never imports
+    SQLModel or SQLAlchemy (see the module docstring).
+    """
+    from sqlalchemy import Index
+    from sqlmodel import Field, SQLModel
+
+    class Meta(SQLModel, table=True):
+        """Key/value facts about the database: application and schema version."""
+
+        __tablename__ = "meta"
+        key: str = Field(primary_key=True)
+        value: str
+
+    class DeckRow(SQLModel, table=True):
+        """A chapter deck, keyed by its chapter slug."""
+
+        __tablename__ = "deck"
+        slug: str = Field(primary_key=True)
+        name: str
+        chapter: int
+        title: str = ""
+
+    class CardRow(SQLModel, table=True):
+        """A card's text as last imported; ``retired`` when gone from its YAML."""
+
+        __tablename__ = "card"
+        __table_args__ = (Index("ix_card_order", "chapter", "position"),)
+        id: str = Field(primary_key=True)
+        deck: str = Field(foreign_key="deck.slug", index=True)
+        chapter: int  # the deck's chapter number, copied so new cards sort without a join
+        position: int
+        kind: str
+        front: str
+        back: str
+        wrong_answer: str = ""
+        diagram: str = ""
+        tags: str = "[]"  # JSON list
+        source_file: str = ""
+        source_section: str = ""
+        retired: bool = False
+
+    class StateRow(SQLModel, table=True):
+        """A card's review state: SM-2 numbers plus what today's queue needs."""
+
+        __tablename__ = "card_state"
+        card_id: str = Field(primary_key=True, foreign_key="card.id")
+        repetitions: int = 0
+        interval_days: int = 0
+        easiness: int = 250  # hundredths
+        due: str | None = Field(default=None, index=True)  # None: never answered (new)
+        lapses: int = 0
+        last_review: str | None = None
+        last_day: str | None = Field(default=None, index=True)
+        last_grade: int | None = None
+        suspended: bool = False
+
+    class LogRow(SQLModel, table=True):
+        """One answer, with the state before and after it: enough to undo or replay."""
+
+        __tablename__ = "review_log"
+        __table_args__ = (Index("ix_review_log_card", "card_id", "id"),)
+        id: int | None = Field(default=None, primary_key=True)
+        card_id: str = Field(foreign_key="card.id")
+        answered_at: str
+        day: str = Field(index=True)
+        grade: int
+        redrill: bool
+        answer_ms: int
+        before_repetitions: int
+        before_interval: int
+        before_easiness: int
+        before_due: str | None = None
+        before_lapses: int
+        after_repetitions: int
+        after_interval: int
+        after_easiness: int
+        after_due: str | None = None
+        after_lapses: int
+
+    classes = (Meta, DeckRow, CardRow, StateRow, LogRow)
+    return SimpleNamespace(
+        Meta=Meta,
+        DeckRow=DeckRow,
+        CardRow=CardRow,
+        StateRow=StateRow,
+        LogRow=LogRow,
+        all=[c.__table__ for c in classes],  # type: ignore[attr-defined]
+    )
+
+
+def schema_ddl(dialect_name: str = "sqlite") -> list[str]:
+    """CREATE TABLE / INDEX statements for ``dialect_name``, generated from :func:`tables`."""
+    from sqlalchemy.dialects import registry
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = registry.load(dialect_name)()
+    statements = []
+    for table in tables().all:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return statements
+
+
+def make_engine(url: str) -> Any:
+    """An SQLAlchemy engine for ``url``; SQLite gets WAL and a busy timeout."""
+    from sqlalchemy import create_engine, event
+
+    if not url.startswith("sqlite"):
+        return create_engine(url)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        sqlite_pragmas(dbapi_connection)
+
+    return engine
+
+
+def sqlite_pragmas(connection: Any) -> None:
+    """Per-connection SQLite settings: WAL, busy timeout, foreign keys."""
+    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    connection.execute("PRAGMA journal_mode = WAL")
+    # WAL + NORMAL: a commit survives any crash of k8sprep itself (kill -9 included);
+    # only an OS crash or power cut may lose the last answers. FULL would fsync per card.
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")

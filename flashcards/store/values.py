@@ -1,0 +1,209 @@
+"""What the store hands out: plain frozen values, and their mapping from table rows.
+
+Dates travel as ISO strings in the database (they sort and index the same in every
+backend) and as ``date``/``datetime`` outside; easiness as integer hundredths inside
+and an exact ``Decimal`` (via :class:`~flashcards.sm2.SM2State`) outside.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flashcards.model import Card, Kind, Source
+from flashcards.sm2 import SM2State
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's stored review state. ``due is None`` means never answered."""
+
+    sm2: SM2State = field(default_factory=SM2State)
+    due: date | None = None
+    lapses: int = 0
+    last_review: datetime | None = None
+    last_day: date | None = None
+    last_grade: int | None = None
+    suspended: bool = False
+
+    @property
+    def is_new(self) -> bool:
+        return self.due is None
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """A card as the store holds it: text, deck and state."""
+
+    card: Card
+    deck: str
+    deck_name: str
+    chapter: int
+    retired: bool
+    state: CardState
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One logged answer (a row of the review log)."""
+
+    log_id: int
+    card_id: str
+    time: datetime
+    day: date
+    grade: int
+    redrill: bool
+    answer_ms: int
+    before: SM2State
+    before_due: date | None
+    before_lapses: int
+    after: SM2State
+    after_due: date | None
+    after_lapses: int
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What importing decks changed."""
+
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+
+# Row mapping: each to_* function reads the columns of the matching *_COLUMNS, in order.
+
+STATE_COLUMNS = (
+    "repetitions, interval_days, easiness, due, lapses, last_review, last_day, last_grade, "
+    "suspended"
+)
+CARD_COLUMNS = (
+    "c.id, c.kind, c.front, c.back, c.tags, c.source_file, c.source_section, c.wrong_answer, "
+    "c.diagram, c.deck, d.name, c.chapter, c.retired"
+)
+LOG_COLUMNS = (
+    "id, card_id, answered_at, day, grade, redrill, answer_ms, before_repetitions, "
+    "before_interval, before_easiness, before_due, before_lapses, after_repetitions, "
+    "after_interval, "
+    "after_easiness, after_due, after_lapses"
+)
+ACTIVE = "NOT c.retired AND NOT s.suspended"
+"""SQL condition (aliases ``c`` card, ``s`` card_state) for cards that may be shown."""
+
+
+def iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def to_date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def to_sm2(repetitions: Any, interval: Any, hundredths: Any) -> SM2State:
+    return SM2State(int(repetitions), int(interval), Decimal(int(hundredths)).scaleb(-2))
+
+
+def to_state(row: Sequence[Any]) -> CardState:
+    reps, interval, easiness, due, lapses, last_review, last_day, last_grade, suspended = row
+    return CardState(
+        sm2=to_sm2(reps, interval, easiness),
+        due=to_date(due),
+        lapses=int(lapses),
+        last_review=None if last_review is None else datetime.fromisoformat(last_review),
+        last_day=to_date(last_day),
+        last_grade=None if last_grade is None else int(last_grade),
+        suspended=bool(suspended),
+    )
+
+
+def prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
+
+
+def card_params(card: Card, slug: str, chapter: int, position: int) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "deck": slug,
+        "kind": str(card.kind),
+        "front": card.front,
+        "back": card.back,
+        "wrong_answer": card.wrong_answer,
+        "diagram": card.diagram,
+        "tags": json.dumps(list(card.tags)),
+        "source_file": card.source.file,
+        "source_section": card.source.section,
+        "chapter": chapter,
+        "position": position,
+        "no": False,
+    }
+
+
+def to_stored_card(row: Sequence[Any]) -> StoredCard:
+    (
+        card_id,
+        kind,
+        front,
+        back,
+        tags,
+        source_file,
+        section,
+        wrong,
+        diagram,
+        deck,
+        deck_name,
+        chapter,
+        retired,
+    ) = row[:13]
+    card = Card(
+        id=card_id,
+        kind=Kind(kind),
+        front=front,
+        back=back,
+        tags=tuple(json.loads(tags)),
+        source=Source(source_file, section),
+        wrong_answer=wrong,
+        diagram=diagram,
+    )
+    return StoredCard(card, deck, deck_name, int(chapter), bool(retired), to_state(row[13:]))
+
+
+def to_answer(row: Sequence[Any]) -> Answer:
+    (
+        log_id,
+        card_id,
+        time,
+        day,
+        grade,
+        redrill,
+        answer_ms,
+        br,
+        bi,
+        be,
+        bd,
+        bl,
+        ar,
+        ai,
+        ae,
+        ad,
+        al,
+    ) = row
+    return Answer(
+        int(log_id),
+        card_id,
+        datetime.fromisoformat(time),
+        date.fromisoformat(day),
+        int(grade),
+        bool(redrill),
+        int(answer_ms),
+        to_sm2(br, bi, be),
+        to_date(bd),
+        int(bl),
+        to_sm2(ar, ai, ae),
+        to_date(ad),
+        int(al),
+    )
