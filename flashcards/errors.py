@@ -58,3 +58,7 @@ class UnknownCardError(K8sprepError):
 
 class ExportError(K8sprepError):
     """An export that cannot be written, or an export ledger that cannot be read."""
+
+
+class ConfigError(LocatedError):
+    """A config file that is not valid TOML or sets an unknown or out-of-range value."""

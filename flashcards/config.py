@@ -1,0 +1,97 @@
+"""The user's review limits, read from a small TOML file in the data directory.
+
+```toml
+new_per_day = 20       # new cards introduced per study day
+reviews_per_day = 200  # due reviews shown per study day
+rollover_hour = 4      # hour (0-23) at which a new study day begins
+```
+
+A missing file means the defaults. A broken file, an unknown key or a value of the
+wrong type is an error with the file and line, never silently ignored: a typo in
+``new_per_dya`` would otherwise leave the learner wondering why nothing changed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from flashcards.errors import ConfigError
+from flashcards.studyday import DEFAULT_ROLLOVER_HOUR
+
+_LIMITS = {"new_per_day": (0, 100_000), "reviews_per_day": (0, 1_000_000), "rollover_hour": (0, 23)}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Daily limits and the study-day rollover."""
+
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+
+    def with_overrides(self, *, new: int | None = None, limit: int | None = None) -> Config:
+        """This config with command-line ``--new`` / ``--limit`` applied."""
+        changed = self
+        if new is not None:
+            changed = replace(changed, new_per_day=new)
+        if limit is not None:
+            changed = replace(changed, reviews_per_day=limit)
+        return changed
+
+
+def parse_config(text: str, path: str = "<config>") -> Config:
+    """A :class:`Config` from TOML ``text``.
+
+    Raises:
+        ConfigError: invalid TOML, an unknown key, or a value out of range.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
+    known = {f.name for f in fields(Config)}
+    values: dict[str, int] = {}
+    for key, value in data.items():
+        line = _line_of(text, key)
+        if key not in known:
+            raise ConfigError(
+                f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path=path, line=line
+            )
+        low, high = _LIMITS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(
+                f"{key} must be a whole number from {low} to {high}, got {value!r}",
+                path=path,
+                line=line,
+            )
+        values[key] = value
+    return Config(**values)
+
+
+def load_config(path: Path) -> Config:
+    """The config at ``path``; the defaults when there is no such file.
+
+    Raises:
+        ConfigError: the file cannot be read or is invalid.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config: {error}", path=str(path)) from None
+    return parse_config(text, str(path))
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The 1-based line where ``key`` is set, for error messages."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    found = pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
