@@ -28,7 +28,8 @@ SECTION_TITLES: dict[Kind, str] = {
 # Backslash-escapes are valid for any ASCII punctuation in CommonMark; these are
 # the characters that could start formatting, links or raw HTML mid-sentence.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&])")
-_LINE_START_SPECIAL = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)", re.MULTILINE)
+_LINE_START_BULLET = re.compile(r"^(\s*)([-+=])(?=\s|$)", re.MULTILINE)
+_LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
 
 
 def render_markdown(decks: Sequence[Deck]) -> str:
@@ -56,7 +57,9 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
 def escape(text: str) -> str:
     """``text`` as literal Markdown: formatting characters backslash-escaped, lines kept."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
-    escaped = _LINE_START_SPECIAL.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+    # Only punctuation can be backslash-escaped: "1\." not "\1.".
+    escaped = _LINE_START_BULLET.sub(r"\1\\\2", escaped)
+    escaped = _LINE_START_NUMBER.sub(r"\1\\\2", escaped)
     # A hard line break (two trailing spaces would be invisible; a backslash is not).
     return escaped.replace("\r\n", "\n").replace("\n", "\\\n")
 

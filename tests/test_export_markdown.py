@@ -1,0 +1,97 @@
+"""The Markdown study sheet."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from export_samples import DIAGRAM, storage_deck
+
+from exporters.base import ExportOptions
+from exporters.markdown import escape, export, render_markdown
+from flashcards.errors import ExportError
+from flashcards.model import ChapterInfo, Deck
+
+
+def test_the_sheet_groups_a_chapter_by_kind() -> None:
+    sheet = render_markdown([storage_deck()])
+    lines = sheet.splitlines()
+    assert lines[0] == "# 05 Storage in Kubernetes"
+    assert lines[2] == "Data should outlive the pod · Level: intermediate · 23 min · 6 cards"
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == [
+        "## Concepts",
+        "## Flows",
+        "## Recall",
+        "## Interview questions",
+        "## Practice",
+    ]
+
+
+def test_interview_answers_show_their_trap() -> None:
+    sheet = render_markdown([storage_deck()])
+    block = sheet.split("## Interview questions")[1].split("## Practice")[0]
+    assert block.strip().splitlines() == [
+        "**1. Why do PVCs help app teams?**",
+        "",
+        "They let workloads request storage intent without backend details.",
+        "",
+        "> **Trap to avoid:** ~~Because PVs are deprecated.~~",
+        "",
+        "*Section: Interview Q\\&A*",
+        "",
+        "**2. Why are managed databases often still attractive?**",
+        "",
+        "They offload replication, backup, patching and failure management.",
+        "",
+        "*Section: Interview Q\\&A*",
+    ]
+
+
+def test_flows_are_numbered_stages_and_diagrams_are_code_blocks() -> None:
+    sheet = render_markdown([storage_deck()])
+    block = sheet.split("## Flows")[1].split("## Recall")[0]
+    assert "1. claim\n2. class\n3. volume" in block
+    assert f"```text\n{DIAGRAM}\n```" in block
+
+
+def test_multi_line_answers_keep_their_line_breaks() -> None:
+    sheet = render_markdown([storage_deck()])
+    assert "A pod can be rescheduled anytime,\\\nso local writable state is fragile." in sheet
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<script>alert(1)</script> & <b>", "\\<script\\>alert(1)\\</script\\> \\& \\<b\\>"),
+        ("use *all* the_things", "use \\*all\\* the\\_things"),
+        ("# not a heading", "\\# not a heading"),
+        ("1. not a list", "1\\. not a list"),
+        ("line\n2) not a list", "line\\\n2\\) not a list"),
+        ("- not a bullet", "\\- not a bullet"),
+        ("a [link](x)", "a \\[link\\](x)"),
+    ],
+)
+def test_card_text_prints_as_written(text: str, expected: str) -> None:
+    assert escape(text) == expected
+
+
+def test_a_diagram_with_backticks_gets_a_longer_fence() -> None:
+    deck = storage_deck()
+    card = replace(deck.cards[1], diagram="a ``` b")
+    sheet = render_markdown([replace(deck, cards=(card,))])
+    assert "````text\na ``` b\n````" in sheet
+
+
+def test_one_section_per_chapter_and_empty_decks_skipped(tmp_path: Path) -> None:
+    other = Deck("06 Service Mesh", ChapterInfo(6, "service-mesh", "Service Mesh"), ())
+    out = tmp_path / "sheet.md"
+    result = export([storage_deck(), other], out, ExportOptions())
+    assert (result.decks, result.cards) == (1, 6)
+    text = out.read_text(encoding="utf-8")
+    assert text == render_markdown([storage_deck()])
+    assert "Service Mesh" not in text
+    with pytest.raises(ExportError, match="nothing to export"):
+        export([other], out, ExportOptions())
+    assert out.read_text(encoding="utf-8") == text
