@@ -30,6 +30,7 @@ CSS = """\
 .answer, .stages { margin: 0.6em 0; }
 .stages ol { margin: 0.3em 0; padding-left: 1.6em; }
 .stages li { margin: 0.2em 0; }
+.flow-note { margin-top: 0.4em; color: var(--muted); }
 .trap, .candidate {
   margin: 0.8em 0; padding: 0.5em 0.7em; border-left: 4px solid var(--trap-fg);
   background: var(--trap-bg); border-radius: 4px;

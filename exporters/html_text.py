@@ -21,31 +21,35 @@ def text_to_html(text: str) -> str:
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def flow_stages(text: str) -> list[str]:
-    """The stages of a flow answer, in order.
+def split_flow(text: str) -> tuple[list[str], str]:
+    """A flow answer as ``(stages in order, the note around them)``.
 
-    One stage per line (list bullets or ``1.`` numbers dropped) when the answer
-    has several lines, else the parts of an ``a -> b -> c`` chain; a plain
-    sentence is a single stage.
+    The stages are the parts of the first ``a → b → c`` line (``->`` works
+    too), else the answer's bulleted or numbered lines; the other lines are the
+    note (the chapter's one-line takeaway). No stages found means ``([], text)``.
     """
-    lines = [_BULLET.sub("", line).strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    if len(lines) > 1:
-        return lines
-    if not lines:
-        return []
-    parts = [part.strip() for part in _ARROW.split(lines[0])]
-    parts = [part for part in parts if part]
-    return parts if len(parts) > 1 else [lines[0]]
+    lines = text.strip("\n").splitlines()
+    for index, line in enumerate(lines):
+        parts = [part.strip() for part in _ARROW.split(line)]
+        if len([part for part in parts if part]) > 1:
+            rest = lines[:index] + lines[index + 1 :]
+            return [part for part in parts if part], "\n".join(rest).strip()
+    listed = [index for index, line in enumerate(lines) if _BULLET.match(line)]
+    if len(listed) > 1:
+        stages = [_BULLET.sub("", lines[index]).strip() for index in listed]
+        rest = [line for index, line in enumerate(lines) if index not in listed]
+        return stages, "\n".join(rest).strip()
+    return [], text
 
 
 def stages_to_html(text: str) -> str:
-    """A flow answer as an ordered list of its stages (plain text when only one)."""
-    stages = flow_stages(text)
-    if len(stages) <= 1:
+    """A flow answer as an ordered list of its stages, then its note."""
+    stages, note = split_flow(text)
+    if not stages:
         return text_to_html(text)
     items = "".join(f"<li>{text_to_html(stage)}</li>" for stage in stages)
-    return f"<ol>{items}</ol>"
+    note_html = f"<div class=flow-note>{text_to_html(note)}</div>" if note else ""
+    return f"<ol>{items}</ol>{note_html}"
 
 
 def tag_safe(text: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exporters.base import ExportOptions, ExportResult, write_text_atomically
-from exporters.html_text import flow_stages
+from exporters.html_text import split_flow
 from flashcards.errors import ExportError
 from flashcards.model import Card, Deck, Kind
 
@@ -86,8 +86,11 @@ def _chapter_sheet(deck: Deck) -> str:
 
 def _card_block(number: int, card: Card) -> list[str]:
     lines = [f"**{number}. {escape(card.front)}**", ""]
-    if card.kind is Kind.FLOW and len(stages := flow_stages(card.back)) > 1:
+    stages, note = split_flow(card.back) if card.kind is Kind.FLOW else ([], card.back)
+    if stages:
         lines += [f"{index}. {escape(stage)}" for index, stage in enumerate(stages, start=1)]
+        if note:
+            lines += ["", escape(note)]
     else:
         lines.append(escape(card.back))
     lines.append("")

@@ -58,7 +58,8 @@ def storage_deck() -> Deck:
             "storage-in-kubernetes-flow-0000000002",
             Kind.FLOW,
             "Walk the PV claim flow.",
-            "claim -> class -> volume",
+            "claim (app asks) → class (policy picks) → volume (storage binds)\n"
+            "Claims talk intent, volumes provide reality.",
             diagram=DIAGRAM,
             source=source("PersistentVolumes and claims split supply from demand"),
         ),

@@ -8,13 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from export_samples import (
-    NOW,
-    anki_collection,
-    import_package,
-    notes_by_field,
-    storage_deck,
-)
 
 from exporters.anki import build_package, export
 from exporters.anki_notetypes import NOTE_TYPES, deck_id_for
@@ -25,6 +18,13 @@ from flashcards.deckfile import dump_deck, parse_deck
 from flashcards.errors import ExportError
 from flashcards.model import Card, Deck, Kind
 from flashcards.settings import bundled_decks_dir
+from tests.export_samples import (
+    NOW,
+    anki_collection,
+    import_package,
+    notes_by_field,
+    storage_deck,
+)
 
 DECK_NAME = "K8s Interview Prep::05 Storage in Kubernetes"
 
@@ -248,7 +248,11 @@ def test_flows_show_ordered_stages_and_diagrams_keep_their_layout(
     with anki_collection(tmp_path / "col.anki2") as col:
         import_package(col, package)
         flow = notes_by_field(col)["storage-in-kubernetes-flow-0000000002"]
-        assert flow["Stages"] == "<ol><li>claim</li><li>class</li><li>volume</li></ol>"
+        assert flow["Stages"] == (
+            "<ol><li>claim (app asks)</li><li>class (policy picks)</li>"
+            "<li>volume (storage binds)</li></ol>"
+            "<div class=flow-note>Claims talk intent, volumes provide reality.</div>"
+        )
         assert flow["Diagram"].split("<br>")[1] == "│   claim    │ -&gt; │   volume   │"
         answer = flow.cards()[0].answer()
         assert "<pre class=diagram>┌────────────┐" in answer

@@ -7,12 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from export_samples import anki_collection, import_csv, import_package, storage_deck
 
 from exporters import anki
 from exporters.base import ExportOptions
 from exporters.csv_export import HEADER, export, render_csv, trap_guid
 from flashcards.errors import ExportError
+from tests.export_samples import anki_collection, import_csv, import_package, storage_deck
 
 DECK_NAME = "K8s Interview Prep::05 Storage in Kubernetes"
 

@@ -6,12 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from export_samples import DIAGRAM, storage_deck
 
 from exporters.base import ExportOptions
+from exporters.html_text import split_flow
 from exporters.markdown import escape, export, render_markdown
 from flashcards.errors import ExportError
 from flashcards.model import ChapterInfo, Deck
+from tests.export_samples import DIAGRAM, storage_deck
 
 
 def test_the_sheet_groups_a_chapter_by_kind() -> None:
@@ -52,7 +53,10 @@ def test_interview_answers_show_their_trap() -> None:
 def test_flows_are_numbered_stages_and_diagrams_are_code_blocks() -> None:
     sheet = render_markdown([storage_deck()])
     block = sheet.split("## Flows")[1].split("## Recall")[0]
-    assert "1. claim\n2. class\n3. volume" in block
+    assert (
+        "1. claim (app asks)\n2. class (policy picks)\n3. volume (storage binds)\n\n"
+        "Claims talk intent, volumes provide reality.\n"
+    ) in block
     assert f"```text\n{DIAGRAM}\n```" in block
 
 
@@ -95,3 +99,17 @@ def test_one_section_per_chapter_and_empty_decks_skipped(tmp_path: Path) -> None
     with pytest.raises(ExportError, match="nothing to export"):
         export([other], out, ExportOptions())
     assert out.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("answer", "stages", "note"),
+    [
+        ("a → b → c\nTakeaway.", ["a", "b", "c"], "Takeaway."),
+        ("Intro.\na -> b", ["a", "b"], "Intro."),
+        ("Steps:\n1. first\n2. second", ["first", "second"], "Steps:"),
+        ("- one\n- two", ["one", "two"], ""),
+        ("Just a sentence.", [], "Just a sentence."),
+    ],
+)
+def test_flow_answers_split_into_stages_and_note(answer: str, stages: list[str], note: str) -> None:
+    assert split_flow(answer) == (stages, note)
