@@ -35,6 +35,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _FLOAT = "tag:yaml.org,2002:float"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_PLAIN_TAGS = frozenset({_STR, _INT, _NULL, _BOOL, _FLOAT, _MAP, _SEQ})
 
 
 def dump_deck(deck: Deck) -> str:
@@ -144,15 +145,13 @@ class _Checker:
         return found
 
     def scalar(self, node: yaml.Node | None, what: str, kind: type, *, required: bool) -> Any:
-        if node is None:
-            if required:
-                self.problems.append(DeckFileError(f"missing {what}", path=self.path))
+        if node is None:  # a missing key is reported by the caller, with its parent's line
+            return None
+        if node.tag not in _PLAIN_TAGS:
+            self.problem(node, f"{what}: YAML tag {node.tag} is not allowed in a deck")
             return None
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} must be a single value, not a list or mapping")
-            return None
-        if node.tag not in (_STR, _INT, _NULL, _BOOL, _FLOAT):
-            self.problem(node, f"{what}: YAML tag {node.tag} is not allowed in a deck")
             return None
         if node.tag == _NULL:
             if required:
@@ -162,7 +161,11 @@ class _Checker:
             if node.tag != _INT:
                 self.problem(node, f"{what} must be a whole number, not {node.value!r}")
                 return None
-            return int(node.value.replace("_", ""), 0)
+            try:
+                return int(node.value.replace("_", ""), 0)
+            except ValueError:  # YAML 1.1 ints Python refuses: 010, 0x_, 1:30, 5000 digits
+                self.problem(node, f"{what} must be a whole number, not {_clip(node.value)}")
+                return None
         return str(node.value)  # a bare number where text is expected keeps its text
 
     def text(self, fields: dict[str, yaml.Node], key: str, what: str, *, required: bool) -> str:
@@ -179,6 +182,9 @@ class _Checker:
         top = self.mapping(root, "the deck", TOP_KEYS)
         if not top:
             return None
+        for key in ("version", "deck"):
+            if key not in top:
+                self.problem(root, f"the deck has no {key!r}")
         version = self.scalar(top.get("version"), "'version'", int, required=True)
         if version is not None and version != DECK_SCHEMA_VERSION:
             self.problem(
@@ -292,3 +298,8 @@ class _Checker:
             self.text(fields, "file", "source", required=False),
             self.text(fields, "section", "source", required=False),
         )
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """``text`` quoted for an error line, cut short so a huge value stays one line."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

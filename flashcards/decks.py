@@ -13,6 +13,10 @@ from flashcards.model import Deck, slugify
 from flashcards.settings import bundled_decks_dir
 
 DECK_SUFFIXES = (".yaml", ".yml")
+MAX_SLUG_CHARS = 80
+"""Longest title slug kept in a deck file name."""
+MAX_FILENAME_BYTES = 255
+"""The file-name limit of common file systems (ext4, APFS, NTFS)."""
 
 
 def load_deck(path: Path) -> Deck:
@@ -68,15 +72,38 @@ def find_deck(decks: Sequence[Deck], key: str) -> Deck:
 
 
 def deck_filename(deck: Deck) -> str:
-    """``05-storage-in-kubernetes.yaml``: safe on every file system."""
-    return f"{deck.chapter.number:02d}-{slugify(deck.chapter.slug or deck.chapter.title)}.yaml"
+    """``05-storage-in-kubernetes.yaml``: safe on every file system.
+
+    The slug is ASCII letters, digits and dashes only (no ``/``, ``..`` or NUL), is cut
+    to :data:`MAX_SLUG_CHARS` so the name stays far below the 255-byte limit, and always
+    follows the chapter number, so it can never be a Windows device name such as ``CON``.
+    """
+    slug = slugify(deck.chapter.slug or deck.chapter.title)[:MAX_SLUG_CHARS].rstrip("-")
+    return f"{deck.chapter.number:02d}-{slug or 'chapter'}.yaml"
 
 
 def write_deck(deck: Deck, folder: Path) -> Path:
-    """Write a deck into ``folder`` atomically: readers see the old file or the new one."""
-    target = folder / deck_filename(deck)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(target, dump_deck(deck))
+    """Write a deck into ``folder`` atomically: readers see the old file or the new one.
+
+    Raises:
+        DeckFileError: the deck's file name would not be a plain name inside ``folder``,
+            or the file cannot be written (disk full, read-only folder).
+    """
+    name = deck_filename(deck)
+    target = folder / name
+    if len(name.encode()) > MAX_FILENAME_BYTES or Path(name).name != name or "\x00" in name:
+        raise DeckFileError("not written: unsafe deck file name", path=_clip(name))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if target.resolve().parent != folder.resolve():
+            raise DeckFileError(
+                f"not written: the deck file would land outside {folder}", path=name
+            )
+        write_text_atomically(target, dump_deck(deck))
+    except OSError as error:  # disk full, read-only folder: the old deck stays as it was
+        raise DeckFileError(
+            f"deck not written: {error.strerror or error}", path=str(target)
+        ) from None
     return target
 
 
@@ -94,3 +121,7 @@ def write_text_atomically(target: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _clip(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
