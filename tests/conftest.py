@@ -13,7 +13,9 @@ BUNDLED_DECK = ROOT / "decks" / "05-storage-in-kubernetes.yaml"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point ``K8SPREP_HOME`` at a fresh folder so no test touches a real user's data."""
     home = tmp_path_factory.mktemp("k8sprep-home")
     monkeypatch.setenv("K8SPREP_HOME", str(home))

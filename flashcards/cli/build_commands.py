@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -47,9 +48,8 @@ def build(
         raise ChapterError("no chapter files (.txt, .md) found", path=str(paths[0]))
     failures = 0
     results: list[BuildResult] = []
-    with typer.progressbar(
-        files, label="Building", file=None if len(files) >= PROGRESS_BAR_FROM else _Quiet()
-    ) as progress:
+    bar_stream = sys.stderr if len(files) >= PROGRESS_BAR_FROM else _Quiet()
+    with typer.progressbar(files, label="Building", file=bar_stream) as progress:
         for path in progress:
             try:
                 results.append(build_chapter(path, out))

@@ -1,0 +1,197 @@
+"""Card rules on the seed chapter, and the stability of card ids."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from flashcards.cards import build_deck, cloze, keep_existing_ids
+from flashcards.chapter import parse_chapter
+from flashcards.model import Deck, Kind, make_card_id
+
+
+@pytest.fixture
+def seed_deck(seed_text: str) -> Deck:
+    return build_deck(parse_chapter(seed_text, "seed.txt").chapter, "05-storage-in-kubernetes.txt")
+
+
+def by_kind(deck: Deck, kind: Kind) -> list:
+    return [card for card in deck.cards if card.kind is kind]
+
+
+def test_seed_card_counts(seed_deck: Deck) -> None:
+    assert Counter(card.kind for card in seed_deck.cards) == {
+        Kind.CONCEPT: 5,
+        Kind.FLOW: 5,
+        Kind.RECALL: 4,
+        Kind.INTERVIEW: 4,
+        Kind.PRACTICE: 1,
+    }
+    assert seed_deck.name == "05 Storage in Kubernetes"
+    assert (seed_deck.chapter.next, seed_deck.chapter.next_file) == (
+        6,
+        "06-service-mesh-network-policy.md",
+    )
+
+
+def test_recall_questions_land_on_the_right_sections(seed_deck: Deck) -> None:
+    pairs = [(card.front, card.source.section) for card in by_kind(seed_deck, Kind.RECALL)]
+    assert pairs == [
+        (
+            "Why is pod-local storage unsafe for durable application data?",
+            "Pods are temporary, so storage must be explicit",
+        ),
+        (
+            "How do PVs, PVCs, and StorageClasses divide responsibilities?",
+            "PersistentVolumes and claims split supply from demand",
+        ),
+        (
+            "What extra work does CSI remove for platform teams?",
+            "CSI drivers automate provisioning and attachment",
+        ),
+        (
+            "Why do stateful systems need different rollout thinking than stateless APIs?",
+            "Stateful workloads need identity and careful rollout",
+        ),
+    ]
+
+
+def test_recall_answers_quote_the_section_and_its_takeaway(seed_deck: Deck) -> None:
+    first, second, third, _ = by_kind(seed_deck, Kind.RECALL)
+    assert first.back == (
+        "A pod can be rescheduled anytime, so local writable state is fragile. "
+        "Persistent data needs an explicit storage contract outside pod replacement.\n"
+        "Takeaway: Not all writes deserve durability."
+    )
+    assert "PersistentVolumeClaim expresses what the workload wants" in second.back
+    assert "That removes ticket-driven storage work" in third.back
+
+
+def test_concept_cards_are_clozes_of_the_takeaway(seed_deck: Deck) -> None:
+    concept = by_kind(seed_deck, Kind.CONCEPT)[1]
+    assert concept.front == (
+        "PersistentVolumes and claims split supply from demand: complete the takeaway. "
+        "“Claims talk ___, volumes provide ___.”"
+    )
+    assert concept.back == (
+        "Claims talk intent, volumes provide reality.\n"
+        "Separate demand from supply so platforms can evolve safely."
+    )
+    for card in by_kind(seed_deck, Kind.CONCEPT):
+        assert "___" in card.front
+        assert not card.front.startswith("Explain")
+
+
+def test_flow_cards_list_stages_in_order(seed_deck: Deck) -> None:
+    flow = by_kind(seed_deck, Kind.FLOW)[1]
+    assert flow.front.startswith("What are the stages of “pv claim flow”, in order?")
+    assert flow.back == (
+        "claim (app asks) → class (policy picks) → volume (storage binds)\n"
+        "Claims talk intent, volumes provide reality."
+    )
+    rows = flow.diagram.splitlines()
+    assert len(rows) == 6
+    assert rows[1].split("│")[1].strip() == "claim"
+    assert len({len(row) for row in rows[:3]}) == 1  # boxes line up
+
+
+def test_interview_and_practice_cards(seed_deck: Deck) -> None:
+    interviews = by_kind(seed_deck, Kind.INTERVIEW)
+    assert interviews[2].front == "Why are backups not enough without restore drills?"
+    assert interviews[2].wrong_answer == "Because auditors demand extra paperwork."
+    assert all(card.wrong_answer for card in interviews)
+    (practice,) = by_kind(seed_deck, Kind.PRACTICE)
+    assert practice.front.startswith("Apply now (5 min): List one workload")
+    assert "3. Write one sentence for its backup frequency and restore target." in practice.back
+
+
+def test_every_card_is_tagged_sourced_and_clean(seed_deck: Deck) -> None:
+    for card in seed_deck.cards:
+        assert card.tags == ("ch05", "intermediate", card.kind.value)
+        assert card.source.file == "05-storage-in-kubernetes.txt"
+        assert card.source.section
+        for text in (card.front, card.back, card.wrong_answer):
+            assert "¶" not in text
+            assert "See." not in text and "Now watch." not in text
+            assert not any(char in text for char in "┌│└")
+    assert len({card.id for card in seed_deck.cards}) == len(seed_deck.cards)
+
+
+def test_markdown_source_gives_the_same_cards_and_ids(seed_deck: Deck, seed_markdown: str) -> None:
+    chapter = parse_chapter(seed_markdown, "md").chapter
+    assert build_deck(chapter, "05-storage-in-kubernetes.txt") == seed_deck
+
+
+def test_ids_are_derived_from_slug_kind_and_normalised_front(seed_deck: Deck) -> None:
+    card = by_kind(seed_deck, Kind.INTERVIEW)[0]
+    assert card.id == make_card_id("storage-in-kubernetes", Kind.INTERVIEW, card.front)
+    assert card.id == make_card_id(
+        "storage-in-kubernetes", "interview", "  why DO pvcs help app teams "
+    )
+    assert card.id.startswith("storage-in-kubernetes-interview-")
+
+
+def test_fixing_an_answer_keeps_every_id(seed_text: str, seed_deck: Deck) -> None:
+    edited = seed_text.replace("Because PVs are deprecated.", "Because PVs were removed.")
+    edited = edited.replace("without embedding backend details", "without embedding backend detail")
+    deck = build_deck(parse_chapter(edited, "s").chapter, "05-storage-in-kubernetes.txt")
+    assert [card.id for card in deck.cards] == [card.id for card in seed_deck.cards]
+    assert by_kind(deck, Kind.INTERVIEW)[0].wrong_answer == "Because PVs were removed."
+
+
+def test_a_typo_fixed_in_a_front_keeps_the_id_of_the_existing_deck(
+    seed_text: str, seed_deck: Deck
+) -> None:
+    edited = seed_text.replace("Why do PVCs help app teams?", "Why do PVCs help application teams?")
+    chapter = parse_chapter(edited, "s").chapter
+    fresh = build_deck(chapter, "05-storage-in-kubernetes.txt")
+    rebuilt = build_deck(chapter, "05-storage-in-kubernetes.txt", existing=seed_deck)
+    old_id = by_kind(seed_deck, Kind.INTERVIEW)[0].id
+    assert by_kind(fresh, Kind.INTERVIEW)[0].id != old_id
+    assert by_kind(rebuilt, Kind.INTERVIEW)[0].id == old_id
+    assert [c.id for c in rebuilt.cards] == [c.id for c in seed_deck.cards]
+
+
+def test_existing_ids_win_even_when_hand_edited(seed_deck: Deck) -> None:
+    first = seed_deck.cards[0]
+    hand_edited = replace(seed_deck, cards=(replace(first, id="my-own-id"), *seed_deck.cards[1:]))
+    kept = keep_existing_ids(seed_deck.cards, hand_edited.cards)
+    assert kept[0].id == "my-own-id"
+    assert [c.id for c in kept[1:]] == [c.id for c in seed_deck.cards[1:]]
+
+
+def test_an_unrelated_new_card_gets_a_new_id(seed_deck: Deck) -> None:
+    interview = by_kind(seed_deck, Kind.INTERVIEW)[0]
+    other = replace(
+        interview,
+        front="What does a CSI node plugin do?",
+        id=make_card_id("storage-in-kubernetes", Kind.INTERVIEW, "What does a CSI node plugin do?"),
+    )
+    (kept,) = keep_existing_ids([other], [interview, *seed_deck.cards])
+    assert kept.id == other.id
+
+
+def test_identical_fronts_get_distinct_ids() -> None:
+    text = "07. Net — Pods\nInterview Q&A¶\nQ: Why? A: One.\nQ: Why? A: Two.\n"
+    deck = build_deck(parse_chapter(text, "n").chapter, "n.txt")
+    first, second = deck.cards
+    assert second.id == first.id + "-2"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "blanked", "answers"),
+    [
+        (
+            "Claims talk intent, volumes provide reality.",
+            "Claims talk ___, volumes provide ___.",
+            ["intent", "reality"],
+        ),
+        ("Not all writes deserve durability.", "Not all writes deserve ___.", ["durability"]),
+        ("Identity stays attached to storage.", "___ stays attached to storage.", ["Identity"]),
+        ("It is so.", "It is so.", []),
+    ],
+)
+def test_cloze(sentence: str, blanked: str, answers: list[str]) -> None:
+    assert cloze(sentence) == (blanked, answers)
