@@ -220,3 +220,7 @@ class Store:
     def deck_counts(self, today: date) -> list[dict[str, Any]]:
         """Per active deck: due now, never answered, re-drills pending, next due date."""
         return reports.deck_counts(self.db, today)
+
+    def next_due(self, today: date, deck: str | None = None) -> tuple[date, int] | None:
+        """The first study day after ``today`` with cards due, and how many; None if none."""
+        return reports.next_due(self.db, today, deck)

@@ -65,3 +65,15 @@ def deck_counts(db: Db, today: date) -> list[dict[str, Any]]:
         }
         for slug, name, chapter, due, unseen, redo, next_due, cards in rows
     ]
+
+
+def next_due(db: Db, today: date, deck: str | None = None) -> tuple[date, int] | None:
+    """The first study day after ``today`` with cards due, and how many; None if none."""
+    rows = db.rows(
+        "SELECT s.due, COUNT(*) FROM card_state s JOIN card c ON c.id = s.card_id "
+        f"WHERE s.due > :today AND {ACTIVE}"
+        + (" AND c.deck = :deck" if deck else "")
+        + " GROUP BY s.due ORDER BY s.due LIMIT 1",
+        {"today": iso(today), "deck": deck},
+    )
+    return (date.fromisoformat(rows[0][0]), int(rows[0][1])) if rows else None

@@ -1,0 +1,238 @@
+"""``k8sprep review`` and its companions ``import``, ``due``, ``stats``, ``history``, ``card``.
+
+Thin commands: open the store, call the library, print. Everything past Typer is
+imported inside the commands so that ``k8sprep review`` shows its first card
+before anything heavy (YAML, SQLAlchemy, exporters) is loaded; YAML only loads
+when a fresh database has to import the bundled decks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from flashcards.cli.app import app, fail_cleanly
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from flashcards.config import Config
+    from flashcards.store import Store
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database file or SQLAlchemy URL (default: $K8SPREP_DB, else k8sprep.db "
+        "in the data directory).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _open(db: str | None) -> Store:
+    from flashcards import settings
+    from flashcards.store import Store
+
+    return Store.open(settings.database_url(db))
+
+
+def _today(config: Config) -> date:
+    from flashcards import settings
+    from flashcards.studyday import study_day
+
+    return study_day(settings.now(), config.rollover_hour)
+
+
+def _config(new: int | None = None, limit: int | None = None) -> Config:
+    from flashcards import settings
+    from flashcards.config import load_config
+
+    return load_config(settings.config_path()).with_overrides(new=new, limit=limit)
+
+
+def _deck_slug(store: Store, key: str | None) -> str | None:
+    """The slug of the stored deck ``key`` names (chapter number, name or slug)."""
+    if key is None:
+        return None
+    from flashcards.decks import find_deck
+    from flashcards.model import ChapterInfo, Deck
+
+    decks = [Deck(name, ChapterInfo(chapter, slug, name)) for slug, name, chapter in store.decks()]
+    return find_deck(decks, key).chapter.slug
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@app.command("import")
+@fail_cleanly
+def import_decks(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="DECK",
+            help="Deck files or folders, or bundled decks by chapter number or name "
+            "(default: all bundled decks).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Sync YAML decks into the review database, keeping every card's review state.
+
+    New cards are added, edited cards updated, cards gone from their deck retired
+    (hidden, history kept); running it again changes nothing.
+    """
+    from flashcards.decks import find_deck, load_decks
+
+    chosen = []
+    bundled = None
+    for key in decks or []:
+        if Path(key).exists():
+            chosen.extend(load_decks([Path(key)]))
+        else:
+            bundled = bundled if bundled is not None else load_decks()
+            chosen.append(find_deck(bundled, key))
+    with _open(db) as store:
+        report = store.sync_decks(chosen if decks else load_decks())
+    typer.echo(
+        f"{report.added} added, {report.updated} updated, {report.retired} retired, "
+        f"{report.unchanged} unchanged"
+    )
+
+
+@app.command()
+@fail_cleanly
+def review(
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Only this deck: chapter number or name.")
+    ] = None,
+    new: Annotated[
+        int | None, typer.Option("--new", min=0, help="New cards per day (overrides config).")
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help="Due reviews per day (overrides config)."),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Review today's cards: space reveals, 0-5 grades, u undoes, s suspends, q quits.
+
+    In a terminal each key acts at once; from a pipe each line is one input (an
+    empty line reveals, a grade line reveals and grades).
+    """
+    import sys
+
+    from flashcards import settings
+    from flashcards.cli.review_screen import drive, summary_lines
+    from flashcards.queue import build_queue
+    from flashcards.session import ReviewSession
+    from flashcards.terminal import is_terminal, keys
+
+    config = _config(new, limit)
+    today = _today(config)
+    with _open(db) as store:
+        if store.card_count() == 0:
+            from flashcards.decks import load_decks
+
+            report = store.sync_decks(load_decks())
+            typer.echo(f"Imported {report.added} cards from the bundled decks.")
+        slug = _deck_slug(store, deck)
+        session = ReviewSession(store, build_queue(store, today, config, slug), clock=settings.now)
+        try:
+            with keys(sys.stdin) as tokens:
+                drive(session, tokens, typer.echo, keys=is_terminal(sys.stdin))
+        except KeyboardInterrupt:
+            typer.echo("")
+        for line in summary_lines(session.summary(), today, store.next_due(today, slug)):
+            typer.echo(line)
+
+
+@app.command()
+@fail_cleanly
+def due(json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Cards due now, new cards available today and re-drills pending, per deck."""
+    from flashcards.cli.review_views import due_lines, due_report
+    from flashcards.queue import allowance
+
+    config = _config()
+    today = _today(config)
+    with _open(db) as store:
+        introduced, reviewed = store.answered_today(today)
+        left = allowance(config, introduced_today=introduced, reviewed_today=reviewed)
+        report = due_report(store.deck_counts(today), left, today, store.next_due(today))
+    if json:
+        _print_json(report)
+    else:
+        for line in due_lines(report):
+            typer.echo(line)
+
+
+@app.command()
+@fail_cleanly
+def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Reviews per day, retention per chapter and kind, easiness, streak and forecast."""
+    from flashcards.cli.review_views import stats_lines, stats_report
+
+    today = _today(_config())
+    with _open(db) as store:
+        report = stats_report(store.review_facts(), store.scheduled(), today)
+    if json:
+        _print_json(report)
+    else:
+        for line in stats_lines(report):
+            typer.echo(line)
+
+
+@app.command()
+@fail_cleanly
+def history(
+    json: JsonOpt = False,
+    card: Annotated[str | None, typer.Option("--card", help="Only this card id.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """The review log, one entry per answer, oldest first."""
+    from flashcards.cli.review_views import answer_line, answer_record
+
+    with _open(db) as store:
+        if card is not None:
+            store.get(card)  # an unknown id is an error, not an empty history
+        answers = list(store.history(card))
+    if json:
+        _print_json([answer_record(a) for a in answers])
+    else:
+        for answer in answers:
+            typer.echo(answer_line(answer))
+
+
+@app.command("card")
+@fail_cleanly
+def show_card(
+    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card id.")],
+    json: JsonOpt = False,
+    suspend: Annotated[bool, typer.Option("--suspend", help="Stop showing this card.")] = False,
+    unsuspend: Annotated[bool, typer.Option("--unsuspend", help="Show this card again.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """One card: its text, review state and history."""
+    from flashcards.cli.review_views import card_lines, card_report
+    from flashcards.errors import K8sprepError
+
+    if suspend and unsuspend:
+        raise K8sprepError("--suspend and --unsuspend cannot be used together")
+    with _open(db) as store:
+        if suspend or unsuspend:
+            store.set_suspended(card_id, suspend)
+        report = card_report(store.get(card_id), store.history(card_id))
+    if json:
+        _print_json(report)
+    else:
+        for line in card_lines(report):
+            typer.echo(line)

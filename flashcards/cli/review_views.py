@@ -1,0 +1,210 @@
+"""The shapes ``due``, ``stats``, ``history`` and ``card`` print: JSON records and text lines.
+
+History records are meant to be read back: each has the card, the time and study
+day, the grade, whether it was a same-day re-drill, the answer time and the full
+SM-2 state before and after (easiness as an exact decimal string), so replaying
+the first-of-day grades in order rebuilds every card's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flashcards import stats
+from flashcards.queue import Allowance
+from flashcards.sm2 import SM2State
+from flashcards.store.values import Answer, StoredCard
+
+
+def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]:
+    """One SM-2 state as JSON; easiness is a string so that 2.36 stays exactly 2.36."""
+    return {
+        "repetitions": sm2.repetitions,
+        "interval": sm2.interval,
+        "easiness": f"{sm2.easiness:.2f}",
+        "due": None if due is None else due.isoformat(),
+        "lapses": lapses,
+    }
+
+
+def answer_record(answer: Answer) -> dict[str, Any]:
+    """One answer of the review log as JSON."""
+    return {
+        "id": answer.log_id,
+        "card_id": answer.card_id,
+        "time": answer.time.isoformat(timespec="seconds"),
+        "day": answer.day.isoformat(),
+        "grade": answer.grade,
+        "redrill": answer.redrill,
+        "answer_ms": answer.answer_ms,
+        "before": state_record(answer.before, answer.before_due, answer.before_lapses),
+        "after": state_record(answer.after, answer.after_due, answer.after_lapses),
+    }
+
+
+def answer_line(answer: Answer) -> str:
+    """One answer as a line of ``k8sprep history``."""
+    before, after = answer.before, answer.after
+    kind = "re-drill" if answer.redrill else f"ivl {before.interval}->{after.interval}d"
+    return (
+        f"{answer.time.isoformat(sep=' ', timespec='minutes')}  {answer.card_id}  "
+        f"grade {answer.grade}  {kind}  ease {before.easiness}->{after.easiness}  "
+        f"due {answer.after_due}  {answer.answer_ms / 1000:.1f}s"
+    )
+
+
+def due_report(
+    deck_counts: Sequence[dict[str, Any]],
+    left: Allowance,
+    today: date,
+    next_due: tuple[date, int] | None,
+) -> dict[str, Any]:
+    """Due now, new available today (within the daily limit) and re-drills, per deck."""
+    decks = []
+    new_left = left.new
+    for row in deck_counts:
+        new = min(row["unseen"], new_left)
+        new_left -= new  # new cards go in chapter order: earlier decks take the budget first
+        decks.append(
+            {
+                "deck": row["deck"],
+                "slug": row["slug"],
+                "chapter": row["chapter"],
+                "due": row["due"],
+                "new": new,
+                "redo": row["redo"],
+                "unseen": row["unseen"],
+                "next_due": row["next_due"],
+            }
+        )
+    total = {key: sum(d[key] for d in decks) for key in ("due", "new", "redo")}
+    return {
+        "today": today.isoformat(),
+        "total": total,
+        "reviews_left_today": left.reviews,
+        "next_due": None if next_due is None else next_due[0].isoformat(),
+        "decks": decks,
+    }
+
+
+def due_lines(report: dict[str, Any]) -> list[str]:
+    lines = [f"Study day {report['today']}"]
+    width = max([len(d["deck"]) for d in report["decks"]] + [5])
+    for row in [*report["decks"], {"deck": "total", **report["total"], "next_due": None}]:
+        after = f"   next {row['next_due']}" if row.get("next_due") else ""
+        lines.append(
+            f"  {row['deck']:<{width}}  due {row['due']:>4}  new {row['new']:>4}  "
+            f"redo {row['redo']:>3}{after}"
+        )
+    lines.append(f"Next due after today: {report['next_due'] or 'nothing scheduled'}")
+    return lines
+
+
+def stats_report(
+    facts: Iterable[tuple[str, date, int, int, str, bool]],
+    scheduled: Sequence[tuple[date, int]],
+    today: date,
+) -> dict[str, Any]:
+    """Activity, retention, easiness, streak and forecast, as JSON."""
+    rows = [
+        stats.ReviewRow(card, day, grade, chapter, kind, first_of_day=not redrill)
+        for card, day, grade, chapter, kind, redrill in facts
+    ]
+    counts = stats.retention_counts(rows)
+    mean = Decimal(sum(e for _, e in scheduled)) / len(scheduled) / 100 if scheduled else None
+    return {
+        "today": today.isoformat(),
+        "reviews_per_day": [
+            {"day": d.isoformat(), "count": n} for d, n in stats.reviews_per_day(rows, today)
+        ],
+        "retention": [
+            {
+                "chapter": chapter,
+                "kind": kind,
+                "passed": passed,
+                "answered": answered,
+                "share": round(passed / answered, 4),
+            }
+            for (chapter, kind), (passed, answered) in counts.items()
+        ],
+        "average_easiness": None if mean is None else f"{mean:.2f}",
+        "streak": stats.streak(stats.days_with_reviews(rows), today),
+        "forecast": [
+            {"day": d.isoformat(), "count": n}
+            for d, n in stats.forecast((due for due, _ in scheduled), today)
+        ],
+    }
+
+
+def stats_lines(report: dict[str, Any]) -> list[str]:
+    def series(key: str) -> list[tuple[date, int]]:
+        return [(date.fromisoformat(p["day"]), p["count"]) for p in report[key]]
+
+    lines = [f"Reviews per day (last 30 days, to {report['today']}):"]
+    lines += ["  " + line for line in stats.bar_chart(series("reviews_per_day"))]
+    lines.append("Retention (first answer of the day graded 3 or more):")
+    if not report["retention"]:
+        lines.append("  no reviews yet")
+    for row in report["retention"]:
+        label = (
+            "all cards"
+            if row["kind"] == stats.OVERALL[1]
+            else (f"chapter {row['chapter']:02d} {row['kind']}")
+        )
+        lines.append(
+            f"  {label:<24} {100 * row['share']:5.1f}%  ({row['passed']}/{row['answered']})"
+        )
+    lines.append(f"Average easiness: {report['average_easiness'] or '-'}")
+    lines.append(f"Streak: {report['streak']} days")
+    lines.append("Forecast (cards due, next 30 days):")
+    lines += ["  " + line for line in stats.bar_chart(series("forecast"))]
+    return lines
+
+
+def card_report(stored: StoredCard, answers: Iterable[Answer]) -> dict[str, Any]:
+    """One card: text, deck, state and its review history."""
+    card, state = stored.card, stored.state
+    return {
+        "id": card.id,
+        "deck": stored.deck_name,
+        "chapter": stored.chapter,
+        "kind": card.kind.value,
+        "front": card.front,
+        "back": card.back,
+        "wrong_answer": card.wrong_answer,
+        "diagram": card.diagram,
+        "tags": list(card.tags),
+        "source": {"file": card.source.file, "section": card.source.section},
+        "retired": stored.retired,
+        "suspended": state.suspended,
+        "state": state_record(state.sm2, state.due, state.lapses),
+        "last_review": None if state.last_review is None else state.last_review.isoformat(),
+        "history": [answer_record(a) for a in answers],
+    }
+
+
+def card_lines(report: dict[str, Any]) -> list[str]:
+    state = report["state"]
+    flags = [f for f in ("retired", "suspended") if report[f]]
+    lines = [
+        f"{report['id']}  ({report['deck']}, {report['kind']})" + "".join(f" [{f}]" for f in flags),
+        f"Q: {report['front']}",
+        f"A: {report['back']}",
+    ]
+    if report["wrong_answer"]:
+        lines.append(f"Trap to avoid: {report['wrong_answer']}")
+    if report["diagram"]:
+        lines.append(report["diagram"])
+    lines.append(
+        f"State: {'new' if state['due'] is None else 'due ' + state['due']} · "
+        f"repetitions {state['repetitions']} · interval {state['interval']}d · "
+        f"easiness {state['easiness']} · lapses {state['lapses']}"
+    )
+    lines.append(f"History: {len(report['history'])} answers")
+    for entry in report["history"]:
+        redrill = " (re-drill)" if entry["redrill"] else ""
+        lines.append(f"  {entry['time']}  grade {entry['grade']}{redrill}")
+    return lines
