@@ -17,6 +17,8 @@ from enum import StrEnum
 BOX_CHARS = frozenset("─│┌┐└┘┬┴├┤┼═║╔╗╚╝╠╣╦╩╬")
 """Box-drawing characters: they only belong inside a diagram."""
 
+HAS_BOX_CHAR = re.compile("[" + "".join(sorted(BOX_CHARS)) + "]")
+
 _ARROW_ROW = re.compile(r"^[\sv│|^↓▼]+$")
 _BULLET = re.compile(r"^\s*(?:[-*+•])\s+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -61,7 +63,7 @@ def is_diagram_row(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if any(char in BOX_CHARS for char in stripped):
+    if HAS_BOX_CHAR.search(stripped):
         return True
     return bool(_ARROW_ROW.match(stripped)) and ("v" in stripped or "↓" in stripped)
 

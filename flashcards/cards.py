@@ -23,7 +23,7 @@ from dataclasses import replace
 from flashcards.chapter import Chapter, Concept, split_sentences
 from flashcards.diagrams import Flow, draw_flow
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id
-from flashcards.terms import abbreviations_in, inverse_document_frequency, overlap, terms
+from flashcards.terms import Vocabulary, abbreviations_in, inverse_document_frequency, overlap
 
 RECALL_SENTENCES = 2
 """How many of the matched section's sentences a recall answer quotes."""
@@ -138,31 +138,34 @@ class _CardMaker:
     def __init__(self, chapter: Chapter, source_file: str) -> None:
         self.chapter = chapter
         self.source_file = source_file
+        self.slug = chapter.slug
         everything = " ".join(
             [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
         )
-        self.abbreviations = abbreviations_in(everything)
-        self.section_terms = [self._terms(self._section_text(c)) for c in chapter.concepts]
+        self.vocabulary = Vocabulary(abbreviations_in(everything))
+        self.section_terms = [self._section_terms(c) for c in chapter.concepts]
         self.idf = inverse_document_frequency(self.section_terms)
         self.eli5_terms = set(self._terms(chapter.eli5))
+        self._content: dict[str, list[str]] = {}
 
     def _terms(self, text: str) -> list[str]:
-        return terms(text, self.abbreviations)
+        return self.vocabulary.terms(text)
 
-    @staticmethod
-    def _section_text(concept: Concept) -> str:
-        diagrams = " ".join(
-            f"{flow.name} " + " ".join(f"{s.name} {s.caption}" for s in flow.stages)
-            for flow in concept.flows
-        )
-        return " ".join(
-            [concept.heading, concept.heading, *concept.sentences, concept.takeaway, diagrams]
-        )
+    def _section_terms(self, concept: Concept) -> list[str]:
+        """Terms of a whole section; the heading counts twice, as it names the point."""
+        found = self._terms(concept.heading) * 2
+        for text in (*concept.sentences, concept.takeaway):
+            found += self._terms(text)
+        for flow in concept.flows:
+            found += self._terms(
+                " ".join([flow.name, *(f"{s.name} {s.caption}" for s in flow.stages)])
+            )
+        return found
 
     def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
         tags = (f"ch{self.chapter.number:02d}", self.chapter.level or "any-level", kind.value)
         return Card(
-            id=make_card_id(self.chapter.slug, kind, front),
+            id=make_card_id(self.slug, kind, front),
             kind=kind,
             front=front,
             back=back,
@@ -173,7 +176,11 @@ class _CardMaker:
 
     def content_sentences(self, concept: Concept) -> list[str]:
         """The section's sentences minus those that retell the ELI5 analogy."""
-        return [s for s in concept.sentences if not self._is_analogy(s)]
+        found = self._content.get(concept.heading)
+        if found is None:
+            found = [s for s in concept.sentences if not self._is_analogy(s)]
+            self._content[concept.heading] = found
+        return found
 
     def _is_analogy(self, sentence: str) -> bool:
         found = set(self._terms(sentence))
@@ -186,10 +193,11 @@ class _CardMaker:
         if not sentences:
             return ""
         heading = self._terms(concept.heading)
-        return max(
-            sentences,
-            key=lambda s: (overlap(heading, self._terms(s), self.idf), -sentences.index(s)),
+        best = max(
+            range(len(sentences)),
+            key=lambda i: (overlap(heading, self._terms(sentences[i]), self.idf), -i),
         )
+        return sentences[best]
 
     def concept_cards(self) -> list[Card]:
         cards: list[Card] = []

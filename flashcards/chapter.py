@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from flashcards.blocks import (
-    BOX_CHARS,
+    HAS_BOX_CHAR,
     Block,
     BlockKind,
     is_markdown,
@@ -325,7 +325,7 @@ class _Reader:
                 after_diagram = True
             elif after_diagram and not takeaway:
                 takeaway = _clean_takeaway(block.text)
-            elif any(char in BOX_CHARS for char in block.text):
+            elif HAS_BOX_CHAR.search(block.text):
                 self.warn(block, f"diagram text outside a diagram, not placed: {_clip(block)}")
             else:
                 sentences.extend(split_sentences(block.text))

@@ -10,6 +10,7 @@ the Kubernetes abbreviations a chapter never spells out.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -45,10 +46,12 @@ KNOWN_ABBREVIATIONS: dict[str, str] = {
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_PLURAL_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]+s")
+_CAMEL_CASE = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+s?\b")
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]+s?|K8s")
 _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A light stemmer: enough to join plurals and common endings."""
     word = word.casefold()
@@ -73,7 +76,7 @@ def camel_parts(word: str) -> list[str]:
 def abbreviations_in(text: str) -> dict[str, str]:
     """Abbreviations a text defines with CamelCase names: ``pvc`` -> ``persistent volume claim``."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(text):
+    for word in _CAMEL_CASE.findall(text):
         parts = camel_parts(word)
         if len(parts) >= 2 and all(part[:1].isupper() for part in parts):
             singular = [stem(part) for part in parts]
@@ -83,20 +86,44 @@ def abbreviations_in(text: str) -> dict[str, str]:
 
 def terms(text: str, abbreviations: dict[str, str] | None = None) -> list[str]:
     """The key terms of ``text``, in order, repeated as often as they occur."""
-    table = KNOWN_ABBREVIATIONS | (abbreviations or {})
-    found: list[str] = []
-    for word in _WORD.findall(text):
-        key = word[:-1] if _PLURAL_ABBREVIATION.fullmatch(word) else word
-        expansion = table.get(key.casefold()) if key.isupper() or key == "K8s" else None
-        if expansion is not None:
-            found.extend(stem(part) for part in expansion.split())
-            found.append(key.casefold())
-            continue
-        for part in camel_parts(word) or [word]:
-            term = stem(part)
-            if term not in STOP_WORDS and len(term) > 1:
-                found.append(term)
-    return found
+    return Vocabulary(abbreviations or {}).terms(text)
+
+
+class Vocabulary:
+    """Terms of one chapter's texts, with its abbreviations, cached by word and by text."""
+
+    def __init__(self, abbreviations: dict[str, str]) -> None:
+        self.table = KNOWN_ABBREVIATIONS | abbreviations
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._texts: dict[str, list[str]] = {}
+
+    def terms(self, text: str) -> list[str]:
+        """The key terms of ``text`` (see :func:`terms`)."""
+        found = self._texts.get(text)
+        if found is None:
+            found = []
+            for word in _WORD.findall(text):
+                word_terms = self._words.get(word)
+                if word_terms is None:
+                    word_terms = self._words[word] = self._word(word)
+                found.extend(word_terms)
+            self._texts[text] = found
+        return found
+
+    def _word(self, word: str) -> tuple[str, ...]:
+        if _ABBREVIATION.fullmatch(word):
+            key = word if word == "K8s" else word.removesuffix("s")
+            expansion = self.table.get(key.casefold())
+            if expansion is not None:
+                return (*(stem(part) for part in expansion.split()), key.casefold())
+        return _word_terms(word)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """Stems of a word's CamelCase parts, stop words removed."""
+    stems = (stem(part) for part in camel_parts(word) or [word])
+    return tuple(term for term in stems if term not in STOP_WORDS and len(term) > 1)
 
 
 def inverse_document_frequency(documents: Sequence[Iterable[str]]) -> dict[str, float]:

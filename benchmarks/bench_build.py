@@ -1,0 +1,94 @@
+"""How fast chapters become decks: 1,000 generated chapters, parse + cards + YAML.
+
+Run: .venv/bin/python benchmarks/bench_build.py [--chapters N]
+
+Prints chapters per second for the pure parse (chapter -> cards), for the
+whole build through files (read, parse, cards, YAML dump, atomic write), and
+the peak memory of the run. Target: 1,000 chapters parsed in under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flashcards.builder import build_chapter  # noqa: E402
+from flashcards.cards import build_deck  # noqa: E402
+from flashcards.chapter import parse_chapter  # noqa: E402
+from flashcards.deckfile import dump_deck  # noqa: E402
+
+WORDS = "pod node claim volume class driver service ingress policy quota budget replica".split()
+
+
+def generate_chapters(count: int, seed: int = 7) -> list[str]:
+    """Chapters shaped like the seed, each with its own title, words and order."""
+    rng = random.Random(seed)
+    base = (ROOT / "seeds" / "05-storage-in-kubernetes.txt").read_text(encoding="utf-8")
+    chapters = []
+    for number in range(1, count + 1):
+        title = f"{number % 100:02d}. Topic {number} in Kubernetes"
+        text = base.replace("05. Storage in Kubernetes", title)
+        for word in rng.sample(WORDS, 3):
+            text = text.replace("storage", word, rng.randint(1, 5))
+        chapters.append(text)
+    return chapters
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chapters", type=int, default=1000)
+    args = parser.parse_args()
+    chapters = generate_chapters(args.chapters)
+    size = sum(len(text) for text in chapters)
+
+    start = time.perf_counter()
+    cards = 0
+    for index, text in enumerate(chapters):
+        deck = build_deck(parse_chapter(text, f"{index}.txt").chapter, f"{index}.txt")
+        cards += len(deck.cards)
+    parse_seconds = time.perf_counter() - start
+
+    tracemalloc.start()  # a separate pass: tracing slows the code it watches
+    for index, text in enumerate(chapters):
+        build_deck(parse_chapter(text, f"{index}.txt").chapter, f"{index}.txt")
+    _, parse_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    start = time.perf_counter()
+    for index, text in enumerate(chapters):
+        dump_deck(build_deck(parse_chapter(text, f"{index}.txt").chapter, f"{index}.txt"))
+    dump_seconds = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as folder:
+        seeds = Path(folder) / "seeds"
+        seeds.mkdir()
+        for index, text in enumerate(chapters):
+            (seeds / f"{index:04d}.txt").write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        for path in sorted(seeds.iterdir()):
+            build_chapter(path, Path(folder) / "decks")
+        file_seconds = time.perf_counter() - start
+
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    count = len(chapters)
+    print(f"chapters: {count} ({size / 1e6:.1f} MB of text), cards: {cards}")
+    print(
+        f"parse + cards:          {parse_seconds:6.2f} s  {count / parse_seconds:7.0f} chapters/s"
+    )
+    print(f"parse + cards + YAML:   {dump_seconds:6.2f} s  {count / dump_seconds:7.0f} chapters/s")
+    print(f"whole build via files:  {file_seconds:6.2f} s  {count / file_seconds:7.0f} chapters/s")
+    print(f"peak traced memory (parse): {parse_peak / 2**20:.1f} MiB; max RSS: {rss_mib:.0f} MiB")
+    print(f"target: {count} chapters parsed in < 2 s -> {'met' if parse_seconds < 2 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
