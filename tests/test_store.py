@@ -54,13 +54,13 @@ def test_first_open_creates_file_tables_wal_and_version(db_path: Path) -> None:
     }
     assert table_rows(db_path, "PRAGMA journal_mode") == [("wal",)]
     names = {r[0] for r in table_rows(db_path, "SELECT name FROM sqlite_master")}
-    assert {"deck", "card", "card_state", "review_log", "ix_card_state_due"} <= names
+    assert {"deck", "card", "card_state", "review_log", "ix_card_state_queue"} <= names
 
 
 def test_ddl_comes_from_the_sqlmodel_tables() -> None:
     ddl = "\n".join(schema_ddl("sqlite"))
     assert "CREATE TABLE review_log" in ddl
-    assert "CREATE INDEX ix_card_state_due ON card_state (due)" in ddl
+    assert "CREATE INDEX ix_card_state_queue ON card_state (due, queue_order)" in ddl
     assert "CREATE TABLE card_state" in "\n".join(schema_ddl("postgresql"))
 
 

@@ -139,7 +139,7 @@ def review(
     config = _config(new, limit)
     today = _today(config)
     with _open(db) as store:
-        if store.card_count() == 0:
+        if not store.has_cards():
             from flashcards.decks import load_decks
 
             report = store.sync_decks(load_decks())

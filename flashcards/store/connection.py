@@ -169,11 +169,20 @@ def connect(url: str) -> Db:
     return Db(sqlite=connection)
 
 
-def ensure_schema(db: Db, where: str) -> None:
-    """Create the tables on first use; check application and version otherwise."""
+def ensure_schema(db: Db, where: str, url: str) -> None:
+    """Create the tables on first use; check application and version otherwise.
+
+    A database written by an older release is upgraded by the numbered migrations of
+    :mod:`flashcards.migrations` (after a backup), loaded only when one is needed.
+    """
     names = db.table_names()
     if set(TABLE_NAMES) <= names:
-        _check_meta(where, names, dict(db.rows("SELECT key, value FROM meta")))
+        facts = dict(db.rows("SELECT key, value FROM meta"))
+        _check_meta(where, names, facts)
+        if int(facts.get("schema_version", "0")) < SCHEMA_VERSION:
+            from flashcards.migrations import upgrade_on_open
+
+            upgrade_on_open(db, url, where)
         return
     if names:
         _check_meta(

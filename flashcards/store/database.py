@@ -44,7 +44,7 @@ class Store:
         where = sqlite_path(url) or url
         db = connect(url)
         try:
-            ensure_schema(db, where)
+            ensure_schema(db, where, url)
         except StoreError:
             db.close()
             raise
@@ -67,6 +67,10 @@ class Store:
     def card_count(self) -> int:
         """Cards that are not retired."""
         return int(self.db.rows("SELECT COUNT(*) FROM card WHERE NOT retired")[0][0])
+
+    def has_cards(self) -> bool:
+        """Whether any card is not retired (cheap, unlike counting 100,000 of them)."""
+        return bool(self.db.rows("SELECT 1 FROM card WHERE NOT retired LIMIT 1"))
 
     def decks(self) -> list[tuple[str, str, int]]:
         """``(slug, name, chapter)`` of every deck that has active cards, in chapter order."""
@@ -132,18 +136,18 @@ class Store:
     def due_ids(self, today: date, limit: int, deck: str | None = None) -> list[str]:
         """Cards due on or before ``today``, most overdue first."""
         return self._ids(
-            "s.due <= :today", "s.due, c.chapter, c.position", today=today, limit=limit, deck=deck
+            "s.due <= :today", "s.due, s.queue_order", today=today, limit=limit, deck=deck
         )
 
     def new_ids(self, limit: int, deck: str | None = None) -> list[str]:
         """Never-answered cards in chapter order (deck chapter, then place in the deck)."""
-        return self._ids("s.due IS NULL", "c.chapter, c.position", limit=limit, deck=deck)
+        return self._ids("s.due IS NULL", "s.queue_order", limit=limit, deck=deck)
 
     def redrill_ids(self, today: date, deck: str | None = None) -> list[str]:
         """Cards whose last answer today was below 4: they come back until graded 4 or 5."""
         return self._ids(
             f"s.last_day = :today AND s.last_grade < {REDRILL_BELOW}",
-            "s.last_review, c.chapter, c.position",
+            "s.last_review, s.queue_order",
             today=today,
             limit=None,
             deck=deck,

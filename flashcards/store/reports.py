@@ -69,11 +69,16 @@ def deck_counts(db: Db, today: date) -> list[dict[str, Any]]:
 
 def next_due(db: Db, today: date, deck: str | None = None) -> tuple[date, int] | None:
     """The first study day after ``today`` with cards due, and how many; None if none."""
-    rows = db.rows(
-        "SELECT s.due, COUNT(*) FROM card_state s JOIN card c ON c.id = s.card_id "
-        f"WHERE s.due > :today AND {ACTIVE}"
-        + (" AND c.deck = :deck" if deck else "")
-        + " GROUP BY s.due ORDER BY s.due LIMIT 1",
+    base = "FROM card_state s JOIN card c ON c.id = s.card_id WHERE {} AND " + ACTIVE
+    if deck:
+        base += " AND c.deck = :deck"
+    first = db.rows(
+        "SELECT s.due " + base.format("s.due > :today") + " ORDER BY s.due LIMIT 1",
         {"today": iso(today), "deck": deck},
     )
-    return (date.fromisoformat(rows[0][0]), int(rows[0][1])) if rows else None
+    if not first:
+        return None
+    count = db.rows(
+        "SELECT COUNT(*) " + base.format("s.due = :day"), {"day": first[0][0], "deck": deck}
+    )
+    return date.fromisoformat(first[0][0]), int(count[0][0])

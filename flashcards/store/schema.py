@@ -11,8 +11,9 @@ import functools
 from types import SimpleNamespace
 from typing import Any
 
-SCHEMA_VERSION = 1
-"""Version of the table layout, recorded in ``meta``; migrations are numbered after it."""
+SCHEMA_VERSION = 2
+"""Version of the table layout, recorded in ``meta``; equals the number of the last
+migration in :mod:`flashcards.migrations`, which upgrades older databases on open."""
 
 APPLICATION = "k8sprep"
 BUSY_TIMEOUT_S = 5.0
@@ -51,7 +52,6 @@ def tables() -> SimpleNamespace:
         """A card's text as last imported; ``retired`` when gone from its YAML."""
 
         __tablename__ = "card"
-        __table_args__ = (Index("ix_card_order", "chapter", "position"),)
         id: str = Field(primary_key=True)
         deck: str = Field(foreign_key="deck.slug", index=True)
         chapter: int  # the deck's chapter number, copied so new cards sort without a join
@@ -70,11 +70,15 @@ def tables() -> SimpleNamespace:
         """A card's review state: SM-2 numbers plus what today's queue needs."""
 
         __tablename__ = "card_state"
+        # One index serves the whole queue: due cards by (due, order), new ones (due NULL)
+        # by order alone, each a range scan that stops at the LIMIT.
+        __table_args__ = (Index("ix_card_state_queue", "due", "queue_order"),)
         card_id: str = Field(primary_key=True, foreign_key="card.id")
         repetitions: int = 0
         interval_days: int = 0
         easiness: int = 250  # hundredths
-        due: str | None = Field(default=None, index=True)  # None: never answered (new)
+        due: str | None = None  # None: never answered (new)
+        queue_order: int = 0  # see values.queue_order: chapter, then place in the deck
         lapses: int = 0
         last_review: str | None = None
         last_day: str | None = Field(default=None, index=True)

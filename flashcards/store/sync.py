@@ -111,10 +111,11 @@ def _sync_cards(db: Db, incoming: dict[str, dict[str, Any]], slugs: set[str]) ->
     sets = ", ".join(f"{c} = :{c}" for c in written[1:])
     db.run(f"INSERT INTO card ({names}, retired) VALUES ({values}, :no)", inserts)
     db.run(
-        "INSERT INTO card_state (card_id, repetitions, interval_days, easiness, lapses, suspended) "
-        "VALUES (:id, 0, 0, :easiness, 0, :no)",
+        "INSERT INTO card_state (card_id, repetitions, interval_days, easiness, lapses, "
+        "suspended, queue_order) VALUES (:id, 0, 0, :easiness, 0, :no, :queue_order)",
         [{**p, "easiness": INITIAL_EASINESS_HUNDREDTHS} for p in inserts],
     )
     db.run(f"UPDATE card SET {sets}, retired = :no WHERE id = :id", updates)
+    db.run("UPDATE card_state SET queue_order = :queue_order WHERE card_id = :id", updates)
     db.run("UPDATE card SET retired = :yes WHERE id = :id", gone)
     return SyncReport(added=added, updated=updated, retired=len(gone), unchanged=unchanged)

@@ -1,0 +1,270 @@
+"""How fast daily review is on a big database: 100,000 cards, 1,000,000 logged answers.
+
+Prints three figures against their targets:
+
+- first card: process start to the first card on screen (``python -m flashcards review``
+  with piped stdin, median of several runs); target < 0.5 s;
+- queue: building the day's queue in process (median); target < 75 ms;
+- answer: grade one card, commit it, fetch the next (median over many); target < 0.3 ms.
+
+The database is generated once with bulk inserts and cached in the temp directory
+(``K8SPREP_BENCH_DIR`` to move it); each run works on a fresh copy.
+
+    .venv/bin/python benchmarks/bench_review.py [--runs 7] [--answers 2000] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flashcards.config import Config  # noqa: E402
+from flashcards.queue import build_queue  # noqa: E402
+from flashcards.session import ReviewSession  # noqa: E402
+from flashcards.store import SCHEMA_VERSION, Store, schema_ddl  # noqa: E402
+from flashcards.store.values import queue_order  # noqa: E402
+
+CARDS = 100_000
+LOG_ROWS = 1_000_000
+DECKS = 50
+TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 9, 30)
+GENERATOR_VERSION = 2
+KINDS = ("concept", "flow", "recall", "interview", "practice")
+FIRST_CARD = re.compile(r"── .* · 1/\d+ · ")
+
+TARGETS = {"first_card_s": 0.5, "queue_ms": 75.0, "answer_ms": 0.3}
+
+
+def cache_path() -> Path:
+    folder = Path(
+        os.environ.get("K8SPREP_BENCH_DIR") or Path(tempfile.gettempdir()) / "k8sprep-bench"
+    )
+    layout = hashlib.sha1("\n".join(schema_ddl("sqlite")).encode()).hexdigest()[:8]
+    return folder / f"review-s{SCHEMA_VERSION}-{layout}-g{GENERATOR_VERSION}-{CARDS}-{LOG_ROWS}.db"
+
+
+def build_database(path: Path) -> None:
+    """Schema from the store itself, rows by bulk insert: about half a minute."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    Store.open(f"sqlite:///{partial}").close()
+    rng = random.Random(20261126)
+    connection = sqlite3.connect(partial, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("BEGIN")
+    per_deck = CARDS // DECKS
+    connection.executemany(
+        "INSERT INTO deck (slug, name, chapter, title) VALUES (?, ?, ?, ?)",
+        [(f"chapter-{n}", f"{n:02d} Chapter {n}", n, f"Chapter {n}") for n in range(1, DECKS + 1)],
+    )
+    cards, states, log = [], [], []
+    reviewed = CARDS - CARDS // 10
+    per_card = LOG_ROWS // reviewed
+    extra = LOG_ROWS - per_card * reviewed
+    for index in range(CARDS):
+        chapter, position = index // per_deck + 1, index % per_deck
+        order = queue_order(chapter, position)
+        card_id = f"chapter-{chapter}-{KINDS[index % 5]}-{index:010x}"
+        cards.append(
+            (
+                card_id,
+                f"chapter-{chapter}",
+                chapter,
+                position,
+                KINDS[index % 5],
+                f"Question {index}: what does component {index} do?",
+                f"Answer {index}.",
+                "",
+                "",
+                '["bench"]',
+                f"{chapter:02d}.txt",
+                f"Section {position // 10}",
+                0,
+            )
+        )
+        if index >= reviewed:  # the last chapters are new: a learner goes in order
+            states.append((card_id, 0, 0, 250, None, 0, None, None, None, 0, order))
+            continue
+        count = per_card + (1 if extra > 0 else 0)
+        extra -= 1
+        day = TODAY - timedelta(days=rng.randint(800, 900))  # all answers in the past
+        reps, interval, ease, lapses, due = 0, 0, 250, 0, None
+        for _ in range(count):
+            grade = rng.choice((2, 3, 4, 4, 5, 5))
+            before = (reps, interval, ease, due, lapses)
+            if grade >= 3:
+                interval = (
+                    1 if reps == 0 else 6 if reps == 1 else min(60, -(-interval * ease // 100))
+                )
+                reps += 1
+            else:
+                lapses += reps > 0
+                reps, interval = 0, 1
+            ease = max(130, ease + 10 - (5 - grade) * (8 + (5 - grade) * 2))
+            due = (day + timedelta(days=interval)).isoformat()
+            moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
+            log.append(
+                (
+                    card_id,
+                    moment.isoformat(),
+                    day.isoformat(),
+                    grade,
+                    0,
+                    3000,
+                    *before,
+                    reps,
+                    interval,
+                    ease,
+                    due,
+                    lapses,
+                )
+            )
+            day += timedelta(days=interval)
+        # Spread due dates around today so that some thousands are due.
+        due = (TODAY + timedelta(days=rng.randint(-20, 60))).isoformat()
+        last = log[-1]
+        states.append(
+            (card_id, reps, interval, ease, due, lapses, last[1], last[2], last[3], 0, order)
+        )
+    connection.executemany(f"INSERT INTO card VALUES ({', '.join('?' * 13)})", cards)
+    connection.executemany(
+        "INSERT INTO card_state (card_id, repetitions, interval_days, easiness, due, lapses, "
+        "last_review, last_day, last_grade, suspended, queue_order) "
+        f"VALUES ({', '.join('?' * 11)})",
+        states,
+    )
+    log.sort(key=lambda row: row[1])
+    connection.executemany(
+        "INSERT INTO review_log (card_id, answered_at, day, grade, redrill, answer_ms, "
+        "before_repetitions, before_interval, before_easiness, before_due, before_lapses, "
+        "after_repetitions, after_interval, after_easiness, after_due, after_lapses) "
+        f"VALUES ({', '.join('?' * 16)})",
+        log,
+    )
+    connection.execute("COMMIT")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("ANALYZE")
+    connection.close()
+    partial.rename(path)
+
+
+def working_copy(source: Path, folder: Path) -> Path:
+    target = folder / "bench.db"
+    shutil.copyfile(source, target)
+    return target
+
+
+def first_card_seconds(db: Path, home: Path) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("K8SPREP_")}
+    env.update(K8SPREP_HOME=str(home), K8SPREP_NOW=NOW.isoformat())
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flashcards", "review", "--db", str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    for line in process.stdout:
+        if FIRST_CARD.search(line):
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise SystemExit(f"no card shown: {process.stderr.read() if process.stderr else ''}")
+    process.stdin.close()  # end of input: the session ends, nothing was answered
+    process.stdout.read()
+    if process.wait(timeout=30) != 0:
+        raise SystemExit(f"review failed: {process.stderr.read() if process.stderr else ''}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="process starts to time")
+    parser.add_argument("--answers", type=int, default=2000, help="answers to time")
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    options = parser.parse_args()
+
+    source = cache_path()
+    if options.rebuild or not source.exists():
+        started = time.perf_counter()
+        print(f"building {source} ...", file=sys.stderr)
+        build_database(source)
+        print(f"built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="k8sprep-bench-") as scratch:
+        folder = Path(scratch)
+        db = working_copy(source, folder)
+        first_card_seconds(db, folder)  # warm the OS cache and bytecode once
+        starts = [first_card_seconds(db, folder) for _ in range(options.runs)]
+
+        store = Store.open(f"sqlite:///{db}")
+        config = Config(new_per_day=20, reviews_per_day=options.answers + 500)
+        queues = []
+        for _ in range(20):
+            started = time.perf_counter()
+            queue = build_queue(store, TODAY, config)
+            queues.append(time.perf_counter() - started)
+        session = ReviewSession(store, queue, clock=lambda: NOW)
+        answers = []
+        for index in range(min(options.answers, len(queue) - 1)):
+            started = time.perf_counter()
+            session.grade(5 if index % 7 else 3)
+            answers.append(time.perf_counter() - started)
+        integrity = store.db.rows("PRAGMA quick_check")[0][0]
+        store.close()
+
+    figures = {
+        "cards": CARDS,
+        "log_rows": LOG_ROWS,
+        "queue_size": len(queue),
+        "first_card_s": round(statistics.median(starts), 3),
+        "first_card_runs": [round(s, 3) for s in starts],
+        "queue_ms": round(1000 * statistics.median(queues), 2),
+        "answer_ms": round(1000 * statistics.median(answers), 3),
+        "answer_p95_ms": round(1000 * statistics.quantiles(answers, n=20)[-1], 3),
+        "answers_timed": len(answers),
+        "integrity": integrity,
+    }
+    if options.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"database: {CARDS:,} cards, {LOG_ROWS:,} review-log rows; queue of {len(queue)} cards")
+    for key, label in (
+        ("first_card_s", "first card (s)"),
+        ("queue_ms", "queue (ms)"),
+        ("answer_ms", "answer median (ms)"),
+    ):
+        verdict = "ok" if figures[key] < TARGETS[key] else "MISSED"
+        print(f"{label:<20} {figures[key]:>8}   target < {TARGETS[key]}   {verdict}")
+    print(f"first card runs (s): {figures['first_card_runs']}")
+    print(
+        f"answer p95 (ms): {figures['answer_p95_ms']} over {len(answers)} answers; "
+        f"integrity: {integrity}"
+    )
+
+
+if __name__ == "__main__":
+    main()
