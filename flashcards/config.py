@@ -4,6 +4,7 @@
 new_per_day = 20       # new cards introduced per study day
 reviews_per_day = 200  # due reviews shown per study day
 rollover_hour = 4      # hour (0-23) at which a new study day begins
+backups_keep = 10      # timestamped backups `k8sprep backup` keeps
 ```
 
 A missing file means the defaults. A broken file, an unknown key or a value of the
@@ -21,7 +22,12 @@ from pathlib import Path
 from flashcards.errors import ConfigError
 from flashcards.studyday import DEFAULT_ROLLOVER_HOUR
 
-_LIMITS = {"new_per_day": (0, 100_000), "reviews_per_day": (0, 1_000_000), "rollover_hour": (0, 23)}
+_LIMITS = {
+    "new_per_day": (0, 100_000),
+    "reviews_per_day": (0, 1_000_000),
+    "rollover_hour": (0, 23),
+    "backups_keep": (1, 10_000),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Config:
     new_per_day: int = 20
     reviews_per_day: int = 200
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+    backups_keep: int = 10  # timestamped backups kept by `k8sprep backup`
 
     def with_overrides(self, *, new: int | None = None, limit: int | None = None) -> Config:
         """This config with command-line ``--new`` / ``--limit`` applied."""
