@@ -8,8 +8,12 @@ Three things make a re-import update rather than duplicate:
   changes (:mod:`exporters.ledger`): Anki keeps its stored note unless the
   incoming one is strictly newer.
 
-genanki builds the collection; the package is then zipped with deflate
-(genanki stores it uncompressed, about five times larger), which Anki imports.
+genanki writes the collection (schema, note types, decks). Its ``Note`` stamps
+every note with the package time and inserts rows one by one; our notes need
+their own mod times, so :class:`StampedDeck` writes the same note and card rows
+genanki would, each with its own mod, in bulk. The collection is then zipped
+with deflate (genanki stores it uncompressed, about five times larger), which
+Anki imports.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import json
 import sqlite3
 import time
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -39,28 +43,60 @@ ZIP_LEVEL = 1
 
 _EARLIEST_ZIP_TIME = 315_532_800  # 1980-01-01, the first moment a zip entry can record
 
+# The rows genanki's Note.write_to_db and Card.write_to_db insert (Anki's schema 11).
+# notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
+_INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')"
+# cards: id, nid, did, ord, mod, usn, then a new card's type, queue, due, ivl, factor,
+# reps, lapses, left, odue, odid, flags, data
+_INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')"
 
-class StampedNote(genanki.Note):  # type: ignore[misc]  # genanki is untyped
-    """A genanki note whose ``notes.mod`` (and its cards' ``mod``) is its own mod time.
 
-    genanki stamps every note with the package timestamp; Anki needs each
-    note's own time to decide whether an import updates it.
-    """
+@dataclass(frozen=True)
+class StampedNote:
+    """A note as it goes into the package: fields joined, card ordinals known, its own mod."""
 
-    def __init__(self, *, mod: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.mod = mod
+    guid: str
+    model_id: int
+    flds: str
+    sort_field: str
+    tags: str
+    ords: tuple[int, ...]
+    mod: int
 
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        """Write as genanki does, with this note's mod in place of the package time."""
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
+    """A genanki deck whose notes carry their own mod times, written in bulk."""
+
+    def __init__(self, deck_id: int, name: str) -> None:
+        super().__init__(deck_id, name)
+        self.stamped: list[StampedNote] = []
+
+    def add_stamped(self, note: StampedNote, model: genanki.Model) -> None:
+        """Add a note, and its note type to the package."""
+        self.add_model(model)
+        self.stamped.append(note)
+
+    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Iterator[int]) -> None:
+        """Let genanki write the deck and note types, then insert our notes and cards."""
+        super().write_to_db(cursor, timestamp, id_gen)
+        notes, cards = [], []
+        for note in self.stamped:
+            note_id = next(id_gen)
+            notes.append(
+                (note_id, note.guid, note.model_id, note.mod, note.tags, note.flds, note.sort_field)
+            )
+            cards.extend(
+                (next(id_gen), note_id, self.deck_id, ord_, note.mod) for ord_ in note.ords
+            )
+        cursor.executemany(_INSERT_NOTE, notes)
+        cursor.executemany(_INSERT_CARD, cards)
 
 
 @dataclass(frozen=True)
 class Package:
-    """A package ready to write: genanki decks, their timestamp and what changed."""
+    """A package ready to write: its decks, their timestamp and what changed."""
 
-    decks: list[genanki.Deck]
+    decks: list[StampedDeck]
     timestamp: int
     notes: int
     cards: int
@@ -71,29 +107,43 @@ class Package:
 def build_package(
     decks: Sequence[Deck], *, root: str, ledger: Mapping[str, LedgerEntry], now: int
 ) -> Package:
-    """The genanki decks for ``decks``, each note stamped from the ledger; pure.
+    """The decks to write for ``decks``, each note stamped from the ledger; pure.
 
     The package timestamp (note-type mod times, note and card ids) is the
     latest mod in it, so an unchanged export is byte-for-byte the same file and
     a changed note type (new styling) reaches Anki as newer.
     """
     planned = plan_notes(decks, root)
-    models = {kind: _genanki_model(note_type) for kind, note_type in NOTE_TYPES.items()}
-    hashes = {note.guid: note.content_hash() for note in planned}
+    models = {kind: genanki_model(note_type) for kind, note_type in NOTE_TYPES.items()}
+    flds = {note.guid: "\x1f".join(note.fields) for note in planned}
+    hashes = {note.guid: _content_hash(note, flds[note.guid]) for note in planned}
     hashes.update({_model_key(nt): _model_hash(nt) for nt in NOTE_TYPES.values()})
     mods, new_ledger = stamp_notes(ledger, hashes, now)
     changed = sum(1 for note in planned if _last_hash(ledger, note.guid) != hashes[note.guid])
 
-    by_deck: dict[str, genanki.Deck] = {}
+    by_deck: dict[str, StampedDeck] = {}
     cards = 0
     for note in planned:
         deck = by_deck.get(note.deck_name)
         if deck is None:
-            deck = genanki.Deck(deck_id_for(note.deck_name), note.deck_name)
-            by_deck[note.deck_name] = deck
-        genanki_note = _genanki_note(note, models, mods[note.guid])
-        cards += len(genanki_note.cards)
-        deck.add_note(genanki_note)
+            deck = by_deck[note.deck_name] = StampedDeck(
+                deck_id_for(note.deck_name), note.deck_name
+            )
+        model = models[note.card.kind]
+        ords = _card_ords(model, note.fields)
+        cards += len(ords)
+        deck.add_stamped(
+            StampedNote(
+                guid=note.guid,
+                model_id=model.model_id,
+                flds=flds[note.guid],
+                sort_field=note.fields[model.sort_field_index],
+                tags=" " + " ".join(note.tags) + " ",
+                ords=ords,
+                mod=mods[note.guid],
+            ),
+            model,
+        )
     return Package(
         decks=list(by_deck.values()),
         timestamp=max(mods.values()),
@@ -147,7 +197,8 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
     )
 
 
-def _genanki_model(note_type: NoteType) -> genanki.Model:
+def genanki_model(note_type: NoteType) -> genanki.Model:
+    """The genanki model for one of our note types."""
     return genanki.Model(
         note_type.model_id,
         note_type.name,
@@ -157,19 +208,29 @@ def _genanki_model(note_type: NoteType) -> genanki.Model:
     )
 
 
-def _genanki_note(note: NoteData, models: Mapping[Any, genanki.Model], mod: int) -> StampedNote:
-    return StampedNote(
-        model=models[note.card.kind],
-        fields=list(note.fields),
-        tags=list(note.tags),
-        guid=note.guid,
-        mod=mod,
-    )
+def _card_ords(model: genanki.Model, fields: Sequence[str]) -> tuple[int, ...]:
+    """Which of the model's templates make a card for these fields, as genanki decides.
+
+    The "Spot the trap" template needs a non-empty WrongAnswer, so notes
+    without a trap get no empty card.
+    """
+    ords = []
+    for card_ord, any_or_all, required in model._req:
+        present = (fields[index] for index in required)
+        if any(present) if any_or_all == "any" else all(present):
+            ords.append(card_ord)
+    return tuple(ords)
+
+
+def _content_hash(note: NoteData, joined_fields: str) -> str:
+    """Hash of everything the note carries into Anki; changes exactly when the note does."""
+    text = f"{note.model_id}\x1e{joined_fields}\x1e{' '.join(note.tags)}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
 
 
 def _last_hash(ledger: Mapping[str, LedgerEntry], guid: str) -> str | None:
     entry = ledger.get(guid)
-    return None if entry is None else entry["hash"]
+    return None if entry is None else entry.hash
 
 
 def _model_key(note_type: NoteType) -> str:

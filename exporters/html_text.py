@@ -18,6 +18,8 @@ _BULLET = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
 def text_to_html(text: str) -> str:
     """Escape ``text`` for an HTML field, newlines as ``<br>``."""
     escaped = html.escape(text.strip("\n"), quote=True)
+    if "\n" not in escaped:
+        return escaped
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
 
 
@@ -54,4 +56,4 @@ def stages_to_html(text: str) -> str:
 
 def tag_safe(text: str) -> str:
     """``text`` as one Anki tag: no spaces (Anki splits tags on whitespace)."""
-    return re.sub(r"\s+", "_", text.strip())
+    return "_".join(text.split())

@@ -4,7 +4,7 @@ Anki replaces a stored note on import only when the incoming note's
 modification time is strictly later; an equal time counts as a duplicate. So a
 note's ``mod`` must move forward exactly when its content changes (a YAML deck
 edited by hand included) and stay put otherwise. Export needs no database, so
-this small JSON file (``guid -> {"hash", "mod"}``) remembers the last export.
+this small JSON file (``guid -> [hash, mod]``) remembers the last export.
 
 :func:`stamp_notes` is pure (ledger and "now" in, mod times and new ledger out);
 :func:`read_ledger` / :func:`write_ledger` are the file edge.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple
 
 from exporters.base import write_text_atomically
 from flashcards.errors import ExportError
@@ -24,8 +24,8 @@ LEDGER_FILENAME = "anki-ledger.json"
 LEDGER_VERSION = 1
 
 
-class LedgerEntry(TypedDict):
-    """What one note looked like when last exported."""
+class LedgerEntry(NamedTuple):
+    """What one note looked like when last exported (stored as ``[hash, mod]``)."""
 
     hash: str
     mod: int
@@ -54,12 +54,12 @@ def stamp_notes(
     new_ledger: Ledger = dict(ledger)
     for guid, content_hash in hashes.items():
         previous = ledger.get(guid)
-        if previous is not None and previous["hash"] == content_hash:
-            mods[guid] = previous["mod"]
+        if previous is not None and previous.hash == content_hash:
+            mods[guid] = previous.mod
             continue
-        mod = now if previous is None else max(now, previous["mod"] + 1)
+        mod = now if previous is None else max(now, previous.mod + 1)
         mods[guid] = mod
-        new_ledger[guid] = {"hash": content_hash, "mod": mod}
+        new_ledger[guid] = LedgerEntry(content_hash, mod)
     return mods, new_ledger
 
 
@@ -80,13 +80,11 @@ def parse_ledger(text: str, path: str = "<ledger>") -> Ledger:
         raise _broken(path, "has no notes table")
     ledger: Ledger = {}
     for guid, entry in notes.items():
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("hash"), str)
-            or type(entry.get("mod")) is not int
-        ):
-            raise _broken(path, f"bad entry for {guid!r}")
-        ledger[guid] = {"hash": entry["hash"], "mod": entry["mod"]}
+        match entry:
+            case [str(content_hash), int(mod)] if type(mod) is int:
+                ledger[guid] = LedgerEntry(content_hash, mod)
+            case _:
+                raise _broken(path, f"bad entry for {guid!r}")
     return ledger
 
 

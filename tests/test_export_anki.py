@@ -13,7 +13,7 @@ from exporters.anki import build_package, export
 from exporters.anki_notetypes import NOTE_TYPES, deck_id_for
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions
-from exporters.ledger import parse_ledger, read_ledger, stamp_notes
+from exporters.ledger import LedgerEntry, dump_ledger, parse_ledger, read_ledger, stamp_notes
 from flashcards.deckfile import dump_deck, parse_deck
 from flashcards.errors import ExportError
 from flashcards.model import Card, Deck, Kind
@@ -75,8 +75,8 @@ def test_guids_come_from_card_ids_not_text() -> None:
     edited = replace(deck, cards=tuple(replace(c, back=c.back + " (edited)") for c in deck.cards))
     first = build_package([deck], root="K8s Interview Prep", ledger={}, now=NOW)
     second = build_package([edited], root="K8s Interview Prep", ledger={}, now=NOW)
-    guids = [[n.guid for n in d.notes] for d in first.decks]
-    assert guids == [[n.guid for n in d.notes] for d in second.decks]
+    guids = [[n.guid for n in d.stamped] for d in first.decks]
+    assert guids == [[n.guid for n in d.stamped] for d in second.decks]
     assert guids[0][0] == "H*:~F<x*?)"  # genanki.guid_for("storage-in-kubernetes-concept-…01")
 
 
@@ -92,7 +92,7 @@ def test_stamp_gives_new_notes_now_and_keeps_unchanged_ones() -> None:
 
 
 def test_stamp_moves_changed_notes_past_both_now_and_their_last_mod() -> None:
-    ledger = {"a": {"hash": "old", "mod": NOW}, "b": {"hash": "old", "mod": NOW}}
+    ledger = {"a": LedgerEntry("old", NOW), "b": LedgerEntry("old", NOW)}
     mods, new = stamp_notes(ledger, {"a": "new", "b": "old"}, NOW + 60)
     assert mods == {"a": NOW + 60, "b": NOW}
     # Same second, or a clock that went backwards: still strictly later than last time.
@@ -101,9 +101,9 @@ def test_stamp_moves_changed_notes_past_both_now_and_their_last_mod() -> None:
 
 
 def test_stamp_keeps_notes_not_exported_this_time() -> None:
-    ledger = {"other": {"hash": "x", "mod": 5}}
+    ledger = {"other": LedgerEntry("x", 5)}
     _, new = stamp_notes(ledger, {"a": "h"}, NOW)
-    assert new == {"other": {"hash": "x", "mod": 5}, "a": {"hash": "h", "mod": NOW}}
+    assert new == {"other": LedgerEntry("x", 5), "a": LedgerEntry("h", NOW)}
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,9 @@ def test_stamp_keeps_notes_not_exported_this_time() -> None:
         ("{not json", "not JSON"),
         ('{"version": 99, "notes": {}}', "not a version 1 export ledger"),
         ('{"version": 1}', "has no notes table"),
-        ('{"version": 1, "notes": {"g": {"hash": "h", "mod": "soon"}}}', "bad entry for 'g'"),
+        ('{"version": 1, "notes": {"g": ["h", "soon"]}}', "bad entry for 'g'"),
+        ('{"version": 1, "notes": {"g": ["h", true]}}', "bad entry for 'g'"),
+        ('{"version": 1, "notes": {"g": {"hash": "h", "mod": 1}}}', "bad entry for 'g'"),
     ],
 )
 def test_a_broken_ledger_is_a_clear_error(text: str, why: str) -> None:
@@ -122,12 +124,19 @@ def test_a_broken_ledger_is_a_clear_error(text: str, why: str) -> None:
     assert "delete it to start afresh" in str(caught.value)
 
 
+def test_the_ledger_round_trips_through_json() -> None:
+    ledger = {"b": LedgerEntry("h2", NOW + 1), "a": LedgerEntry("h1", NOW)}
+    text = dump_ledger(ledger)
+    assert text == '{"version":1,"notes":{"a":["h1",1800000000],"b":["h2",1800000001]}}\n'
+    assert parse_ledger(text) == ledger
+
+
 def test_export_writes_the_ledger_and_a_broken_one_stops_it(tmp_path: Path) -> None:
     out = tmp_path / "deck.apkg"
     export([storage_deck()], out, options(tmp_path))
     ledger = read_ledger(tmp_path / "ledger.json")
     assert len(ledger) == 6 + len(NOTE_TYPES)
-    assert {entry["mod"] for entry in ledger.values()} == {NOW}
+    assert {entry.mod for entry in ledger.values()} == {NOW}
 
     (tmp_path / "ledger.json").write_text("{broken", encoding="utf-8")
     before = out.read_bytes()
