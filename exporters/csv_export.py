@@ -39,14 +39,15 @@ HEADER = (
 TRAP_TAG = "k8sprep::spot-the-trap"
 
 
-def render_csv(decks: Sequence[Deck], root: str) -> tuple[str, int]:
-    """The CSV text for ``decks`` and the number of rows (= Anki notes = cards); pure."""
+def render_csv(decks: Sequence[Deck], root: str) -> tuple[str, int, int]:
+    """The CSV text for ``decks``, its rows (= Anki notes = cards) and decks; pure."""
     buffer = io.StringIO()
     for line in HEADER:
         buffer.write(line + "\r\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
     rows = 0
-    for note in plan_notes(decks, root):
+    planned = plan_notes(decks, root)
+    for note in planned:
         tags = " ".join(note.tags)
         writer.writerow((NOTETYPE, note.deck_name, note.guid, _front(note.card), _back(note), tags))
         rows += 1
@@ -62,7 +63,7 @@ def render_csv(decks: Sequence[Deck], root: str) -> tuple[str, int]:
                 )
             )
             rows += 1
-    return buffer.getvalue(), rows
+    return buffer.getvalue(), rows, len({note.deck_name for note in planned})
 
 
 def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportResult:
@@ -71,9 +72,9 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
     Raises:
         ExportError: no cards, a card id used twice, or an unwritable output.
     """
-    text, rows = render_csv(decks, options.root)
+    text, rows, deck_count = render_csv(decks, options.root)
     write_text_atomically(out, text)
-    return ExportResult(path=out, decks=len(decks), notes=rows, cards=rows)
+    return ExportResult(path=out, decks=deck_count, notes=rows, cards=rows)
 
 
 def trap_guid(card: Card) -> str:

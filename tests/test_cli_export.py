@@ -69,6 +69,13 @@ def test_root_and_ledger_options(tmp_path: Path, deck_file: Path) -> None:
         assert {note.mod for note in notes_by_field(col).values()} == {expected_mod}
 
 
+def test_a_deck_named_twice_is_exported_once(tmp_path: Path, deck_file: Path) -> None:
+    out = tmp_path / "s.md"
+    code, stdout, _ = run("export", "markdown", deck_file, deck_file.parent, "-o", out)
+    assert (code, stdout) == (0, f"Wrote 6 notes (6 cards) from 1 deck to {out}\n")
+    assert out.read_text(encoding="utf-8").count("# 05 Storage in Kubernetes") == 1
+
+
 def test_export_csv_and_markdown(tmp_path: Path, deck_file: Path) -> None:
     code, stdout, _ = run("export", "csv", deck_file, "-o", tmp_path / "c.csv")
     assert (code, stdout) == (0, f"Wrote 7 notes (7 cards) from 1 deck to {tmp_path / 'c.csv'}\n")

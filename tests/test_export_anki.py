@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import json
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exporters.anki import build_package, export
 from exporters.anki_notetypes import NOTE_TYPES, deck_id_for
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions
+from exporters.html_text import text_to_html
 from exporters.ledger import LedgerEntry, dump_ledger, parse_ledger, read_ledger, stamp_notes
 from flashcards.deckfile import dump_deck, parse_deck
 from flashcards.errors import ExportError
@@ -122,6 +126,28 @@ def test_a_broken_ledger_is_a_clear_error(text: str, why: str) -> None:
         parse_ledger(text, "led.json")
     assert str(caught.value).startswith(f"led.json: {why}")
     assert "delete it to start afresh" in str(caught.value)
+
+
+def test_new_styling_reaches_anki_as_a_newer_note_type() -> None:
+    first = build_package([storage_deck()], root="R", ledger={}, now=NOW)
+    assert first.timestamp == NOW
+    same = build_package([storage_deck()], root="R", ledger=first.ledger, now=NOW + 99)
+    assert same.timestamp == NOW
+    key = f"model:{NOTE_TYPES[Kind.FLOW].model_id}"
+    restyled = {**first.ledger, key: LedgerEntry("css-of-an-older-version", NOW)}
+    later = build_package([storage_deck()], root="R", ledger=restyled, now=NOW + 99)
+    assert later.timestamp == NOW + 99
+    assert later.ledger[key].mod == NOW + 99
+    assert later.changed == 0  # notes themselves are untouched
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_survives_html_escaping(text: str) -> None:
+    field = text_to_html(text)
+    assert "<" not in field.replace("<br>", "")
+    expected = text.strip("\n").replace("\r\n", "\n")
+    assert html.unescape(field.replace("<br>", "\n")) == expected
 
 
 def test_the_ledger_round_trips_through_json() -> None:

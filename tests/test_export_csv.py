@@ -23,7 +23,7 @@ def data_rows(text: str) -> list[list[str]]:
 
 
 def test_the_header_tells_anki_everything() -> None:
-    text, _ = render_csv([storage_deck()], "K8s Interview Prep")
+    text, _, _ = render_csv([storage_deck()], "K8s Interview Prep")
     assert text.splitlines()[: len(HEADER)] == [
         "#separator:Comma",
         "#html:true",
@@ -37,7 +37,8 @@ def test_the_header_tells_anki_everything() -> None:
 
 def test_rows_are_proper_csv_with_one_extra_row_per_trap() -> None:
     deck = storage_deck()
-    text, count = render_csv([deck], "K8s Interview Prep")
+    text, count, decks = render_csv([deck, deck], "K8s Interview Prep")
+    assert decks == 1
     rows = data_rows(text)
     assert count == len(rows) == 7
     assert all(len(row) == 6 for row in rows)
@@ -55,7 +56,7 @@ def test_rows_are_proper_csv_with_one_extra_row_per_trap() -> None:
 def test_markup_is_escaped_in_csv() -> None:
     deck = storage_deck()
     hostile = replace(deck.cards[0], front="<script>alert(1)</script> & <b>")
-    text, _ = render_csv([replace(deck, cards=(hostile,))], "R")
+    text, _, _ = render_csv([replace(deck, cards=(hostile,))], "R")
     assert data_rows(text)[0][3] == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;"
 
 

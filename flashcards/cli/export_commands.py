@@ -120,7 +120,7 @@ def select_decks(args: list[str]) -> list[Deck]:
         if bundled is None:
             bundled = load_decks()
         chosen.append(find_deck(bundled, arg))
-    return chosen
+    return list(dict.fromkeys(chosen))  # a deck named twice (file and folder) counts once
 
 
 def _looks_like_path(arg: str) -> bool:
