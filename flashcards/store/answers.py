@@ -7,12 +7,13 @@ write transaction, so two sessions on one database never apply a card twice.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from flashcards.errors import StoreError, UnknownCardError
-from flashcards.sm2 import PASSING_QUALITY, check_quality, review
+from flashcards.sm2 import PASSING_QUALITY, SM2State, check_quality, review
 from flashcards.store.connection import Db
-from flashcards.store.values import STATE_COLUMNS, Answer, iso, to_state
+from flashcards.store.values import Answer, iso, to_date, to_sm2
 from flashcards.studyday import due_date
 
 
@@ -30,40 +31,50 @@ def record_review(
         ValueError: ``grade`` is not 0..5.
     """
     grade = check_quality(grade)
+    today = iso(day)
     with db.transaction():
         rows = db.rows(
-            f"SELECT {STATE_COLUMNS} FROM card_state WHERE card_id = :id{db.lock}",
+            "SELECT repetitions, interval_days, easiness, due, lapses, last_day "
+            f"FROM card_state WHERE card_id = :id{db.lock}",
             {"id": card_id},
         )
         if not rows:
             raise UnknownCardError(f"no card with id {card_id!r}")
-        before = to_state(rows[0])
-        redrill = before.last_day == day
+        reps, interval, easiness, before_due, before_lapses, last_day = rows[0]
+        before = to_sm2(reps, interval, easiness)
+        redrill = last_day == today
         if redrill:
-            after, after_due, lapses = before.sm2, before.due, before.lapses
+            after, after_due, lapses = before, before_due, before_lapses
         else:
-            after = review(before.sm2, grade)
-            after_due = due_date(day, after.interval)
+            after = _schedule(before, grade)
+            after_due = iso(due_date(day, after.interval))
             # A lapse: a card that had been learned (a pass in a row) is forgotten.
-            lapse = grade < PASSING_QUALITY and before.sm2.repetitions > 0
-            lapses = before.lapses + int(lapse)
+            lapses = before_lapses + int(grade < PASSING_QUALITY and reps > 0)
         moment = time.isoformat(timespec="seconds")
+        ms = max(0, int(answer_ms))
+        params = {
+            "id": card_id,
+            "time": moment,
+            "day": today,
+            "grade": grade,
+            "redrill": redrill,
+            "ms": ms,
+            "br": reps,
+            "bi": interval,
+            "be": easiness,
+            "bd": before_due,
+            "bl": before_lapses,
+            "ar": after.repetitions,
+            "ai": after.interval,
+            "ae": after.easiness_hundredths,
+            "ad": after_due,
+            "al": lapses,
+        }
         db.run(
-            "UPDATE card_state SET repetitions = :r, interval_days = :i, easiness = :e, "
-            "due = :due, lapses = :lapses, last_review = :time, last_day = :day, "
-            "last_grade = :grade "
+            "UPDATE card_state SET repetitions = :ar, interval_days = :ai, easiness = :ae, "
+            "due = :ad, lapses = :al, last_review = :time, last_day = :day, last_grade = :grade "
             "WHERE card_id = :id",
-            {
-                "r": after.repetitions,
-                "i": after.interval,
-                "e": after.easiness_hundredths,
-                "due": iso(after_due),
-                "lapses": lapses,
-                "time": moment,
-                "day": iso(day),
-                "grade": grade,
-                "id": card_id,
-            },
+            params,
         )
         log_id = db.rows(
             "INSERT INTO review_log (card_id, answered_at, day, grade, redrill, answer_ms, "
@@ -71,24 +82,7 @@ def record_review(
             "after_repetitions, after_interval, after_easiness, after_due, after_lapses) "
             "VALUES (:id, :time, :day, :grade, :redrill, :ms, :br, :bi, :be, :bd, :bl, "
             ":ar, :ai, :ae, :ad, :al) RETURNING id",
-            {
-                "id": card_id,
-                "time": moment,
-                "day": iso(day),
-                "grade": grade,
-                "redrill": redrill,
-                "ms": max(0, int(answer_ms)),
-                "br": before.sm2.repetitions,
-                "bi": before.sm2.interval,
-                "be": before.sm2.easiness_hundredths,
-                "bd": iso(before.due),
-                "bl": before.lapses,
-                "ar": after.repetitions,
-                "ai": after.interval,
-                "ae": after.easiness_hundredths,
-                "ad": iso(after_due),
-                "al": lapses,
-            },
+            params,
         )[0][0]
     return Answer(
         int(log_id),
@@ -97,14 +91,20 @@ def record_review(
         day,
         grade,
         redrill,
-        max(0, int(answer_ms)),
-        before.sm2,
-        before.due,
-        before.lapses,
+        ms,
+        before,
+        to_date(before_due),
+        int(before_lapses),
         after,
-        after_due,
-        lapses,
+        to_date(after_due),
+        int(lapses),
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _schedule(state: SM2State, grade: int) -> SM2State:
+    """:func:`flashcards.sm2.review`, cached: it is pure and the same few states recur."""
+    return review(state, grade)
 
 
 def undo_review(db: Db, log_id: int) -> str:

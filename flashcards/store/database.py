@@ -20,9 +20,15 @@ from flashcards.store.values import (
     StoredCard,
     SyncReport,
     iso,
-    prefixed,
+    prefixed_columns,
     to_state,
     to_stored_card,
+)
+
+
+_GET_CARD = (
+    f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
+    "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id WHERE c.id = :id"
 )
 
 
@@ -99,12 +105,7 @@ class Store:
         Raises:
             UnknownCardError: no card has this id.
         """
-        rows = self.db.rows(
-            f"SELECT {CARD_COLUMNS}, {prefixed('s', STATE_COLUMNS)} FROM card c "
-            "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id "
-            "WHERE c.id = :id",
-            {"id": card_id},
-        )
+        rows = self.db.rows(_GET_CARD, {"id": card_id})
         if not rows:
             raise UnknownCardError(f"no card with id {card_id!r} (see `k8sprep due` for decks)")
         return to_stored_card(rows[0])

@@ -7,6 +7,7 @@ and an exact ``Decimal`` (via :class:`~flashcards.sm2.SM2State`) outside.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -104,7 +105,9 @@ def to_date(value: Any) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def to_sm2(repetitions: Any, interval: Any, hundredths: Any) -> SM2State:
+@functools.lru_cache(maxsize=8192)
+def to_sm2(repetitions: int, interval: int, hundredths: int) -> SM2State:
+    """The SM-2 state of three stored numbers; cached, as the same few states recur."""
     return SM2State(int(repetitions), int(interval), Decimal(int(hundredths)).scaleb(-2))
 
 
@@ -121,7 +124,8 @@ def to_state(row: Sequence[Any]) -> CardState:
     )
 
 
-def prefixed(alias: str, columns: str) -> str:
+def prefixed_columns(alias: str, columns: str) -> str:
+    """``a, b`` as ``s.a, s.b``."""
     return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
 
