@@ -25,7 +25,6 @@ from flashcards.store.values import (
     to_stored_card,
 )
 
-
 _GET_CARD = (
     f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
     "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id WHERE c.id = :id"
