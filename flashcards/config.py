@@ -99,6 +99,8 @@ def load_config(path: Path) -> Config:
 
 def _line_of(text: str, key: str) -> int | None:
     """The 1-based line where ``key`` is set, for error messages."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    # ``key = ...``, or ``[key]`` when a table was written where a number belongs.
+    quoted = rf"[\"']?{re.escape(key)}[\"']?"
+    pattern = re.compile(rf"^[ \t]*(?:{quoted}[ \t]*=|\[+[ \t]*{quoted}[ \t]*[\].])", re.MULTILINE)
     found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
