@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from flashcards.errors import StoreError
-from flashcards.migrations import LATEST_VERSION, pending, sqlite_layout, upgrade
+from flashcards.migrations import LATEST_VERSION, pending, reason, sqlite_layout, upgrade
 from flashcards.store.connection import Db, sqlite_path
 from flashcards.store.schema import APPLICATION, BUSY_TIMEOUT_S, TABLE_NAMES
 
@@ -268,7 +268,9 @@ def _engine_copy(url: str, temporary: Path) -> None:
     except StoreError:
         raise
     except Exception as error:  # driver or server errors
-        raise StoreError(f"{_safe_url(url)}: cannot back up the database ({error})") from None
+        raise StoreError(
+            f"{_safe_url(url)}: cannot back up the database ({reason(error)})"
+        ) from None
     finally:
         dst.close()
 
@@ -455,7 +457,9 @@ def _load_into_engine(url: str, work: Path) -> None:
     except StoreError:
         raise
     except Exception as error:
-        raise StoreError(f"{_safe_url(url)}: not restored, left as it was ({error})") from None
+        raise StoreError(
+            f"{_safe_url(url)}: not restored, left as it was ({reason(error)})"
+        ) from None
     finally:
         source.close()
 
@@ -549,10 +553,8 @@ def _is_sqlite(path: Path) -> bool:
 
 
 def _reason(error: Exception) -> str:
-    text = str(error)
-    if "full" in text:
-        return "disk full"
-    return text
+    text = reason(error)
+    return "disk full" if "full" in text else text
 
 
 def _safe_url(url: str) -> str:

@@ -62,3 +62,7 @@ class ExportError(K8sprepError):
 
 class ConfigError(LocatedError):
     """A config file that is not valid TOML or sets an unknown or out-of-range value."""
+
+
+class HistoryFileError(LocatedError):
+    """A review-history JSON file that cannot be imported as it stands."""

@@ -274,10 +274,17 @@ def upgrade(
         except Exception as error:
             raise StoreError(
                 f"{where}: upgrade to schema version {migration.number} failed and was "
-                f"rolled back ({error}); the copy taken before upgrading is {copy}"
+                f"rolled back ({reason(error)}); the copy taken before upgrading is {copy}"
             ) from None
         applied.append(migration)
     return UpgradeReport(start, read_version(db, where), tuple(applied), copy)
+
+
+def reason(error: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's SQL echo and links."""
+    original = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return lines[0] if lines else type(original).__name__
 
 
 def dialect_of(db: Db) -> str:
