@@ -91,9 +91,11 @@ def parse_history(text: str, path: str = "<history>") -> list[HistoryEntry]:
     position = _skip_space(text, position + 1)
     if position < len(text) and text[position] == "]":
         return _finish(entries, text, position + 1, path)
+    line, counted = 1, 0  # counted incrementally: a big history must not cost n² scans
     while True:
         value, end = _decode(decoder, text, position, path)
-        entries.append(_entry(value, path, _line(text, position)))
+        line, counted = line + text.count("\n", counted, position), position
+        entries.append(_entry(value, path, line))
         position = _skip_space(text, end)
         if position < len(text) and text[position] == ",":
             position = _skip_space(text, position + 1)
