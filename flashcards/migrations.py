@@ -269,9 +269,7 @@ def upgrade(
                 for statement in migration.statements(dialect):
                     db.run(statement, {})
                 _record(db, migration, now)
-        except StoreError:
-            raise
-        except Exception as error:
+        except Exception as error:  # driver errors, or the store's one-line StoreError
             raise StoreError(
                 f"{where}: upgrade to schema version {migration.number} failed and was "
                 f"rolled back ({reason(error)}); the copy taken before upgrading is {copy}"
@@ -282,7 +280,7 @@ def upgrade(
 
 def reason(error: BaseException) -> str:
     """The first line of a driver error, without SQLAlchemy's SQL echo and links."""
-    original = getattr(error, "orig", None) or error
+    original = getattr(error, "orig", None) or error.__cause__ or error
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     return lines[0] if lines else type(original).__name__
 

@@ -2,14 +2,16 @@
 
 Every case must end in a ``K8sprepError`` (one clean line from the CLI) or a clean
 result, never a traceback, and never leave a deck file half-written or outside its
-folder. Disk-full and read-only databases are in ``test_hostile_store.py``.
+folder; a review database on a full disk or read-only loses no answer half-way.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -302,3 +304,132 @@ def test_every_refusal_is_a_k8sprep_error() -> None:
         with pytest.raises(K8sprepError):
             parse_deck(text)
     assert parse_deck(dump_deck(parse_deck(DECK_TEXT))) == parse_deck(DECK_TEXT)
+
+
+# --- the review database on a full disk or read-only: one line, nothing half-written
+
+
+def _answered_db(tmp_path: Path) -> Path:
+    from flashcards.decks import load_decks
+    from flashcards.store import Store
+
+    path = tmp_path / "k8sprep.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        store.sync_decks(load_decks())
+    return path
+
+
+def _verified(path: Path) -> int:
+    """Open ``path`` afresh, check it, and return how many answers it logs."""
+    from flashcards.store import Store
+    from flashcards.verify import verify_database
+
+    with Store.open(f"sqlite:///{path}") as store:
+        report = verify_database(store.db)
+    assert report.ok, report.problems
+    return report.answers
+
+
+def test_answers_on_a_full_database_fail_whole(tmp_path: Path) -> None:
+    """SQLite's page limit makes the file full for real; each answer is all or nothing."""
+    from datetime import datetime, timedelta
+
+    from flashcards.decks import load_decks
+    from flashcards.errors import StoreError
+    from flashcards.store import Store
+
+    path = _answered_db(tmp_path)
+    ids = [card.id for card in load_decks()[0].cards]
+    saved = 0
+    with Store.open(f"sqlite:///{path}") as store:
+        assert store.db.sqlite is not None
+        pages = store.db.sqlite.execute("PRAGMA page_count").fetchone()[0]
+        store.db.sqlite.execute(f"PRAGMA max_page_count = {pages + 1}")
+        moment = datetime(2026, 12, 1, 9, 0)
+        with pytest.raises(StoreError) as caught:
+            for step in range(10_000):
+                when = moment + timedelta(days=step // len(ids))
+                store.record_review(ids[step % len(ids)], time=when, day=when.date(), grade=4)
+                saved += 1
+        assert str(caught.value) == "not saved, nothing changed: the disk is full"
+        assert len(list(store.history())) == saved  # the failed answer left no trace
+    assert saved > 0 and _verified(path) == saved
+
+
+def _review(db: str, home: Path, lines: str, **limits: int) -> subprocess.CompletedProcess[str]:
+    def apply() -> None:
+        if "fsize" in limits:
+            _limit_file_size(limits["fsize"])()
+
+    return subprocess.run(
+        [sys.executable, "-m", "flashcards", "review", "--db", db],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=apply,
+        env={**os.environ, "K8SPREP_HOME": str(home), "K8SPREP_NOW": "2026-12-01T09:00"},
+    )
+
+
+def test_review_when_the_disk_fills_up(tmp_path: Path) -> None:
+    """A real review process whose files may not grow (RLIMIT_FSIZE): clean stop, valid file."""
+    path = _answered_db(tmp_path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    done = _review(str(path), tmp_path, "4\n" * 40, fsize=path.stat().st_size + 4096)
+    assert done.returncode == 1, done.stdout[-500:]
+    assert done.stderr.startswith("k8sprep: not saved, nothing changed: "), done.stderr
+    assert done.stderr.count("\n") == 1
+    saved = done.stdout.count("Graded 4")
+    assert saved < 19 and _verified(path) == saved
+
+
+def test_review_on_a_read_only_database(tmp_path: Path) -> None:
+    path = _answered_db(tmp_path)
+    before = path.read_bytes()
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    done = _review(read_only, tmp_path, "4\n4\n")
+    assert done.returncode == 1
+    assert done.stderr == "k8sprep: not saved, nothing changed: the database is read-only\n"
+    assert path.read_bytes() == before
+    assert _verified(path) == 0
+
+
+def _mount(args: list[str]) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+def test_review_on_a_full_tmpfs_and_a_read_only_mount(tmp_path: Path) -> None:
+    """The same on real file systems: a 1 MiB tmpfs filled up, and a read-only bind mount."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not _mount(["-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)]):
+        pytest.skip("cannot mount here (needs root); RLIMIT_FSIZE and mode=ro tests cover it")
+    try:
+        path = disk / "k8sprep.db"
+        shutil.copyfile(_answered_db(tmp_path), path)
+        free = shutil.disk_usage(disk).free
+        (disk / "filler").write_bytes(b"\0" * (free - 24 * 1024))
+        done = _review(str(path), tmp_path, "4\n" * 40)
+        assert done.returncode == 1
+        assert done.stderr.startswith("k8sprep: "), done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        saved = done.stdout.count("Graded 4")
+        (disk / "filler").unlink()
+        assert _verified(path) == saved
+        frozen = tmp_path / "frozen"
+        frozen.mkdir()
+        assert _mount(["--bind", str(disk), str(frozen)])
+        try:
+            assert _mount(["-o", "remount,ro,bind", str(frozen)])
+            done = _review(str(frozen / "k8sprep.db"), tmp_path, "4\n")
+            assert done.returncode == 1
+            assert done.stderr.startswith("k8sprep: "), done.stderr
+            assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        finally:
+            subprocess.run(["umount", str(frozen)], check=True)
+        assert _verified(path) == saved
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

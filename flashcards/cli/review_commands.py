@@ -191,14 +191,21 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
             typer.echo(line)
 
 
-@app.command()
+history_app = typer.Typer(help="The review log, one entry per answer, oldest first.")
+app.add_typer(history_app, name="history")
+
+
+@history_app.callback(invoke_without_command=True)
 @fail_cleanly
 def history(
+    ctx: typer.Context,
     json: JsonOpt = False,
     card: Annotated[str | None, typer.Option("--card", help="Only this card id.")] = None,
     db: DbOpt = None,
 ) -> None:
-    """The review log, one entry per answer, oldest first."""
+    """The review log, one entry per answer, oldest first (`history import FILE` reads it back)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from flashcards.cli.review_views import answer_line, answer_record
 
     with _open(db) as store:

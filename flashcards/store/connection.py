@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -72,7 +72,11 @@ class Db:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic write; rolled back on any exception, KeyboardInterrupt included."""
+        """One atomic write; rolled back on any exception, KeyboardInterrupt included.
+
+        A write the database refuses (disk full, read-only file) is rolled back and
+        raised as a one-line :class:`StoreError`: nothing of the answer is kept.
+        """
         if self.in_tx:
             yield
             return
@@ -81,19 +85,25 @@ class Db:
             if self.sqlite is not None:
                 self.sqlite.execute("BEGIN IMMEDIATE")
             yield
-        except BaseException:
-            if self.sqlite is not None:
-                self.sqlite.execute("ROLLBACK")
-            else:
-                self.sa.rollback()
-            raise
-        else:
             if self.sqlite is not None:
                 self.sqlite.execute("COMMIT")
             else:
                 self.sa.commit()
+        except BaseException as error:
+            self._rollback()
+            if _refused_write(error):  # disk full, read-only file: one line, nothing kept
+                raise StoreError(f"not saved, nothing changed: {_why(error)}") from error
+            raise
         finally:
             self.in_tx = False
+
+    def _rollback(self) -> None:
+        with suppress(Exception):  # a failed BEGIN or COMMIT may have nothing to roll back
+            if self.sqlite is not None:
+                if self.sqlite.in_transaction:
+                    self.sqlite.execute("ROLLBACK")
+            else:
+                self.sa.rollback()
 
     def table_names(self) -> set[str]:
         if self.sqlite is not None:
@@ -110,6 +120,22 @@ class Db:
         else:
             self.sa.close()
             self.engine.dispose()
+
+
+def _refused_write(error: BaseException) -> bool:
+    """Whether ``error`` is the database driver refusing (not a bug in k8sprep)."""
+    if isinstance(error, sqlite3.Error):
+        return True
+    return type(error).__module__.startswith("sqlalchemy.exc") and hasattr(error, "orig")
+
+
+def _why(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    if "full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only"
+    return text
 
 
 def _inspect_sqlite_file(path: Path) -> None:
@@ -129,6 +155,8 @@ def _inspect_sqlite_file(path: Path) -> None:
             facts = dict(probe.execute("SELECT key, value FROM meta")) if "meta" in names else {}
         finally:
             probe.close()
+    except sqlite3.OperationalError as error:  # a sound file the disk will not serve now
+        raise StoreError(f"{path}: cannot open the database ({error})") from None
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not a k8sprep database (unreadable SQLite: {error})") from None
     _check_meta(str(path), names, facts)

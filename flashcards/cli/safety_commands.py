@@ -1,0 +1,152 @@
+"""``k8sprep backup``, ``restore``, ``verify`` and ``history import``: keeping history safe.
+
+Thin commands over :mod:`flashcards.backup`, :mod:`flashcards.verify` and
+:mod:`flashcards.history_io`; like the review commands they import the library
+inside the command so that ``k8sprep review`` never pays for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flashcards.cli.app import app, fail_cleanly
+from flashcards.cli.review_commands import DbOpt, history_app
+
+
+def _keep(keep: int | None) -> int:
+    """``--keep``, else ``backups_keep`` from the config file."""
+    if keep is not None:
+        return keep
+    from flashcards import settings
+    from flashcards.config import load_config
+
+    return load_config(settings.config_path()).backups_keep
+
+
+@app.command()
+@fail_cleanly
+def backup(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Where to write the backup (default: a timestamped file in the data "
+            "directory's backups/ folder).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep",
+            min=1,
+            help="Timestamped backups to keep in backups/ (default: config backups_keep, 10).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Copy the review database to a backup file, safely even while a review runs.
+
+    PostgreSQL databases are copied into a portable SQLite file that `restore` reads.
+    """
+    from flashcards import settings
+    from flashcards.backup import take_backup
+
+    url = settings.database_url(db)
+    result = take_backup(url, now=settings.now(), target=file, keep=_keep(keep))
+    typer.echo(f"backed up to {result.facts.path} ({result.facts.summary()})")
+    for old in result.removed:
+        typer.echo(f"removed old backup {old}")
+
+
+@app.command()
+@fail_cleanly
+def restore(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A backup made by `k8sprep backup`.", dir_okay=False),
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Replace the review database with a backup, keeping a copy of the current one.
+
+    The file is checked first (SQLite, integrity, a k8sprep database, its schema
+    version); a bad file is refused and nothing changes. Close review sessions first.
+    """
+    from flashcards import settings
+    from flashcards.backup import restore_database
+
+    url = settings.database_url(db)
+    result = restore_database(url, file, now=settings.now(), keep=_keep(None))
+    if result.safety_copy is not None:
+        typer.echo(f"kept the replaced database as {result.safety_copy}")
+    typer.echo(f"restored {file} ({result.facts.summary()})")
+
+
+@app.command()
+@fail_cleanly
+def verify(db: DbOpt = None) -> None:
+    """Check the database: integrity, and every card state against a replay of its log.
+
+    Exits 1 when anything is wrong; `k8sprep restore` a backup to repair it.
+    """
+    from flashcards import settings
+    from flashcards.errors import K8sprepError
+    from flashcards.store import Store
+    from flashcards.verify import MAX_PROBLEMS_SHOWN, verify_database
+
+    with Store.open(settings.database_url(db)) as store:
+        report = verify_database(store.db)
+    checked = "integrity ok, " if report.integrity_checked else ""
+    if report.ok:
+        typer.echo(
+            f"{checked}{report.cards} cards and {report.answers} answers: every state "
+            "matches its replayed log"
+        )
+        return
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        typer.echo(f"problem: {problem}")
+    more = len(report.problems) - MAX_PROBLEMS_SHOWN
+    if more > 0:
+        typer.echo(f"... and {more} more")
+    raise K8sprepError(f"{len(report.problems)} problems found in {store.where}")
+
+
+@history_app.command("import")
+@fail_cleanly
+def history_import(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A file written by `k8sprep history --json`.", dir_okay=False),
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Rebuild review states in a fresh database by replaying a history file.
+
+    Every answer is replayed through SM-2 and must give the states the file
+    recorded; otherwise nothing is imported. Suspended flags are not in the file.
+    """
+    from flashcards import settings
+    from flashcards.errors import HistoryFileError
+    from flashcards.history_io import import_history, parse_history
+    from flashcards.store import Store
+
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise HistoryFileError(f"cannot read: {error.strerror or error}", path=str(file)) from None
+    except UnicodeDecodeError:
+        raise HistoryFileError("not UTF-8 text", path=str(file)) from None
+    entries = parse_history(text, str(file))
+    with Store.open(settings.database_url(db)) as store:
+        if store.card_count() == 0:
+            from flashcards.decks import load_decks
+
+            added = store.sync_decks(load_decks()).added
+            typer.echo(f"Imported {added} cards from the bundled decks.")
+        report = import_history(store, entries, str(file))
+    typer.echo(f"imported {report.answers} answers for {report.cards} cards from {file}")

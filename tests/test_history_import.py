@@ -1,0 +1,254 @@
+"""``history --json`` written out, then ``history import`` into a fresh database."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flashcards.cli import app
+from flashcards.errors import HistoryFileError, StoreError
+from flashcards.history_io import import_history, parse_history
+from flashcards.store import Store
+from flashcards.verify import verify_database
+
+FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"
+STATE_COLUMNS = (
+    "card_id, repetitions, interval_days, easiness, due, lapses, last_review, last_day, last_grade"
+)
+LOG_COLUMNS = (
+    "card_id, answered_at, day, grade, redrill, answer_ms, before_repetitions, "
+    "before_interval, before_easiness, before_due, before_lapses, after_repetitions, "
+    "after_interval, after_easiness, after_due, after_lapses"
+)
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def learner(tmp_path: Path) -> Path:
+    """Two weeks of answers (re-drills, a lapse, an undo), upgraded to this release."""
+    path = tmp_path / "learner.db"
+    shutil.copyfile(FIXTURE, path)
+    Store.open(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture
+def history_file(learner: Path, tmp_path: Path) -> Path:
+    result = CliRunner().invoke(app, ["history", "--json", "--db", str(learner)])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "history.json"
+    path.write_text(result.output, encoding="utf-8")
+    return path
+
+
+def test_round_trip_rebuilds_every_state_and_log_row(
+    learner: Path, history_file: Path, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "fresh.db"
+    Store.open(f"sqlite:///{fresh}").close()
+    runner = CliRunner()
+    result = runner.invoke(app, ["history", "import", str(history_file), "--db", str(fresh)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        f"imported 33 answers for 12 cards from {history_file}"
+    )
+    order = "ORDER BY card_id"
+    assert rows(fresh, f"SELECT {STATE_COLUMNS} FROM card_state {order}") == rows(
+        learner, f"SELECT {STATE_COLUMNS} FROM card_state {order}"
+    )
+    assert rows(fresh, f"SELECT {LOG_COLUMNS} FROM review_log ORDER BY id") == rows(
+        learner, f"SELECT {LOG_COLUMNS} FROM review_log ORDER BY id"
+    )
+    with Store.open(f"sqlite:///{fresh}") as store:
+        assert verify_database(store.db).ok
+    again = runner.invoke(app, ["history", "--json", "--db", str(fresh)])
+    exported = json.loads(again.output)
+    original = json.loads(history_file.read_text())
+    assert [{k: v for k, v in e.items() if k != "id"} for e in exported] == [
+        {k: v for k, v in e.items() if k != "id"} for e in original
+    ]
+
+
+def test_history_command_itself_still_works(learner: Path) -> None:
+    runner = CliRunner()
+    text = runner.invoke(app, ["history", "--db", str(learner)])
+    assert text.exit_code == 0 and len(text.output.splitlines()) == 33
+    card = "storage-in-kubernetes-concept-ee5ed1158f"
+    one = runner.invoke(app, ["history", "--json", "--card", card, "--db", str(learner)])
+    assert one.exit_code == 0
+    assert {entry["card_id"] for entry in json.loads(one.output)} == {card}
+    unknown = runner.invoke(app, ["history", "--card", "nope", "--db", str(learner)])
+    assert unknown.exit_code == 1
+    assert unknown.output.startswith("k8sprep: no card with id 'nope'")
+
+
+def test_import_into_a_database_with_answers_is_refused(learner: Path, history_file: Path) -> None:
+    before = rows(learner, "SELECT * FROM review_log")
+    result = CliRunner().invoke(app, ["history", "import", str(history_file), "--db", str(learner)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"k8sprep: {learner}: already has 33 answers; import a history into a fresh "
+        "database (--db new.db), so that no answer is counted twice\n"
+    )
+    assert rows(learner, "SELECT * FROM review_log") == before
+
+
+def _edited(history_file: Path, tmp_path: Path, index: int, **changes: object) -> Path:
+    entries = json.loads(history_file.read_text())
+    entries[index].update(changes)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(entries, indent=2), encoding="utf-8")
+    return path
+
+
+def _line_of_entry(path: Path, index: int) -> int:
+    starts = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line == "  {"]
+    return starts[index]
+
+
+@pytest.mark.parametrize(
+    ("index", "changes"),
+    [
+        (2, {"grade": 5}),  # replays to other states than the file says
+        (9, {"redrill": False}),
+        (20, {"day": "2026-11-05"}),
+    ],
+)
+def test_an_edited_history_is_refused_and_nothing_is_written(
+    history_file: Path, tmp_path: Path, index: int, changes: dict[str, object]
+) -> None:
+    path = _edited(history_file, tmp_path, index, **changes)
+    fresh = tmp_path / "fresh.db"
+    result = CliRunner().invoke(app, ["history", "import", str(path), "--db", str(fresh)])
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert last.startswith(f"k8sprep: {path}:")
+    assert "does not replay as recorded" in last and last.endswith("nothing imported")
+    line = int(re.search(r"\.json:(\d+): ", last).group(1))  # type: ignore[union-attr]
+    assert line <= _line_of_entry(path, index)  # this entry, or an earlier one of its card
+    assert rows(fresh, "SELECT COUNT(*) FROM review_log") == [(0,)]
+    assert rows(fresh, "SELECT COUNT(*) FROM card_state WHERE due IS NOT NULL") == [(0,)]
+
+
+def test_a_cut_history_is_refused(history_file: Path, tmp_path: Path) -> None:
+    entries = json.loads(history_file.read_text())
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(entries[:3] + entries[4:], indent=2))  # one answer lost
+    with Store.open(f"sqlite:///{tmp_path / 'fresh.db'}") as store:
+        from flashcards.decks import load_decks
+
+        store.sync_decks(load_decks())
+        with pytest.raises(HistoryFileError, match="does not replay as recorded"):
+            import_history(store, parse_history(path.read_text(), str(path)), str(path))
+        assert list(store.history()) == []
+
+
+def test_unknown_cards_are_named_with_their_line(history_file: Path, tmp_path: Path) -> None:
+    path = _edited(history_file, tmp_path, 2, card_id="gone-card")
+    with Store.open(f"sqlite:///{tmp_path / 'fresh.db'}") as store:
+        from flashcards.decks import load_decks
+
+        store.sync_decks(load_decks())
+        with pytest.raises(HistoryFileError) as caught:
+            import_history(store, parse_history(path.read_text(), str(path)), str(path))
+    assert str(caught.value) == (
+        f"{path}:{_line_of_entry(path, 2)}: card gone-card is not in the database; "
+        "import its deck first (k8sprep import DECK)"
+    )
+
+
+def test_empty_history_imports_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text("[]\n")
+    result = CliRunner().invoke(
+        app, ["history", "import", str(path), "--db", str(tmp_path / "fresh.db")]
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == f"imported 0 answers for 0 cards from {path}"
+
+
+GOOD = {
+    "id": 1,
+    "card_id": "c",
+    "time": "2026-11-02T09:00:00",
+    "day": "2026-11-02",
+    "grade": 4,
+    "redrill": False,
+    "answer_ms": 900,
+    "before": {"repetitions": 0, "interval": 0, "easiness": "2.50", "due": None, "lapses": 0},
+    "after": {
+        "repetitions": 1,
+        "interval": 1,
+        "easiness": "2.50",
+        "due": "2026-11-03",
+        "lapses": 0,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "h.json:1: not a review history: expected a JSON list (k8sprep history --json)"),
+        ('{"a": 1}', "h.json:1: not a review history: expected a JSON list"),
+        ("[\n  1,\n  {", "h.json:2: each answer must be a JSON object"),
+        ('[\n\n  {"id": }', "h.json:3: not valid JSON: Expecting value"),
+        ("[\n  {}", "h.json:2: answer has no 'id'"),
+        (json.dumps([{**GOOD, "extra": 1}]), "h.json:1: unknown field 'extra'"),
+        (json.dumps([{**GOOD, "grade": 6}]), "h.json:1: grade must be from 0 to 5, got 6"),
+        (json.dumps([{**GOOD, "grade": True}]), "h.json:1: grade must be a whole number"),
+        (json.dumps([{**GOOD, "time": "soon"}]), "h.json:1: time must be an ISO 8601 time"),
+        (
+            json.dumps([{**GOOD, "time": "2026-11-02T09:00:00+02:00"}]),
+            "h.json:1: time must be a local time without a zone",
+        ),
+        (json.dumps([{**GOOD, "day": "2026-13-02"}]), "h.json:1: day must be a date"),
+        (
+            json.dumps([{**GOOD, "before": {**GOOD["before"], "easiness": 2.5}}]),  # type: ignore[dict-item]
+            "h.json:1: before: easiness 2.5",
+        ),
+        (
+            json.dumps([{**GOOD, "after": {**GOOD["after"], "easiness": "1.0"}}]),  # type: ignore[dict-item]
+            "h.json:1: after: easiness must be at least 1.30",
+        ),
+        (
+            json.dumps([GOOD, GOOD], indent=2),
+            "h.json:25: answer id 1 appears twice (first on line 2)",
+        ),
+        ("[" + json.dumps(GOOD) + "] x", "h.json:1: not valid JSON: text after the list"),
+        ("[" * 100_000, "h.json:1: not valid JSON: nested too deeply"),
+    ],
+)
+def test_broken_history_files(text: str, message: str) -> None:
+    with pytest.raises(HistoryFileError) as caught:
+        parse_history(text, "h.json")
+    assert str(caught.value).startswith(message), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_non_utf8_history_file(tmp_path: Path) -> None:
+    path = tmp_path / "h.json"
+    path.write_bytes(b"[\xff]")
+    result = CliRunner().invoke(
+        app, ["history", "import", str(path), "--db", str(tmp_path / "f.db")]
+    )
+    assert result.exit_code == 1
+    assert result.output == f"k8sprep: {path}: not UTF-8 text\n"
+
+
+def test_store_with_answers_is_refused_by_the_library(learner: Path) -> None:
+    with Store.open(f"sqlite:///{learner}") as store, pytest.raises(StoreError):
+        import_history(store, [], "h.json")
