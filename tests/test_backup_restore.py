@@ -426,3 +426,19 @@ def test_cli_backup_keep_option(db: Path, isolated_home: Path) -> None:
     assert len(list((isolated_home / "backups").iterdir())) == 2
     refused = runner.invoke(app, ["backup", "--keep", "0", "--db", str(db)])
     assert refused.exit_code == 2  # Typer's own usage error for a value out of range
+
+
+def test_cli_backup_keeps_what_the_config_says(db: Path, isolated_home: Path) -> None:
+    (isolated_home / "config.toml").write_text("backups_keep = 1\n")
+    runner = CliRunner()
+    for minute in range(3):
+        env = {"K8SPREP_NOW": f"2026-11-26T09:3{minute}:00"}
+        assert runner.invoke(app, ["backup", "--db", str(db)], env=env).exit_code == 0
+    assert [p.name for p in (isolated_home / "backups").iterdir()] == ["k8sprep-20261126-093200.db"]
+    (isolated_home / "config.toml").write_text("backups_keep = 0\n")
+    bad = runner.invoke(app, ["backup", "--db", str(db)])
+    assert bad.exit_code == 1
+    assert bad.output == (
+        f"k8sprep: {isolated_home / 'config.toml'}:1: backups_keep must be a whole number "
+        "from 1 to 10000, got 0\n"
+    )
