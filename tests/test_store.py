@@ -244,14 +244,11 @@ def test_an_interrupted_answer_writes_nothing(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _snapshot(db_path)
-    real_rows = store.db.rows
+    def interrupted(sql: str, params: object = None) -> int:
+        assert sql.startswith("INSERT INTO review_log")
+        raise KeyboardInterrupt  # after the state UPDATE ran in the same transaction
 
-    def interrupted(sql: str, params: object = None) -> object:
-        if sql.startswith("INSERT INTO review_log"):
-            raise KeyboardInterrupt  # after the state UPDATE ran in the same transaction
-        return real_rows(sql, params)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(store.db, "rows", interrupted)
+    monkeypatch.setattr(store.db, "insert", interrupted)
     with pytest.raises(KeyboardInterrupt):
         store.record_review("storage-0", time=NOON, day=DAY, grade=5)
     monkeypatch.undo()

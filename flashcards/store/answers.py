@@ -76,14 +76,14 @@ def record_review(
             "WHERE card_id = :id",
             params,
         )
-        log_id = db.rows(
+        log_id = db.insert(
             "INSERT INTO review_log (card_id, answered_at, day, grade, redrill, answer_ms, "
             "before_repetitions, before_interval, before_easiness, before_due, before_lapses, "
             "after_repetitions, after_interval, after_easiness, after_due, after_lapses) "
             "VALUES (:id, :time, :day, :grade, :redrill, :ms, :br, :bi, :be, :bd, :bl, "
-            ":ar, :ai, :ae, :ad, :al) RETURNING id",
+            ":ar, :ai, :ae, :ad, :al)",
             params,
-        )[0][0]
+        )
     return Answer(
         int(log_id),
         card_id,

@@ -70,6 +70,12 @@ class Db:
         if params or isinstance(params, dict):
             self.sa.execute(text(sql), params)
 
+    def insert(self, sql: str, params: dict[str, Any]) -> int:
+        """Run one INSERT and return the new row's integer ``id``."""
+        if self.sqlite is not None:
+            return int(self.sqlite.execute(sql, params).lastrowid or 0)
+        return int(self.rows(sql + " RETURNING id", params)[0][0])
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write; rolled back on any exception, KeyboardInterrupt included.
