@@ -244,6 +244,7 @@ def test_an_interrupted_answer_writes_nothing(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _snapshot(db_path)
+
     def interrupted(sql: str, params: object = None) -> int:
         assert sql.startswith("INSERT INTO review_log")
         raise KeyboardInterrupt  # after the state UPDATE ran in the same transaction
