@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from typer.testing import CliRunner
 from flashcards.cli import app
 from tests.conftest import BUNDLED_DECK
 from tests.review_helpers import (
+    ROOT,
     k8sprep_env,
     make_deck,
     run_k8sprep,
@@ -305,3 +308,22 @@ def test_real_process_with_piped_input(tmp_path: Path, isolated_home: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "Graded 4: next review 2026-11-27." in result.stdout
     assert table_rows(isolated_home / "k8sprep.db", "SELECT grade FROM review_log") == [(4,)]
+
+
+def test_review_loads_nothing_heavy_before_the_first_card(isolated_home: Path) -> None:
+    env = k8sprep_env(isolated_home, NOW)
+    assert run_k8sprep(["import"], env=env).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "flashcards", "review"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded  # the list is read
+    for heavy in ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich"):
+        assert heavy not in loaded
