@@ -55,6 +55,9 @@ _BRIDGE = re.compile(r"^Bridge\s*[.:]\s*(.*)$", re.IGNORECASE)
 _BRIDGE_PARTS = re.compile(r"^(.*?)\s*(?:→|->)\s*(\d{1,3})\s*(?:(?:→|->)\s*(.*))?$")
 _LINK = re.compile(r"\[[^\]]*\]\(([^)]*)\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_TAKEAWAY_LABEL = re.compile(r"^(?:takeaway|key idea|remember)\s*[:.-]\s*", re.IGNORECASE)
+_LONGEST_FILLER = 40
 _QUOTES = "\"'“”‘’«»"
 
 
@@ -162,7 +165,9 @@ def split_sentences(text: str) -> list[str]:
 
 def is_filler(sentence: str) -> bool:
     """True for "See.", "Now watch.", "Simple, no?" and the like."""
-    words = re.sub(r"[^\w\s]", "", sentence.casefold()).split()
+    if len(sentence) > _LONGEST_FILLER:
+        return False
+    words = _PUNCTUATION.sub("", sentence.casefold()).split()
     return " ".join(words) in FILLER
 
 
@@ -391,7 +396,7 @@ def _is_diagram_name(block: Block) -> bool:
 
 
 def _clean_takeaway(text: str) -> str:
-    text = re.sub(r"^(?:takeaway|key idea|remember)\s*[:.-]\s*", "", text, flags=re.IGNORECASE)
+    text = _TAKEAWAY_LABEL.sub("", text)
     return text.strip().strip(_QUOTES).strip()
 
 

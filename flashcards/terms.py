@@ -103,20 +103,34 @@ class Vocabulary:
         if found is None:
             found = []
             for word in _WORD.findall(text):
-                word_terms = self._words.get(word)
+                word_terms = _PLAIN_WORDS.get(word)
                 if word_terms is None:
-                    word_terms = self._words[word] = self._word(word)
+                    word_terms = self._words.get(word)
+                    if word_terms is None:
+                        word_terms = self._word(word)
                 found.extend(word_terms)
             self._texts[text] = found
         return found
 
     def _word(self, word: str) -> tuple[str, ...]:
-        if _ABBREVIATION.fullmatch(word):
-            key = word if word == "K8s" else word.removesuffix("s")
-            expansion = self.table.get(key.casefold())
-            if expansion is not None:
-                return (*(stem(part) for part in expansion.split()), key.casefold())
-        return _word_terms(word)
+        """Terms of a word; only abbreviation-like words depend on this chapter."""
+        if not _ABBREVIATION.fullmatch(word):
+            if len(_PLAIN_WORDS) < _PLAIN_WORDS_LIMIT:
+                _PLAIN_WORDS[word] = _word_terms(word)
+            return _word_terms(word)
+        key = word if word == "K8s" else word.removesuffix("s")
+        expansion = self.table.get(key.casefold())
+        if expansion is None:
+            found = _word_terms(word)
+        else:
+            found = (*(stem(part) for part in expansion.split()), key.casefold())
+        self._words[word] = found
+        return found
+
+
+_PLAIN_WORDS: dict[str, tuple[str, ...]] = {}
+"""Terms of words that mean the same in every chapter (not abbreviations), shared."""
+_PLAIN_WORDS_LIMIT = 200_000
 
 
 @functools.lru_cache(maxsize=65_536)
