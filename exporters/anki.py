@@ -79,7 +79,8 @@ class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
     def write_to_db(self, cursor: Any, timestamp: float, id_gen: Iterator[int]) -> None:
         """Let genanki write the deck and note types, then insert our notes and cards."""
         super().write_to_db(cursor, timestamp, id_gen)
-        notes, cards = [], []
+        notes: list[tuple[int, str, int, int, str, str, str]] = []
+        cards: list[tuple[int, int, int, int, int]] = []
         for note in self.stamped:
             note_id = next(id_gen)
             notes.append(

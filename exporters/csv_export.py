@@ -79,7 +79,7 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
 
 def trap_guid(card: Card) -> str:
     """The guid of a card's "Spot the trap" note: stable, and distinct from the card's own."""
-    return guid_for(card.id, "spot-the-trap")
+    return str(guid_for(card.id, "spot-the-trap"))  # genanki is untyped
 
 
 def _front(card: Card) -> str:

@@ -83,7 +83,7 @@ def _card_document(card: Card) -> dict[str, Any]:
     return document
 
 
-class _DeckDumper(_SafeDumper):  # type: ignore[misc,valid-type]
+class _DeckDumper(_SafeDumper):  # type: ignore[misc]  # base picked at run time (C or Python)
     """The safe dumper, writing multi-line text as literal blocks."""
 
 

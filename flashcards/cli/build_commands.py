@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections import Counter
 from pathlib import Path
@@ -48,7 +49,8 @@ def build(
         raise ChapterError("no chapter files (.txt, .md) found", path=str(paths[0]))
     failures = 0
     results: list[BuildResult] = []
-    bar_stream = sys.stderr if len(files) >= PROGRESS_BAR_FROM else _Quiet()
+    # A short build draws no bar: the bar goes to a buffer nobody reads.
+    bar_stream = sys.stderr if len(files) >= PROGRESS_BAR_FROM else io.StringIO()
     with typer.progressbar(files, label="Building", file=bar_stream) as progress:
         for path in progress:
             try:
@@ -65,19 +67,6 @@ def build(
         typer.echo(f"{result.deck_path}: {_kind_counts(result.counts())}")
     if failures:
         raise typer.Exit(1)
-
-
-class _Quiet:
-    """A stream that swallows the progress bar for short builds."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        return None
-
-    def isatty(self) -> bool:
-        return False
 
 
 @app.command()

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flashcards.errors import StoreError
@@ -25,6 +25,9 @@ from flashcards.store.schema import (
     sqlite_pragmas,
     tables,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -44,18 +47,25 @@ class Db:
     def __init__(self, sqlite: sqlite3.Connection | None = None, engine: Any = None) -> None:
         self.sqlite = sqlite
         self.engine = engine
-        self.sa = engine.connect() if engine is not None else None
+        self.sa: Connection | None = engine.connect() if engine is not None else None
         self.in_tx = False
         self.lock = "" if sqlite is not None or engine.dialect.name == "sqlite" else " FOR UPDATE"
+
+    @property
+    def server(self) -> Connection:
+        """The SQLAlchemy connection, for the branches a database behind a URL takes."""
+        if self.sa is None:
+            raise StoreError("no SQLAlchemy connection: this database is an SQLite file")
+        return self.sa
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         if self.sqlite is not None:
             return self.sqlite.execute(sql, params or {}).fetchall()
         from sqlalchemy import text
 
-        result = [tuple(r) for r in self.sa.execute(text(sql), params or {})]
+        result = [tuple(r) for r in self.server.execute(text(sql), params or {})]
         if not self.in_tx:
-            self.sa.commit()
+            self.server.commit()
         return result
 
     def run(self, sql: str, params: dict[str, Any] | Sequence[dict[str, Any]]) -> None:
@@ -68,7 +78,7 @@ class Db:
         from sqlalchemy import text
 
         if params or isinstance(params, dict):
-            self.sa.execute(text(sql), params)
+            self.server.execute(text(sql), params)
 
     def insert(self, sql: str, params: dict[str, Any]) -> int:
         """Run one INSERT and return the new row's integer ``id``."""
@@ -94,7 +104,7 @@ class Db:
             if self.sqlite is not None:
                 self.sqlite.execute("COMMIT")
             else:
-                self.sa.commit()
+                self.server.commit()
         except BaseException as error:
             self._rollback()
             if _refused_write(error):  # disk full, read-only file: one line, nothing kept
@@ -109,22 +119,22 @@ class Db:
                 if self.sqlite.in_transaction:
                     self.sqlite.execute("ROLLBACK")
             else:
-                self.sa.rollback()
+                self.server.rollback()
 
     def table_names(self) -> set[str]:
         if self.sqlite is not None:
             return {r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type='table'")}
         from sqlalchemy import inspect
 
-        names = set(inspect(self.sa).get_table_names())
-        self.sa.commit()
+        names = set(inspect(self.server).get_table_names())
+        self.server.commit()
         return names
 
     def close(self) -> None:
         if self.sqlite is not None:
             self.sqlite.close()
         else:
-            self.sa.close()
+            self.server.close()
             self.engine.dispose()
 
 

@@ -108,14 +108,13 @@ def tables() -> SimpleNamespace:
         after_due: str | None = None
         after_lapses: int
 
-    classes = (Meta, DeckRow, CardRow, StateRow, LogRow)
     return SimpleNamespace(
         Meta=Meta,
         DeckRow=DeckRow,
         CardRow=CardRow,
         StateRow=StateRow,
         LogRow=LogRow,
-        all=[c.__table__ for c in classes],  # type: ignore[attr-defined]
+        all=[SQLModel.metadata.tables[name] for name in TABLE_NAMES],
     )
 
 
