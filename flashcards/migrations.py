@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashcards.errors import StoreError
+from flashcards.store.connection import driver_message
 
 if TYPE_CHECKING:
     from flashcards.store.connection import Db
@@ -272,17 +273,10 @@ def upgrade(
         except Exception as error:  # driver errors, or the store's one-line StoreError
             raise StoreError(
                 f"{where}: upgrade to schema version {migration.number} failed and was "
-                f"rolled back ({reason(error)}); the copy taken before upgrading is {copy}"
+                f"rolled back ({driver_message(error)}); the copy taken before upgrading is {copy}"
             ) from None
         applied.append(migration)
     return UpgradeReport(start, read_version(db, where), tuple(applied), copy)
-
-
-def reason(error: BaseException) -> str:
-    """The first line of a driver error, without SQLAlchemy's SQL echo and links."""
-    original = getattr(error, "orig", None) or error.__cause__ or error
-    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
-    return lines[0] if lines else type(original).__name__
 
 
 def dialect_of(db: Db) -> str:

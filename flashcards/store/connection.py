@@ -29,7 +29,21 @@ from flashcards.store.schema import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file."""
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """Whether the file at ``path`` starts like an SQLite database (it may still be damaged)."""
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def driver_message(error: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's SQL echo and links."""
+    original = getattr(error, "orig", None) or error.__cause__ or error
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return lines[0] if lines else type(original).__name__
 
 
 def sqlite_path(url: str) -> str | None:
@@ -146,7 +160,7 @@ def _refused_write(error: BaseException) -> bool:
 
 
 def _why(error: BaseException) -> str:
-    text = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    text = driver_message(error)
     if "full" in text:
         return "the disk is full"
     if "readonly" in text or "read-only" in text:
@@ -160,9 +174,7 @@ def _inspect_sqlite_file(path: Path) -> None:
         raise StoreError(f"{path}: not a k8sprep database (a directory)")
     if not path.exists() or path.stat().st_size == 0:
         return
-    with path.open("rb") as handle:
-        header = handle.read(len(_SQLITE_HEADER))
-    if header != _SQLITE_HEADER:
+    if not has_sqlite_header(path):
         raise StoreError(f"{path}: not a k8sprep database (not an SQLite file)")
     try:
         probe = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)

@@ -1,0 +1,130 @@
+"""Backup files: their timestamped names, rotation, and writing them all at once or not at all.
+
+Every file in ``backups/`` is written to a temporary name beside it, flushed, then
+renamed in one step, so a crash or a full disk never leaves half a backup under a
+backup's name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
+
+from flashcards.errors import StoreError
+from flashcards.store.connection import driver_message
+
+DEFAULT_KEEP = 10
+"""Backups kept in the backup folder when neither ``--keep`` nor ``backups_keep`` says."""
+
+BACKUP_KIND = "k8sprep"
+PRE_RESTORE_KIND = "pre-restore"
+SUFFIX = ".db"
+_STAMP = re.compile(r"^\d{8}-\d{6}(?:-\d+)?$")
+
+
+# --- names and rotation (pure)
+
+
+def backup_filename(kind: str, now: datetime, attempt: int = 0) -> str:
+    """``k8sprep-20261126-093000.db``; a second backup in the same second gets ``-2``."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    return f"{kind}-{stamp}{'' if attempt < 2 else f'-{attempt}'}{SUFFIX}"
+
+
+def backups_of_kind(names: list[str], kind: str) -> list[str]:
+    """The names in ``names`` that :func:`backup_filename` made for ``kind``, oldest first."""
+    found = []
+    for name in names:
+        if name.startswith(f"{kind}-") and name.endswith(SUFFIX):
+            stamp = name[len(kind) + 1 : -len(SUFFIX)]
+            if _STAMP.match(stamp):
+                found.append(name)
+
+    def order(name: str) -> tuple[str, int]:
+        stamp = name[len(kind) + 1 : -len(SUFFIX)]
+        base, _, attempt = stamp[:15], stamp[15:16], stamp[16:]
+        return base, int(attempt or 0)
+
+    return sorted(found, key=order)
+
+
+def backups_to_remove(names: list[str], kind: str, keep: int) -> list[str]:
+    """The oldest backups of ``kind`` beyond the newest ``keep``."""
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1, got {keep}")
+    mine = backups_of_kind(names, kind)
+    return mine[: max(0, len(mine) - keep)]
+
+
+# --- writing files
+
+
+def free_name(folder: Path, kind: str, now: datetime) -> Path:
+    """A backup name for ``now`` in ``folder`` that no file has yet."""
+    attempt = 0
+    while (folder / backup_filename(kind, now, attempt)).exists():
+        attempt = 2 if attempt == 0 else attempt + 1
+    return folder / backup_filename(kind, now, attempt)
+
+
+@contextmanager
+def temporary_beside(target: Path) -> Iterator[Path]:
+    """A fresh temporary file name in ``target``'s folder, removed unless published."""
+    make_dir(target.parent)
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise StoreError(
+            f"{target.parent}: cannot write here ({error.strerror or error})"
+        ) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-journal"), Path(f"{temporary}-wal")):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        with suppress(OSError):
+            Path(f"{temporary}-shm").unlink(missing_ok=True)
+
+
+def publish(temporary: Path, target: Path) -> None:
+    """Flush ``temporary`` to disk and rename it to ``target`` in one step."""
+    try:
+        with temporary.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError as error:
+        raise StoreError(f"{target}: not written ({error.strerror or error})") from None
+
+
+def make_dir(folder: Path) -> None:
+    """Create ``folder`` and its parents, or say in one line why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"{folder}: cannot create the folder ({error.strerror or error})"
+        ) from None
+
+
+def nonempty(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (an empty one holds no database)."""
+    return path.is_file() and path.stat().st_size > 0
+
+
+def write_failure(error: Exception) -> str:
+    """Why SQLite could not write a copy, in the words of a backup message."""
+    text = driver_message(error)
+    return "disk full" if "full" in text else text

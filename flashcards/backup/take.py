@@ -1,0 +1,148 @@
+"""Taking backups: a consistent copy of the database, checked before it gets its name.
+
+An SQLite database is copied with SQLite's online backup API, which reads one
+consistent snapshot while a review session in another terminal keeps answering;
+a server database is copied by :mod:`flashcards.backup.server`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flashcards.backup.check import DatabaseFacts, inspect_database
+from flashcards.backup.files import (
+    BACKUP_KIND,
+    DEFAULT_KEEP,
+    backups_to_remove,
+    free_name,
+    make_dir,
+    nonempty,
+    publish,
+    temporary_beside,
+    write_failure,
+)
+from flashcards.backup.server import copy_from_server
+from flashcards.errors import StoreError
+from flashcards.store.connection import has_sqlite_header, sqlite_path
+from flashcards.store.schema import BUSY_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A backup written, and the old backups rotation removed."""
+
+    facts: DatabaseFacts
+    removed: tuple[Path, ...] = ()
+
+
+def default_backup_dir() -> Path:
+    """``backups/`` in the data directory."""
+    from flashcards import settings
+
+    return settings.data_dir() / "backups"
+
+
+def take_backup(
+    url: str,
+    *,
+    now: datetime,
+    target: Path | None = None,
+    keep: int = DEFAULT_KEEP,
+    kind: str = BACKUP_KIND,
+    folder: Path | None = None,
+) -> BackupResult:
+    """Back the database at ``url`` up to ``target``, or to a new timestamped file.
+
+    With no ``target`` the file goes to ``folder`` (default :func:`default_backup_dir`)
+    and only the newest ``keep`` backups of ``kind`` are kept there.
+
+    Raises:
+        StoreError: nothing to back up, the target exists or is the database itself,
+            or the copy could not be written (then no file is left behind).
+    """
+    if target is None:
+        folder = folder or default_backup_dir()
+        make_dir(folder)
+        target = free_name(folder, kind, now)
+        facts = copy_database(url, target)
+        names = [p.name for p in folder.iterdir()]
+        removed = tuple(folder / n for n in backups_to_remove(names, kind, keep))
+        for old in removed:
+            old.unlink(missing_ok=True)
+        return BackupResult(facts, removed)
+    if target.exists() or target.is_symlink():
+        raise StoreError(f"{target}: exists already; backups never overwrite a file")
+    make_dir(target.parent)
+    return BackupResult(copy_database(url, target))
+
+
+def safety_copy(url: str, *, kind: str, now: datetime, keep: int = DEFAULT_KEEP) -> Path | None:
+    """A backup taken before a risky step (restore, upgrade); None for an in-memory database."""
+    path = sqlite_path(url)
+    if path == ":memory:" or (path is not None and not nonempty(Path(path))):
+        return None
+    if path is not None and not has_sqlite_header(Path(path)):
+        return _raw_copy(Path(path), kind=kind, now=now)
+    return take_backup(url, now=now, keep=keep, kind=kind).facts.path
+
+
+def _raw_copy(source: Path, *, kind: str, now: datetime) -> Path:
+    """The bytes of a file that is no database (any more): kept as they are, just in case."""
+    folder = default_backup_dir()
+    make_dir(folder)
+    target = free_name(folder, kind, now)
+    with temporary_beside(target) as temporary:
+        try:
+            shutil.copyfile(source, temporary)
+        except OSError as error:
+            raise StoreError(f"{source}: cannot copy ({error.strerror or error})") from None
+        publish(temporary, target)
+    return target
+
+
+def copy_database(url: str, target: Path) -> DatabaseFacts:
+    """A consistent copy of the database at ``url`` as a checked SQLite file ``target``.
+
+    Raises:
+        StoreError: see :func:`take_backup`.
+    """
+    path = sqlite_path(url)
+    if path == ":memory:":
+        raise StoreError("an in-memory database cannot be backed up")
+    with temporary_beside(target) as temporary:
+        if path is not None:
+            source = Path(path)
+            if not nonempty(source):
+                raise StoreError(f"{source}: no database to back up")
+            if target.resolve() == source.resolve():
+                raise StoreError(f"{target}: is the database itself; choose another file")
+            _sqlite_copy(source, temporary)
+        else:
+            copy_from_server(url, temporary)
+        facts = inspect_database(temporary, shown=target)
+        publish(temporary, target)
+    return facts
+
+
+def _sqlite_copy(source: Path, temporary: Path) -> None:
+    try:
+        src = sqlite3.connect(
+            f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S
+        )
+    except sqlite3.Error as error:
+        raise StoreError(f"{source}: cannot open the database to back it up ({error})") from None
+    try:
+        dst = sqlite3.connect(temporary)
+        try:
+            src.backup(dst)  # all pages in one step: one consistent snapshot
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"backup not written: {write_failure(error)}") from None
+    finally:
+        src.close()
