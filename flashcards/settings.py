@@ -67,11 +67,6 @@ def bundled_decks_dir() -> Path:
     return _bundled("decks")
 
 
-def bundled_seeds_dir() -> Path:
-    """The seed chapters that ship with k8sprep."""
-    return _bundled("seeds")
-
-
 def _bundled(name: str) -> Path:
     packaged = Path(str(resources.files("flashcards"))) / "_bundled" / name
     if packaged.is_dir():

@@ -46,15 +46,6 @@ def tamper(path: Path, *statements: str) -> None:
     connection.close()
 
 
-def first_answer_of(path: Path, card_id: str) -> int:
-    connection = sqlite3.connect(path)
-    (log_id,) = connection.execute(
-        "SELECT MIN(id) FROM review_log WHERE card_id = ?", (card_id,)
-    ).fetchone()
-    connection.close()
-    return int(log_id)
-
-
 def test_the_fixture_verifies(db: Path) -> None:
     with Store.open(f"sqlite:///{db}") as store:
         report = verify_database(store.db)

@@ -31,10 +31,6 @@ class CardState:
     last_grade: int | None = None
     suspended: bool = False
 
-    @property
-    def is_new(self) -> bool:
-        return self.due is None
-
 
 @dataclass(frozen=True)
 class StoredCard:
