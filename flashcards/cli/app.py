@@ -2,16 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
-from typing import Annotated, ParamSpec, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from flashcards.errors import K8sprepError
 
+try:  # typer >= 0.26 carries its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click.exceptions import ClickException  # type: ignore[import-not-found,no-redef,unused-ignore]
+
+
+class OneLineUsageErrors(TyperGroup):
+    """Usage mistakes (unknown flag, bad value, missing argument) end in one line too.
+
+    Typer draws them as a boxed panel with the usage above it; a user who typed
+    ``--new -3`` should get the same one ``k8sprep: ...`` line as for any other
+    mistake, with Click's exit code 2 kept for scripts.
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _one_line_usage_error():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_line_usage_error():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _one_line_usage_error() -> Iterator[None]:
+    try:
+        yield
+    except ClickException as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # bare `k8sprep`: the help it is
+            raise
+        message = " ".join(error.format_message().split())
+        context = getattr(error, "ctx", None)
+        if context is not None:
+            message += f" Try '{context.command_path} --help' for help."
+        typer.echo(f"k8sprep: {message}", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
+    cls=OneLineUsageErrors,
     name="k8sprep",
     help="Turn Kubernetes tutorial chapters into spaced-repetition flashcards.",
     no_args_is_help=True,

@@ -1,0 +1,60 @@
+"""Mistakes a new user makes on day one, each answered by one clear line.
+
+Every case here was found by using k8sprep as a newcomer would: a wrong flag, a
+typo in a path, a deck named by its title. The answer is always one
+``k8sprep: ...`` line on stderr and a non-zero exit, and nothing on disk changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flashcards.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["review", "--new", "-3"], "Invalid value for '--new': -3 is not in the range x>=0"),
+        (["review", "--bogus"], "No such option: --bogus"),
+        (["--bogus"], "No such option: --bogus"),
+        (["reveiw"], "No such command 'reveiw'"),
+        (["card"], "Missing argument 'ID'"),
+        (["export", "pdf"], "No such command 'pdf'"),
+    ],
+)
+def test_usage_mistakes_are_one_line(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"k8sprep: {message}")
+    assert lines[0].endswith("--help' for help.")
+
+
+def test_option_without_its_value_is_one_line() -> None:
+    result = runner.invoke(app, ["history", "--card"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "k8sprep: Option '--card' requires an argument.\n"
+
+
+def test_bare_command_still_shows_help() -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert "Usage: k8sprep" in result.stdout + result.stderr
+    assert "k8sprep: " not in result.stderr
+
+
+def test_backup_to_a_folder_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["backup", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"k8sprep: Invalid value for 'file': File '{tmp_path}' is a directory. "
+        "Try 'k8sprep backup --help' for help.\n"
+    )
