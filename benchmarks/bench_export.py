@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import genanki
+from timing import best_of
 
 from exporters.anki import export, genanki_model
 from exporters.anki_notetypes import NOTE_TYPES, deck_id_for
@@ -78,15 +78,6 @@ def genanki_directly(decks: list[Deck], out: Path) -> Callable[[], None]:
         genanki.Package(list(by_name.values())).write_to_file(str(out), timestamp=NOW)
 
     return write
-
-
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def anki_imports(package: Path, folder: Path) -> tuple[int, int]:

@@ -7,24 +7,14 @@ Prints figures only; nothing here asserts. Run:
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
 from datetime import date, timedelta
+
+from timing import best_of
 
 from flashcards.sm2 import SM2State, replay, review
 from flashcards.stats import ReviewRow, bar_chart, forecast, retention, reviews_per_day
 
 TODAY = date(2026, 11, 27)
-
-
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    """Fastest of ``runs`` wall-clock timings, in seconds (the machine is shared)."""
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def main() -> None:

@@ -12,16 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flashcards.backup import files
 from flashcards.backup.check import DatabaseFacts, check_header, check_open, inspect_database
-from flashcards.backup.files import (
-    DEFAULT_KEEP,
-    PRE_RESTORE_KIND,
-    make_dir,
-    nonempty,
-    publish,
-    temporary_beside,
-    write_failure,
-)
 from flashcards.backup.server import load_into_server
 from flashcards.backup.take import default_backup_dir, safety_copy
 from flashcards.errors import StoreError
@@ -39,7 +31,7 @@ class RestoreResult:
 
 
 def restore_database(
-    url: str, source: Path, *, now: datetime, keep: int = DEFAULT_KEEP
+    url: str, source: Path, *, now: datetime, keep: int = files.DEFAULT_KEEP
 ) -> RestoreResult:
     """Replace the database at ``url`` with the backup ``source``, keeping a safety copy.
 
@@ -57,8 +49,8 @@ def restore_database(
         raise StoreError("cannot restore into an in-memory database")
     live = Path(path) if path is not None else None
     folder = live.parent if live is not None else default_backup_dir()
-    make_dir(folder)
-    with temporary_beside(folder / f".restore-{source.name}") as work:
+    files.make_dir(folder)
+    with files.temporary_beside(folder / f".restore-{source.name}") as work:
         check_header(source, source)
         try:
             shutil.copyfile(source, work)  # never open (and so never touch) the user's file
@@ -67,7 +59,7 @@ def restore_database(
         facts = _prepare(work, source, now)
         if live is not None and live.exists() and live.resolve() == source.resolve():
             raise StoreError(f"{source}: is the database itself; nothing to restore")
-        copy = safety_copy(url, kind=PRE_RESTORE_KIND, now=now, keep=keep)
+        copy = safety_copy(url, kind=files.PRE_RESTORE_KIND, now=now, keep=keep)
         if live is None:
             load_into_server(url, work)
         else:
@@ -92,11 +84,11 @@ def _prepare(work: Path, source: Path, now: datetime) -> DatabaseFacts:
 
 
 def _swap_sqlite(work: Path, live: Path) -> None:
-    if not nonempty(live) or not has_sqlite_header(live):
+    if not files.nonempty(live) or not has_sqlite_header(live):
         # Nothing worth keeping in place (the safety copy has the bytes): move it in whole.
         for stale in (Path(f"{live}-wal"), Path(f"{live}-shm"), Path(f"{live}-journal")):
             stale.unlink(missing_ok=True)
-        publish(work, live)
+        files.publish(work, live)
         return
     try:
         target = sqlite3.connect(live, timeout=BUSY_TIMEOUT_S)
@@ -113,7 +105,9 @@ def _swap_sqlite(work: Path, live: Path) -> None:
         finally:
             target.close()
     except sqlite3.Error as error:
-        raise StoreError(f"{live}: not restored, left as it was ({write_failure(error)})") from None
+        raise StoreError(
+            f"{live}: not restored, left as it was ({files.write_failure(error)})"
+        ) from None
 
 
 def _confirm(live: Path, facts: DatabaseFacts) -> None:

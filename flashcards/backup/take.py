@@ -13,18 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flashcards.backup import files
 from flashcards.backup.check import DatabaseFacts, inspect_database
-from flashcards.backup.files import (
-    BACKUP_KIND,
-    DEFAULT_KEEP,
-    backups_to_remove,
-    free_name,
-    make_dir,
-    nonempty,
-    publish,
-    temporary_beside,
-    write_failure,
-)
 from flashcards.backup.server import copy_from_server
 from flashcards.errors import StoreError
 from flashcards.store.connection import has_sqlite_header, sqlite_path
@@ -51,8 +41,8 @@ def take_backup(
     *,
     now: datetime,
     target: Path | None = None,
-    keep: int = DEFAULT_KEEP,
-    kind: str = BACKUP_KIND,
+    keep: int = files.DEFAULT_KEEP,
+    kind: str = files.BACKUP_KIND,
     folder: Path | None = None,
 ) -> BackupResult:
     """Back the database at ``url`` up to ``target``, or to a new timestamped file.
@@ -66,24 +56,26 @@ def take_backup(
     """
     if target is None:
         folder = folder or default_backup_dir()
-        make_dir(folder)
-        target = free_name(folder, kind, now)
+        files.make_dir(folder)
+        target = files.free_name(folder, kind, now)
         facts = copy_database(url, target)
         names = [p.name for p in folder.iterdir()]
-        removed = tuple(folder / n for n in backups_to_remove(names, kind, keep))
+        removed = tuple(folder / n for n in files.backups_to_remove(names, kind, keep))
         for old in removed:
             old.unlink(missing_ok=True)
         return BackupResult(facts, removed)
     if target.exists() or target.is_symlink():
         raise StoreError(f"{target}: exists already; backups never overwrite a file")
-    make_dir(target.parent)
+    files.make_dir(target.parent)
     return BackupResult(copy_database(url, target))
 
 
-def safety_copy(url: str, *, kind: str, now: datetime, keep: int = DEFAULT_KEEP) -> Path | None:
+def safety_copy(
+    url: str, *, kind: str, now: datetime, keep: int = files.DEFAULT_KEEP
+) -> Path | None:
     """A backup taken before a risky step (restore, upgrade); None for an in-memory database."""
     path = sqlite_path(url)
-    if path == ":memory:" or (path is not None and not nonempty(Path(path))):
+    if path == ":memory:" or (path is not None and not files.nonempty(Path(path))):
         return None
     if path is not None and not has_sqlite_header(Path(path)):
         return _raw_copy(Path(path), kind=kind, now=now)
@@ -93,14 +85,14 @@ def safety_copy(url: str, *, kind: str, now: datetime, keep: int = DEFAULT_KEEP)
 def _raw_copy(source: Path, *, kind: str, now: datetime) -> Path:
     """The bytes of a file that is no database (any more): kept as they are, just in case."""
     folder = default_backup_dir()
-    make_dir(folder)
-    target = free_name(folder, kind, now)
-    with temporary_beside(target) as temporary:
+    files.make_dir(folder)
+    target = files.free_name(folder, kind, now)
+    with files.temporary_beside(target) as temporary:
         try:
             shutil.copyfile(source, temporary)
         except OSError as error:
             raise StoreError(f"{source}: cannot copy ({error.strerror or error})") from None
-        publish(temporary, target)
+        files.publish(temporary, target)
     return target
 
 
@@ -113,10 +105,10 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
     path = sqlite_path(url)
     if path == ":memory:":
         raise StoreError("an in-memory database cannot be backed up")
-    with temporary_beside(target) as temporary:
+    with files.temporary_beside(target) as temporary:
         if path is not None:
             source = Path(path)
-            if not nonempty(source):
+            if not files.nonempty(source):
                 raise StoreError(f"{source}: no database to back up")
             if target.resolve() == source.resolve():
                 raise StoreError(f"{target}: is the database itself; choose another file")
@@ -124,7 +116,7 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
         else:
             copy_from_server(url, temporary)
         facts = inspect_database(temporary, shown=target)
-        publish(temporary, target)
+        files.publish(temporary, target)
     return facts
 
 
@@ -143,6 +135,6 @@ def _sqlite_copy(source: Path, temporary: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as error:
-        raise StoreError(f"backup not written: {write_failure(error)}") from None
+        raise StoreError(f"backup not written: {files.write_failure(error)}") from None
     finally:
         src.close()
