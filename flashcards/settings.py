@@ -13,7 +13,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from flashcards.errors import K8sprepError
+from flashcards.errors import K8sprepError, StoreError
 
 APP_NAME = "k8sprep"
 DB_FILENAME = "k8sprep.db"
@@ -39,11 +39,21 @@ def database_url(db: str | None = None) -> str:
     """The SQLAlchemy URL to use: ``--db``, else ``$K8SPREP_DB``, else the default file.
 
     A plain path becomes an SQLite URL; anything with ``://`` is taken as a URL.
+
+    Raises:
+        StoreError: a path the user named lies in a folder that does not exist. A
+            typo there would otherwise start a fresh, empty history in a new folder;
+            only the default data directory is created on first use.
     """
-    chosen = db or os.environ.get("K8SPREP_DB") or str(data_dir() / DB_FILENAME)
-    if "://" in chosen:
+    chosen = db or os.environ.get("K8SPREP_DB")
+    if chosen and "://" in chosen:
         return chosen
-    return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+    if not chosen:
+        return f"sqlite:///{(data_dir() / DB_FILENAME).expanduser().resolve()}"
+    path = Path(chosen).expanduser()
+    if not path.parent.is_dir():
+        raise StoreError(f"{path}: folder {path.parent} does not exist")
+    return f"sqlite:///{path.resolve()}"
 
 
 def now() -> datetime:

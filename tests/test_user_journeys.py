@@ -58,3 +58,41 @@ def test_backup_to_a_folder_is_a_one_line_usage_error(tmp_path: Path) -> None:
         f"k8sprep: Invalid value for 'file': File '{tmp_path}' is a directory. "
         "Try 'k8sprep backup --help' for help.\n"
     )
+
+
+@pytest.mark.parametrize("command", [["review"], ["due"], ["import"], ["backup"]])
+def test_db_in_a_missing_folder_is_refused_and_nothing_is_created(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # A typo in the folder would otherwise start a fresh, empty history there.
+    db = tmp_path / "typo" / "k8sprep.db"
+    result = runner.invoke(app, [*command, "--db", str(db)], input="q\n")
+    assert result.exit_code == 1
+    assert result.stderr == f"k8sprep: {db}: folder {db.parent} does not exist\n"
+    assert not db.parent.exists()
+
+
+def test_k8sprep_db_in_a_missing_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "typo" / "k8sprep.db"
+    monkeypatch.setenv("K8SPREP_DB", str(db))
+    result = runner.invoke(app, ["due"])
+    assert result.exit_code == 1
+    assert result.stderr == f"k8sprep: {db}: folder {db.parent} does not exist\n"
+    assert not db.parent.exists()
+
+
+def test_the_default_data_directory_is_still_created(tmp_path: Path) -> None:
+    home = tmp_path / "new" / "home"
+    result = runner.invoke(app, ["due"], env={"K8SPREP_HOME": str(home)})
+    assert result.exit_code == 0, result.stderr
+    assert (home / "k8sprep.db").is_file()
+
+
+def test_a_new_db_file_in_an_existing_folder_is_created(tmp_path: Path) -> None:
+    db = tmp_path / "second.db"
+    result = runner.invoke(app, ["import", "--db", str(db)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(" added, 0 updated, 0 retired, 0 unchanged\n")
+    assert db.is_file()
