@@ -38,14 +38,19 @@ def load_deck(path: Path) -> Deck:
 def deck_paths(paths: Sequence[Path] = ()) -> list[Path]:
     """Deck files named by ``paths`` (folders expand to their YAML files, sorted).
 
-    No paths means the bundled decks.
+    No paths means the bundled decks. A folder without deck files is an error: run
+    from the wrong place, ``k8sprep import decks`` would otherwise report success.
     """
     if not paths:
         paths = [bundled_decks_dir()]
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in DECK_SUFFIXES))
+            inside = sorted(p for p in path.iterdir() if p.suffix in DECK_SUFFIXES)
+            if not inside:
+                suffixes = ", ".join(DECK_SUFFIXES)
+                raise UnknownDeckError(f"{path}: no deck files ({suffixes}) in this folder")
+            found.extend(inside)
         elif path.exists():
             found.append(path)
         else:

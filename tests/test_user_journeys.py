@@ -96,3 +96,16 @@ def test_a_new_db_file_in_an_existing_folder_is_created(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.endswith(" added, 0 updated, 0 retired, 0 unchanged\n")
     assert db.is_file()
+
+
+@pytest.mark.parametrize(
+    "command", [["decks"], ["import"], ["export", "csv"], ["export", "markdown"]]
+)
+def test_an_empty_deck_folder_is_an_error(tmp_path: Path, command: list[str]) -> None:
+    # `k8sprep import decks/` from the wrong folder used to report "0 added" and succeed.
+    empty = tmp_path / "decks"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a deck\n", encoding="utf-8")
+    result = runner.invoke(app, [*command, str(empty)])
+    assert result.exit_code == 1
+    assert result.stderr == f"k8sprep: {empty}: no deck files (.yaml, .yml) in this folder\n"
