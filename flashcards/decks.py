@@ -65,12 +65,16 @@ def load_decks(paths: Sequence[Path] = ()) -> list[Deck]:
 
 
 def find_deck(decks: Sequence[Deck], key: str) -> Deck:
-    """The deck a user means by a chapter number (``5``, ``05``), name or slug."""
+    """The deck a user means by a chapter number (``5``, ``05``), name, title or slug.
+
+    Names are compared as slugs, so ``"Storage in Kubernetes"`` finds the deck
+    ``05 Storage in Kubernetes`` whose slug is ``storage-in-kubernetes``.
+    """
     wanted = key.strip()
     for deck in decks:
         if wanted.isdigit() and int(wanted) == deck.chapter.number:
             return deck
-        if wanted.casefold() in (deck.name.casefold(), deck.chapter.slug, slugify(deck.name)):
+        if wanted and slugify(wanted) in (deck.chapter.slug, slugify(deck.name)):
             return deck
     known = ", ".join(deck.name for deck in decks) or "none"
     raise UnknownDeckError(f"no deck {key!r} (decks: {known})")

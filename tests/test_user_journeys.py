@@ -109,3 +109,21 @@ def test_an_empty_deck_folder_is_an_error(tmp_path: Path, command: list[str]) ->
     result = runner.invoke(app, [*command, str(empty)])
     assert result.exit_code == 1
     assert result.stderr == f"k8sprep: {empty}: no deck files (.yaml, .yml) in this folder\n"
+
+
+@pytest.mark.parametrize("key", ["Storage in Kubernetes", "storage in kubernetes", "05", "5"])
+def test_a_deck_can_be_named_by_its_chapter_title(tmp_path: Path, key: str) -> None:
+    db = tmp_path / "k8sprep.db"
+    result = runner.invoke(app, ["review", "--deck", key, "--db", str(db)], input="q\n")
+    assert result.exit_code == 0, result.stderr
+    assert "── 05 Storage in Kubernetes · 1/" in result.stdout
+    sheet = tmp_path / "sheet.md"
+    exported = runner.invoke(app, ["export", "markdown", key, "-o", str(sheet)])
+    assert exported.exit_code == 0, exported.stderr
+    assert sheet.read_text(encoding="utf-8").startswith("# 05 Storage in Kubernetes")
+
+
+def test_an_unknown_deck_lists_the_known_ones(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["review", "--deck", "99", "--db", str(tmp_path / "k.db")])
+    assert result.exit_code == 1
+    assert result.stderr == "k8sprep: no deck '99' (decks: 05 Storage in Kubernetes)\n"
