@@ -127,3 +127,26 @@ def test_an_unknown_deck_lists_the_known_ones(tmp_path: Path) -> None:
     result = runner.invoke(app, ["review", "--deck", "99", "--db", str(tmp_path / "k.db")])
     assert result.exit_code == 1
     assert result.stderr == "k8sprep: no deck '99' (decks: 05 Storage in Kubernetes)\n"
+
+
+def test_streak_of_one_day_reads_singular(tmp_path: Path) -> None:
+    db = str(tmp_path / "k8sprep.db")
+    env = {"K8SPREP_NOW": "2026-11-26T09:30"}
+    assert runner.invoke(app, ["review", "--db", db], input="4\nq\n", env=env).exit_code == 0
+    result = runner.invoke(app, ["stats", "--db", db], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "Streak: 1 day\n" in result.stdout
+
+
+def test_due_on_a_fresh_database_says_how_to_get_cards(tmp_path: Path) -> None:
+    # Before the first review nothing is imported; "new 0" alone reads as "nothing to learn".
+    db = str(tmp_path / "k8sprep.db")
+    result = runner.invoke(app, ["due", "--db", db], env={"K8SPREP_NOW": "2026-11-26T09:30"})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "No cards yet: `k8sprep review` imports the bundled decks (or `k8sprep import DECK`)."
+    )
+    imported = runner.invoke(app, ["import", "--db", db])
+    assert imported.exit_code == 0
+    again = runner.invoke(app, ["due", "--db", db], env={"K8SPREP_NOW": "2026-11-26T09:30"})
+    assert "No cards yet" not in again.stdout

@@ -168,11 +168,17 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
         introduced, reviewed = store.answered_today(today)
         left = allowance(config, introduced_today=introduced, reviewed_today=reviewed)
         report = due_report(store.deck_counts(today), left, today, store.next_due(today))
+        empty = not store.has_cards()
     if json:
         _print_json(report)
     else:
         for line in due_lines(report):
             typer.echo(line)
+        if empty:  # the first review imports the bundled decks; say so before it
+            typer.echo(
+                "No cards yet: `k8sprep review` imports the bundled decks "
+                "(or `k8sprep import DECK`)."
+            )
 
 
 @app.command()

@@ -158,7 +158,7 @@ def stats_lines(report: dict[str, Any]) -> list[str]:
             f"  {label:<24} {100 * row['share']:5.1f}%  ({row['passed']}/{row['answered']})"
         )
     lines.append(f"Average easiness: {report['average_easiness'] or '-'}")
-    lines.append(f"Streak: {report['streak']} days")
+    lines.append(f"Streak: {report['streak']} day{'' if report['streak'] == 1 else 's'}")
     lines.append("Forecast (cards due, next 30 days):")
     lines += ["  " + line for line in stats.bar_chart(series("forecast"))]
     return lines
