@@ -150,3 +150,10 @@ def test_due_on_a_fresh_database_says_how_to_get_cards(tmp_path: Path) -> None:
     assert imported.exit_code == 0
     again = runner.invoke(app, ["due", "--db", db], env={"K8SPREP_NOW": "2026-11-26T09:30"})
     assert "No cards yet" not in again.stdout
+
+
+@pytest.mark.parametrize("command", [["import"], ["export", "anki"], ["export", "csv"]])
+def test_usage_shows_that_several_decks_may_be_given(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert f"Usage: k8sprep {' '.join(command)} [OPTIONS] [DECK...]" in result.stdout

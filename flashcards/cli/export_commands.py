@@ -29,7 +29,7 @@ LEDGER_FILENAME = "anki-ledger.json"
 DecksArg = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="DECK",
+        metavar="DECK...",
         help="Deck files or folders, or bundled decks by chapter number or name "
         "(default: all bundled decks).",
         show_default=False,

@@ -77,7 +77,7 @@ def import_decks(
     decks: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="DECK",
+            metavar="DECK...",
             help="Deck files or folders, or bundled decks by chapter number or name "
             "(default: all bundled decks).",
             show_default=False,
