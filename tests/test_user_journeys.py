@@ -157,3 +157,21 @@ def test_usage_shows_that_several_decks_may_be_given(command: list[str]) -> None
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert f"Usage: k8sprep {' '.join(command)} [OPTIONS] [DECK...]" in result.stdout
+
+
+def test_import_of_a_deck_named_twice_imports_it_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "k8sprep.db")
+    result = runner.invoke(app, ["import", "5", "5", "--db", db])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(" added, 0 updated, 0 retired, 0 unchanged\n")
+    again = runner.invoke(app, ["import", "5", "storage-in-kubernetes", "--db", db])
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith("0 added, 0 updated, 0 retired, ")
+
+
+def test_import_of_a_mistyped_deck_file_names_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "k8sprep.db"
+    result = runner.invoke(app, ["import", "decks/05-storage.yaml", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr == "k8sprep: decks/05-storage.yaml: no such deck file or folder\n"
+    assert not db.exists()

@@ -8,7 +8,6 @@ when a fresh database has to import the bundled decks.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -90,18 +89,12 @@ def import_decks(
     New cards are added, edited cards updated, cards gone from their deck retired
     (hidden, history kept); running it again changes nothing.
     """
-    from flashcards.decks import find_deck, load_decks
+    # The same choice as `export`: a deck named twice counts once, a mistyped file is named.
+    from flashcards.cli.export_commands import select_decks
 
-    chosen = []
-    bundled = None
-    for key in decks or []:
-        if Path(key).exists():
-            chosen.extend(load_decks([Path(key)]))
-        else:
-            bundled = bundled if bundled is not None else load_decks()
-            chosen.append(find_deck(bundled, key))
+    chosen = select_decks(decks or [])
     with _open(db) as store:
-        report = store.sync_decks(chosen if decks else load_decks())
+        report = store.sync_decks(chosen)
     typer.echo(
         f"{report.added} added, {report.updated} updated, {report.retired} retired, "
         f"{report.unchanged} unchanged"
