@@ -55,12 +55,34 @@ def deck_paths(paths: Sequence[Path] = ()) -> list[Path]:
             found.append(path)
         else:
             raise UnknownDeckError(f"{path}: no such deck file or folder")
-    return found
+    seen: set[Path] = set()
+    unique = []
+    for path in found:  # a file named twice (itself and its folder) counts once
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            unique.append(path)
+    return unique
 
 
 def load_decks(paths: Sequence[Path] = ()) -> list[Deck]:
-    """Every deck named by ``paths`` (default: the bundled decks), in chapter order."""
-    decks = [load_deck(path) for path in deck_paths(paths)]
+    """Every deck named by ``paths`` (default: the bundled decks), in chapter order.
+
+    Raises:
+        DeckFileError: two files hold the same chapter (a copy left beside the
+            original); the store could not tell which one to keep.
+    """
+    first_file: dict[str, Path] = {}
+    decks = []
+    for path in deck_paths(paths):
+        deck = load_deck(path)
+        first = first_file.setdefault(deck.chapter.slug, path)
+        if first is not path:
+            raise DeckFileError(
+                f"chapter {deck.chapter.slug!r} is also the deck in {first}; "
+                "keep one of the two files",
+                path=str(path),
+            )
+        decks.append(deck)
     return sorted(decks, key=lambda deck: (deck.chapter.number, deck.name))
 
 

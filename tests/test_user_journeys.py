@@ -175,3 +175,30 @@ def test_import_of_a_mistyped_deck_file_names_the_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == "k8sprep: decks/05-storage.yaml: no such deck file or folder\n"
     assert not db.exists()
+
+
+def test_two_deck_files_of_one_chapter_are_named(tmp_path: Path) -> None:
+    # A copy left beside the original ("05-...-old.yaml") must be found by its file name.
+    from tests.conftest import BUNDLED_DECK
+
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    original = folder / BUNDLED_DECK.name
+    copy = folder / "05-storage-old.yaml"
+    original.write_bytes(BUNDLED_DECK.read_bytes())
+    copy.write_bytes(BUNDLED_DECK.read_bytes())
+    db = tmp_path / "k8sprep.db"
+    result = runner.invoke(app, ["import", str(folder), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"k8sprep: {copy}: chapter 'storage-in-kubernetes' is also the deck in "
+        f"{original}; keep one of the two files\n"
+    )
+
+
+def test_a_folder_named_twice_lists_its_decks_once(tmp_path: Path) -> None:
+    from tests.conftest import BUNDLED_DECK
+
+    result = runner.invoke(app, ["decks", str(BUNDLED_DECK.parent), str(BUNDLED_DECK)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("05 Storage in Kubernetes") == 1
