@@ -131,7 +131,7 @@ def test_interview_trap_flow_diagram_and_source_are_shown(tmp_path: Path, db: Pa
     assert "[a] -> [b1]" in out
     assert "Source: 01-chapter-1.txt § Section 0" in out
     assert "Grade: 0 blackout · 1 wrong, familiar" in out
-    assert "1 cards left in today's queue." in out
+    assert "1 card left in today's queue." in out
 
 
 def test_redrills_follow_the_other_cards_until_graded_four(tmp_path: Path, db: Path) -> None:

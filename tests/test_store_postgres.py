@@ -59,6 +59,6 @@ def test_review_command_on_postgres(
     assert runner.invoke(app, ["import", str(folder)], env=env).exit_code == 0
     result = runner.invoke(app, ["review"], input="5\n3\n4\n", env=env)
     assert result.exit_code == 0, result.output
-    assert "Session over: 3 answered · 100% graded 3 or more · 1 re-drills." in result.output
+    assert "Session over: 3 answered · 100% graded 3 or more · 1 re-drill." in result.output
     due = runner.invoke(app, ["due", "--json"], env=env)
     assert '"redo": 0' in due.output and '"next_due": "2026-11-27"' in due.output

@@ -202,3 +202,23 @@ def test_a_folder_named_twice_lists_its_decks_once(tmp_path: Path) -> None:
     result = runner.invoke(app, ["decks", str(BUNDLED_DECK.parent), str(BUNDLED_DECK)])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("05 Storage in Kubernetes") == 1
+
+
+def test_session_summary_speaks_of_one_card_in_the_singular(tmp_path: Path) -> None:
+    env = {"K8SPREP_NOW": "2026-11-26T09:30"}
+    # One new card: graded 3, then its re-drill passed with 4.
+    db = str(tmp_path / "one.db")
+    result = runner.invoke(app, ["review", "--new", "1", "--db", db], input="3\n4\n", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "Session over: 2 answered · 100% graded 3 or more · 1 re-drill.",
+        "Next: 1 card due tomorrow (2026-11-27).",
+    ]
+    # Two new cards, both answered, the first one's re-drill left for later.
+    db = str(tmp_path / "two.db")
+    result = runner.invoke(app, ["review", "--new", "2", "--db", db], input="3\n4\nq\n", env=env)
+    assert result.stdout.splitlines()[-3:] == [
+        "Session over: 2 answered · 100% graded 3 or more · 0 re-drills.",
+        "1 card left in today's queue.",
+        "Next: 2 cards due tomorrow (2026-11-27).",
+    ]

@@ -70,20 +70,20 @@ def summary_lines(summary: Summary, today: date, next_due: tuple[date, int] | No
         share = round(100 * (summary.pass_share or 0))
         lines.append(
             f"Session over: {summary.answered} answered · {share}% graded 3 or more · "
-            f"{summary.redrills} re-drills"
+            f"{_count(summary.redrills, 're-drill')}"
             + (f" · {summary.suspended} suspended" if summary.suspended else "")
             + "."
         )
     else:
         lines.append("Session over: nothing answered.")
     if summary.remaining:
-        lines.append(f"{summary.remaining} cards left in today's queue.")
+        lines.append(f"{_count(summary.remaining, 'card')} left in today's queue.")
     if next_due is None:
         lines.append("No reviews scheduled after today.")
     else:
         day, count = next_due
         label = "tomorrow" if day == today + timedelta(days=1) else f"in {(day - today).days} days"
-        lines.append(f"Next: {count} cards due {label} ({day.isoformat()}).")
+        lines.append(f"Next: {_count(count, 'card')} due {label} ({day.isoformat()}).")
     return lines
 
 
@@ -145,6 +145,11 @@ def _undo(session: ReviewSession, write: Write) -> None:
 
 def _show(lines: list[str], write: Write) -> None:
     write("\n".join(lines))
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 card``, ``2 cards``: the summary is read every day, so it should read right."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _day(day: date | None) -> str:
