@@ -222,3 +222,13 @@ def test_session_summary_speaks_of_one_card_in_the_singular(tmp_path: Path) -> N
         "1 card left in today's queue.",
         "Next: 2 cards due tomorrow (2026-11-27).",
     ]
+
+
+def test_config_cut_short_names_its_last_line(isolated_home: Path) -> None:
+    config = isolated_home / "config.toml"
+    config.write_text("new_per_day = 20\nreviews_per_day = [\n", encoding="utf-8")
+    result = runner.invoke(app, ["due"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"k8sprep: {config}:2: invalid TOML: Invalid value (the file ends too early)\n"
+    )
