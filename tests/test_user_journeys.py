@@ -232,3 +232,14 @@ def test_config_cut_short_names_its_last_line(isolated_home: Path) -> None:
     assert result.stderr == (
         f"k8sprep: {config}:2: invalid TOML: Invalid value (the file ends too early)\n"
     )
+
+
+def test_build_out_at_a_file_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    from tests.conftest import SEED
+
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(SEED), "--out", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr == f"k8sprep: {target}: --out must be a folder, not a file\n"
+    assert target.read_text(encoding="utf-8") == "my notes\n"

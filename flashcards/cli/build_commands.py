@@ -13,7 +13,7 @@ import typer
 from flashcards.builder import BuildResult, build_chapter, chapter_paths
 from flashcards.cli.app import app, fail_cleanly
 from flashcards.decks import deck_paths, load_deck
-from flashcards.errors import ChapterError, K8sprepError
+from flashcards.errors import ChapterError, DeckFileError, K8sprepError
 from flashcards.model import Kind
 
 PROGRESS_BAR_FROM = 20
@@ -44,6 +44,8 @@ def build(
         if not Path("seeds").is_dir():
             raise ChapterError("no chapters given and no ./seeds folder here", path="seeds")
         paths = [Path("seeds")]
+    if out.exists() and not out.is_dir():  # else every chapter fails with "File exists"
+        raise DeckFileError("--out must be a folder, not a file", path=str(out))
     files = chapter_paths(paths)
     if not files:
         raise ChapterError("no chapter files (.txt, .md) found", path=str(paths[0]))
