@@ -68,11 +68,26 @@ def read_chapter(path: Path) -> ParsedChapter:
     return parse_chapter(text, str(path))
 
 
-def build_chapter(path: Path, out_dir: Path) -> BuildResult:
-    """Parse one chapter and write its deck, keeping the ids of the deck it replaces."""
+def build_chapter(
+    path: Path, out_dir: Path, claimed: dict[Path, Path] | None = None
+) -> BuildResult:
+    """Parse one chapter and write its deck, keeping the ids of the deck it replaces.
+
+    ``claimed`` maps the decks written so far in this build to their chapters, so
+    two files of one chapter (its site copy and its Markdown) never silently
+    overwrite each other's deck.
+    """
     parsed = read_chapter(path)
     deck = build_deck(parsed.chapter, path.name)
     target = out_dir / deck_filename(deck)
+    if claimed is not None:
+        if target in claimed:
+            raise ChapterError(
+                f"not built: {claimed[target]} already made {target} from the same chapter "
+                f"number and title; build one of the two",
+                path=str(path),
+            )
+        claimed[target] = path
     existing = None
     if target.exists():
         try:

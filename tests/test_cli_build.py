@@ -223,3 +223,15 @@ def test_wheel_ships_the_bundled_decks(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert str(site / "flashcards" / "_bundled" / "decks") in result.stdout
+
+
+def test_two_files_of_one_chapter_do_not_overwrite_each_other(workdir: Path) -> None:
+    shutil.copy(ROOT / "tests" / "fixtures" / "05-storage-in-kubernetes.md", workdir / "seeds")
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "k8sprep: seeds/05-storage-in-kubernetes.txt: not built: "
+        "seeds/05-storage-in-kubernetes.md already made decks/05-storage-in-kubernetes.yaml "
+        "from the same chapter number and title; build one of the two\n"
+    )
+    assert [p.name for p in (workdir / "decks").iterdir()] == ["05-storage-in-kubernetes.yaml"]

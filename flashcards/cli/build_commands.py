@@ -50,13 +50,14 @@ def build(
     if not files:
         raise ChapterError("no chapter files (.txt, .md) found", path=str(paths[0]))
     failures = 0
+    claimed: dict[Path, Path] = {}
     results: list[BuildResult] = []
     # A short build draws no bar: the bar goes to a buffer nobody reads.
     bar_stream = sys.stderr if len(files) >= PROGRESS_BAR_FROM else io.StringIO()
     with typer.progressbar(files, label="Building", file=bar_stream) as progress:
         for path in progress:
             try:
-                results.append(build_chapter(path, out))
+                results.append(build_chapter(path, out, claimed))
             except K8sprepError as error:
                 failures += 1
                 typer.echo(f"k8sprep: {error}", err=True)
