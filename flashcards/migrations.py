@@ -10,8 +10,9 @@ goes wrong (or a release that turns out to be bad) never costs a learner's histo
 A database from a newer release is refused, never "downgraded" or half-read.
 
 Fresh databases are created at :data:`LATEST_VERSION` directly from the table
-declarations in :mod:`flashcards.store.schema`; the tests check that a migrated
-first-release database ends up with exactly the same tables, columns and indexes.
+declarations in :mod:`flashcards.store.schema` (for SQLite, from their SQL text in
+:mod:`flashcards.store.ddl`); the tests check that a migrated first-release database
+ends up with exactly the same tables, columns and indexes.
 """
 
 from __future__ import annotations

@@ -327,3 +327,26 @@ def test_review_loads_nothing_heavy_before_the_first_card(isolated_home: Path) -
     assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded  # the list is read
     for heavy in ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich"):
         assert heavy not in loaded
+
+
+def test_review_on_a_fresh_home_loads_nothing_heavy(isolated_home: Path) -> None:
+    """The very first run creates the database with the stdlib driver alone."""
+    env = k8sprep_env(isolated_home, NOW)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "flashcards", "review"],
+        input="q\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Imported " in result.stdout and " · 1/" in result.stdout  # the first card shown
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded
+    for heavy in ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich"):
+        assert heavy not in loaded
+    assert table_rows(
+        isolated_home / "k8sprep.db", "SELECT value FROM meta WHERE key = 'application'"
+    ) == [("k8sprep",)]

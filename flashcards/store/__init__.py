@@ -5,6 +5,7 @@ transaction (:meth:`Store.record_review`), committed before the next card shows 
 rolled back on any exception, Ctrl-C included.
 
 - :mod:`~flashcards.store.schema`: SQLModel tables (the only place SQLModel is used).
+- :mod:`~flashcards.store.ddl`: what those tables compile to for SQLite, as SQL text.
 - :mod:`~flashcards.store.connection`: opening SQLite files and other SQLAlchemy URLs.
 - :mod:`~flashcards.store.database`: the :class:`Store` every command uses.
 - :mod:`~flashcards.store.sync`, :mod:`~flashcards.store.answers`,

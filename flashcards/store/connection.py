@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flashcards.errors import StoreError
+from flashcards.store.ddl import create_sqlite_schema
 from flashcards.store.schema import (
     APPLICATION,
     BUSY_TIMEOUT_S,
     SCHEMA_VERSION,
     TABLE_NAMES,
     make_engine,
-    schema_ddl,
     sqlite_pragmas,
     tables,
 )
@@ -248,8 +248,7 @@ def ensure_schema(db: Db, where: str, url: str) -> None:
         with db.transaction():  # BEGIN IMMEDIATE: a second process creating at once waits
             if set(TABLE_NAMES) <= db.table_names():
                 return
-            for statement in schema_ddl("sqlite"):
-                db.sqlite.execute(statement)
+            create_sqlite_schema(db.sqlite)  # stdlib only: no SQLAlchemy before the first card
             _write_meta(db)
         return
     from sqlmodel import SQLModel

@@ -1,8 +1,9 @@
 """The database schema, declared once as SQLModel tables; the DDL is generated from them.
 
 Nothing outside ``flashcards.store`` imports SQLModel. The classes are built on first
-use (:func:`tables`) because importing SQLModel costs ~0.8 s: an existing SQLite
-database is opened with the stdlib driver and never pays for it.
+use (:func:`tables`) because importing SQLModel costs ~0.8 s: an SQLite database is
+opened with the stdlib driver and never pays for it, and a new one is created from
+the SQL text in :mod:`flashcards.store.ddl`, which a test holds equal to these tables.
 """
 
 from __future__ import annotations
