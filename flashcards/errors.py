@@ -66,3 +66,13 @@ class ConfigError(LocatedError):
 
 class HistoryFileError(LocatedError):
     """A review-history JSON file that cannot be imported as it stands."""
+
+
+class NoDatabaseError(StoreError):
+    """A command that only reads the review database found none (and created none)."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        super().__init__(
+            f"{where}: no review database here yet (run k8sprep review or k8sprep import first)"
+        )

@@ -24,7 +24,7 @@ from flashcards.backup import (
 )
 from flashcards.cli import app
 from flashcards.decks import load_decks
-from flashcards.errors import StoreError
+from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.migrations import LATEST_VERSION
 from flashcards.store import Store
 from flashcards.studyday import study_day
@@ -255,10 +255,13 @@ def test_backup_never_overwrites(db: Path, tmp_path: Path, which: str) -> None:
 
 
 def test_backup_of_a_missing_database_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match=r"missing.db: no database to back up"):
-        take_backup(url(tmp_path / "missing.db"), now=START, target=tmp_path / "b.db")
-    assert not (tmp_path / "b.db").exists()
-    assert not (tmp_path / "missing.db").exists()
+    with pytest.raises(NoDatabaseError) as caught:
+        take_backup(url(tmp_path / "missing.db"), now=START, target=tmp_path / "out" / "b.db")
+    assert str(caught.value) == (
+        f"{tmp_path / 'missing.db'}: no review database here yet "
+        "(run k8sprep review or k8sprep import first)"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_backup_onto_a_full_disk_leaves_nothing(db: Path, tmp_path: Path) -> None:

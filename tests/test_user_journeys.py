@@ -83,9 +83,10 @@ def test_k8sprep_db_in_a_missing_folder_is_refused(
     assert not db.parent.exists()
 
 
-def test_the_default_data_directory_is_still_created(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["review", "import"])
+def test_the_default_data_directory_is_still_created(tmp_path: Path, command: str) -> None:
     home = tmp_path / "new" / "home"
-    result = runner.invoke(app, ["due"], env={"K8SPREP_HOME": str(home)})
+    result = runner.invoke(app, [command], env={"K8SPREP_HOME": str(home)}, input="q\n")
     assert result.exit_code == 0, result.stderr
     assert (home / "k8sprep.db").is_file()
 

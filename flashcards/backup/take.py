@@ -16,7 +16,7 @@ from pathlib import Path
 from flashcards.backup import files
 from flashcards.backup.check import DatabaseFacts, inspect_database
 from flashcards.backup.server import copy_from_server
-from flashcards.errors import StoreError
+from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.store.connection import has_sqlite_header, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
@@ -51,9 +51,11 @@ def take_backup(
     and only the newest ``keep`` backups of ``kind`` are kept there.
 
     Raises:
-        StoreError: nothing to back up, the target exists or is the database itself,
-            or the copy could not be written (then no file is left behind).
+        NoDatabaseError: there is no database yet (no file or folder is created).
+        StoreError: the target exists or is the database itself, or the copy could
+            not be written (then no file is left behind).
     """
+    _require_database(url)  # before any folder is made for the copy
     if target is None:
         folder = folder or default_backup_dir()
         files.make_dir(folder)
@@ -105,11 +107,10 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
     path = sqlite_path(url)
     if path == ":memory:":
         raise StoreError("an in-memory database cannot be backed up")
+    _require_database(url)
     with files.temporary_beside(target) as temporary:
         if path is not None:
             source = Path(path)
-            if not files.nonempty(source):
-                raise StoreError(f"{source}: no database to back up")
             if target.resolve() == source.resolve():
                 raise StoreError(f"{target}: is the database itself; choose another file")
             _sqlite_copy(source, temporary)
@@ -118,6 +119,13 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
         facts = inspect_database(temporary, shown=target)
         files.publish(temporary, target)
     return facts
+
+
+def _require_database(url: str) -> None:
+    """Refuse to back up an SQLite file that is missing or empty: there is nothing in it."""
+    path = sqlite_path(url)
+    if path is not None and path != ":memory:" and not files.nonempty(Path(path)):
+        raise NoDatabaseError(path)
 
 
 def _sqlite_copy(source: Path, temporary: Path) -> None:

@@ -32,11 +32,28 @@ DbOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def _open(db: str | None) -> Store:
+def _open(db: str | None, *, create: bool = True) -> Store:
+    """The review database; with ``create`` False a missing one is an error, not made empty."""
     from flashcards import settings
     from flashcards.store import Store
 
-    return Store.open(settings.database_url(db))
+    return Store.open(settings.database_url(db), create=create)
+
+
+def _open_to_read(db: str | None) -> Store:
+    """The review database, or an empty one in memory while there is none yet.
+
+    ``due``, ``stats`` and ``history`` before the first review have nothing to show,
+    which is an answer, not an error; creating the file for it would leave an empty
+    database (and data directory) behind, e.g. for a mistyped ``--db``.
+    """
+    from flashcards.errors import NoDatabaseError
+    from flashcards.store import Store
+
+    try:
+        return _open(db, create=False)
+    except NoDatabaseError:
+        return Store.open("sqlite://")
 
 
 def _today(config: Config) -> date:
@@ -157,7 +174,7 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
 
     config = _config()
     today = _today(config)
-    with _open(db) as store:
+    with _open_to_read(db) as store:
         introduced, reviewed = store.answered_today(today)
         left = allowance(config, introduced_today=introduced, reviewed_today=reviewed)
         report = due_report(store.deck_counts(today), left, today, store.next_due(today))
@@ -181,7 +198,7 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
     from flashcards.cli.review_views import stats_lines, stats_report
 
     today = _today(_config())
-    with _open(db) as store:
+    with _open_to_read(db) as store:
         report = stats_report(store.review_facts(), store.scheduled(), today)
     if json:
         _print_json(report)
@@ -207,12 +224,14 @@ def history(
         return
     from flashcards.cli.review_views import answer_line, answer_record
 
-    with _open(db) as store:
+    with _open_to_read(db) as store:
         if card is not None:
             store.get(card)  # an unknown id is an error, not an empty history
         answers = list(store.history(card))
     if json:
         _print_json([answer_record(a) for a in answers])
+    elif not answers:
+        typer.echo("No reviews yet.")
     else:
         for answer in answers:
             typer.echo(answer_line(answer))
@@ -233,7 +252,7 @@ def show_card(
 
     if suspend and unsuspend:
         raise K8sprepError("--suspend and --unsuspend cannot be used together")
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         if suspend or unsuspend:
             store.set_suspended(card_id, suspend)
         report = card_report(store.get(card_id), store.history(card_id))

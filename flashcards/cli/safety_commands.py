@@ -99,7 +99,7 @@ def verify(db: DbOpt = None) -> None:
     from flashcards.store import Store
     from flashcards.verify import MAX_PROBLEMS_SHOWN, verify_database
 
-    with Store.open(settings.database_url(db)) as store:
+    with Store.open(settings.database_url(db), create=False) as store:
         report = verify_database(store.db)
     checked = "integrity ok, " if report.integrity_checked else ""
     if report.ok:

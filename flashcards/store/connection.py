@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from flashcards.errors import StoreError
+from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.store.ddl import create_sqlite_schema
 from flashcards.store.schema import (
     APPLICATION,
@@ -203,7 +203,14 @@ def _check_meta(where: str, names: set[str], facts: dict[str, str]) -> None:
         )
 
 
-def connect(url: str) -> Db:
+def connect(url: str, *, create: bool = True) -> Db:
+    """Open the database at ``url``; with ``create`` False a missing or empty SQLite file
+    is refused before anything (file, folder, ``-wal``) is made.
+
+    Raises:
+        NoDatabaseError: ``create`` is False and there is no database file.
+        StoreError: the file is not a k8sprep database, or cannot be opened.
+    """
     path = sqlite_path(url)
     if path is None:
         try:
@@ -213,6 +220,8 @@ def connect(url: str) -> Db:
     if path != ":memory:":
         file = Path(path)
         _inspect_sqlite_file(file)
+        if not create and not (file.is_file() and file.stat().st_size > 0):
+            raise NoDatabaseError(path)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -225,11 +234,15 @@ def connect(url: str) -> Db:
     return Db(sqlite=connection)
 
 
-def ensure_schema(db: Db, where: str, url: str) -> None:
+def ensure_schema(db: Db, where: str, url: str, *, create: bool = True) -> None:
     """Create the tables on first use; check application and version otherwise.
 
     A database written by an older release is upgraded by the numbered migrations of
     :mod:`flashcards.migrations` (after a backup), loaded only when one is needed.
+
+    Raises:
+        NoDatabaseError: ``create`` is False and the k8sprep tables are not there.
+        StoreError: not a k8sprep database, or one from a newer release.
     """
     names = db.table_names()
     if set(TABLE_NAMES) <= names:
@@ -244,6 +257,8 @@ def ensure_schema(db: Db, where: str, url: str) -> None:
         _check_meta(
             where, names, dict(db.rows("SELECT key, value FROM meta")) if "meta" in names else {}
         )
+    if not create:
+        raise NoDatabaseError(where)
     if db.sqlite is not None:
         with db.transaction():  # BEGIN IMMEDIATE: a second process creating at once waits
             if set(TABLE_NAMES) <= db.table_names():

@@ -39,17 +39,23 @@ class Store:
         self.where = where
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (creating on first use) the k8sprep database at SQLAlchemy ``url``.
+    def open(cls, url: str, *, create: bool = True) -> Store:
+        """Open the k8sprep database at SQLAlchemy ``url``, creating it on first use.
+
+        Commands that only read (``verify``, ``card``, ``due``...) pass ``create=False``:
+        a typo in ``--db`` or a command run before the first review must not leave an
+        empty database (and its folder) behind.
 
         Raises:
+            NoDatabaseError: ``create`` is False and there is no database yet; nothing
+                was created.
             StoreError: the database cannot be opened, or is not a k8sprep database
                 (checked before anything is written to it).
         """
         where = sqlite_path(url) or url
-        db = connect(url)
+        db = connect(url, create=create)
         try:
-            ensure_schema(db, where, url)
+            ensure_schema(db, where, url, create=create)
         except StoreError:
             db.close()
             raise
