@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shlex
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from flashcards.model import Card, ChapterInfo, Deck, Kind, Source
+from flashcards.sm2 import GRADE_LEGEND
 from tests.review_helpers import ROOT, k8sprep_env, make_deck, run_k8sprep, table_rows, write_deck
 
 NOW = "2026-11-26T09:30:00"
@@ -23,20 +26,28 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
-def spawn_review(home: Path) -> pexpect.spawn:
-    """``k8sprep review`` in a pty, followed by ``stty -a`` to show the terminal it left."""
+def spawn_k8sprep_review(home: Path, *, columns: int) -> pexpect.spawn:
+    """``k8sprep review`` in a pty ``columns`` wide, then ``stty -a``: the terminal it left."""
     review = shlex.join([sys.executable, "-m", "flashcards", "review"])
-    child = pexpect.spawn(
+    env = k8sprep_env(home, NOW)
+    for name in ("COLUMNS", "LINES"):  # they would override the pty's own size
+        env.pop(name, None)
+    return pexpect.spawn(
         "/bin/sh",
         # The shell traps Ctrl-C (a handler, not "ignore", so the review still gets it)
         # to live on and report the terminal state afterwards.
         ["-c", f"trap 'true' INT; {review}; echo exit=$?; stty -a"],
-        env=k8sprep_env(home, NOW),
+        env=env,
         cwd=str(ROOT),
         encoding="utf-8",
         timeout=30,
-        dimensions=(50, 160),
+        dimensions=(50, columns),
     )
+
+
+def spawn_review(home: Path) -> pexpect.spawn:
+    """The review of the three-card fixture deck, first card on screen."""
+    child = spawn_k8sprep_review(home, columns=160)
     child.expect_exact("── 01 Chapter 1 · 1/3 · concept ──")
     child.expect_exact("Question 0 of chapter-1?")
     return child
@@ -110,3 +121,149 @@ def test_finishing_the_queue_ends_the_session(home: Path) -> None:
     child.expect_exact("Next: 3 cards due tomorrow (2026-11-27).")
     child.expect_exact("exit=0")
     terminal_restored(child)
+
+
+# Cards written without a width in mind: prose far longer than 80 columns, list lines,
+# an interview trap, a long source section, and a diagram wider than 80 columns.
+WIDE_DIAGRAM = "\n".join(
+    [
+        "┌────────────┐    ┌────────────┐    ┌────────────┐    ┌────────────┐    ┌────────────┐",
+        "│   pod fs   │ -> │  scratch   │ -> │ persistent │ -> │  snapshot  │ -> │   backup   │",
+        "└────────────┘    └────────────┘    └────────────┘    └────────────┘    └────────────┘",
+    ]
+)
+SECTION = "Pods are temporary, so storage must be explicit and claims split supply from demand"
+LONG_CARDS = (
+    Card(
+        id="long-concept",
+        kind=Kind.CONCEPT,
+        front="Pods are temporary, so storage must be explicit: complete the takeaway about "
+        "why writable container layers vanish whenever the scheduler replaces a pod "
+        "elsewhere. “Not all writes deserve ___.”",
+        back="Not all writes deserve durability.\nPersistent data needs an explicit storage "
+        "contract outside pod replacement, reconciled by the provisioning controller and "
+        "the kubelet together.",
+        source=Source("05-storage-in-kubernetes.txt", SECTION),
+    ),
+    Card(
+        id="long-flow",
+        kind=Kind.FLOW,
+        front="What are the stages of “state choices”, in order? (Pods are temporary, so "
+        "storage must be explicit)",
+        back="pod fs (ephemeral) → scratch (cache space) → persistent (real data) → snapshot "
+        "(point in time) → backup (off cluster)",
+        source=Source("05-storage-in-kubernetes.txt", SECTION),
+        diagram=WIDE_DIAGRAM,
+    ),
+    Card(
+        id="long-interview",
+        kind=Kind.INTERVIEW,
+        front="Why can dynamic provisioning still feel slow when a StatefulSet scales out onto "
+        "freshly autoscaled nodes?",
+        back="The controller must create, attach, and mount real storage before the pod becomes "
+        "ready. That workflow can take noticeable time, especially on fresh nodes or busy "
+        "backends.",
+        wrong_answer="Because Kubernetes storage is always slower than local disks, so every "
+        "PersistentVolumeClaim adds seconds of latency to each write.",
+        source=Source("05-storage-in-kubernetes.txt", "Interview Q&A"),
+    ),
+    Card(
+        id="long-practice",
+        kind=Kind.PRACTICE,
+        front="Apply now (5 min): List one workload you know and separate cache data from "
+        "durable data. Choose a claim size, access mode, and storage class for it.",
+        back="Self-check, did you:\n"
+        "1. List one workload you know and separate cache data from durable data, naming "
+        "which directories hold each.\n"
+        "2. Choose a claim size, access mode, and storage class for it.",
+        source=Source("05-storage-in-kubernetes.txt", "Apply now (5 min)"),
+    ),
+)
+TWO_LINE_LEGEND = [
+    "Grade: 0 blackout · 1 wrong, familiar · 2 wrong, easy to recall",
+    "       3 right, hard · 4 right, hesitant · 5 perfect",
+]
+
+
+@pytest.fixture
+def long_home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    deck = Deck("05 Storage", ChapterInfo(5, "storage", "Storage"), LONG_CARDS)
+    folder = write_deck(tmp_path / "decks", deck).parent
+    result = run_k8sprep(["import", str(folder)], env=k8sprep_env(home, NOW))
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def review_all(child: pexpect.spawn, cards: int) -> list[str]:
+    """Reveal and pass ``cards`` cards; the lines printed since ``child`` was spawned (or its
+    ``logfile_read`` was set) until the review ended."""
+    screen = child.logfile_read or io.StringIO()
+    child.logfile_read = screen
+    for _ in range(cards):
+        child.send(" ")
+        child.expect_exact("Grade: 0 blackout")
+        child.send("5")
+        child.expect_exact("Graded 5")
+    child.expect_exact("Session over")
+    child.expect_exact("exit=0")
+    terminal_restored(child)
+    return screen.getvalue().split("exit=0")[0].replace("\r\n", "\n").split("\n")
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of whitespace made one space: words and their order only."""
+    return " ".join(text.split())
+
+
+def test_an_80_column_terminal_gets_whole_words_within_80_columns(long_home: Path) -> None:
+    lines = review_all(spawn_k8sprep_review(long_home, columns=80), len(LONG_CARDS))
+    diagram_rows = WIDE_DIAGRAM.split("\n")
+    too_wide = [line for line in lines if len(line) > 80 and line not in diagram_rows]
+    assert too_wide == []
+    # The diagram is shown as drawn, wider than the terminal, each row on a line of its own.
+    screen = "\n".join(lines)
+    assert "\n" + WIDE_DIAGRAM + "\n" in screen
+    # No word split: the texts' words come out whole and in order, whitespace aside.
+    words = flat(screen)
+    for card in LONG_CARDS:
+        for text in (card.front, card.back, card.wrong_answer, card.source.section):
+            assert flat(text) in words, text
+    # List lines stay lines; the too-long one hangs its continuation under its text.
+    assert "   1. List one workload you know and separate cache data from durable data," in lines
+    assert "      naming which directories hold each." in lines
+    assert "   2. Choose a claim size, access mode, and storage class for it." in lines
+    # The legend keeps every grade's meaning, on two lines that fit.
+    assert lines.count(TWO_LINE_LEGEND[0]) == len(LONG_CARDS)
+    assert lines.count(TWO_LINE_LEGEND[1]) == len(LONG_CARDS)
+    assert all(GRADE_LEGEND[grade] in words for grade in GRADE_LEGEND)
+    # Question, answer and trap are told apart at a glance.
+    assert any(line.startswith("Q: Pods are temporary") for line in lines)
+    assert any(line.startswith("A: The controller must create") for line in lines)
+    assert any(line.startswith("✗ Trap to avoid: Because Kubernetes") for line in lines)
+    assert any(
+        line.startswith("── 05 Storage · 1/4 · concept ─") and len(line) == 80 for line in lines
+    )
+
+
+def test_a_wide_terminal_keeps_lines_whole_and_a_resize_rewraps_the_next_card(
+    long_home: Path,
+) -> None:
+    child = spawn_k8sprep_review(long_home, columns=160)
+    child.expect_exact("Q: Pods are temporary, so storage must be explicit: complete the takeaway")
+    child.send(" ")
+    # 160 columns hold the whole second line of the answer and the one-line legend.
+    child.expect_exact("   " + LONG_CARDS[0].back.split("\n")[1] + "\r\n")
+    child.expect_exact(
+        "Grade: " + " · ".join(f"{g} {GRADE_LEGEND[g]}" for g in sorted(GRADE_LEGEND)) + "\r\n"
+    )
+    child.setwinsize(50, 60)  # the terminal is made narrower between two cards
+    child.logfile_read = io.StringIO()
+    child.send("5")
+    child.expect_exact("Graded 5")
+    lines = review_all(child, len(LONG_CARDS) - 1)
+    # Card 2 is drawn after the resize: it and those after it fit 60 columns.
+    after = lines[next(i for i, line in enumerate(lines) if "2/4 · flow" in line) :]
+    diagram_rows = WIDE_DIAGRAM.split("\n")
+    assert [line for line in after if len(line) > 60 and line not in diagram_rows] == []
+    assert "A: The controller must create, attach, and mount real" in after
