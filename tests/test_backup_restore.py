@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.backup import (
+    DatabaseFacts,
     backup_filename,
     backups_to_remove,
     inspect_database,
@@ -396,7 +397,7 @@ def test_cli_backup_verify_restore(db: Path, tmp_path: Path, isolated_home: Path
     assert made.exit_code == 0, made.output
     path = isolated_home / "backups" / "k8sprep-20261126-093000.db"
     assert made.output == (
-        f"backed up to {path} (schema version {LATEST_VERSION}, 1 decks, "
+        f"backed up to {path} (schema version {LATEST_VERSION}, 1 deck, "
         f"{len(load_decks()[0].cards)} cards, 8 answers)\n"
     )
     checked = runner.invoke(app, ["verify", "--db", str(db)])
@@ -408,7 +409,7 @@ def test_cli_backup_verify_restore(db: Path, tmp_path: Path, isolated_home: Path
     safety = isolated_home / "backups" / "pre-restore-20261126-093000.db"
     assert restored.output.splitlines() == [
         f"kept the replaced database as {safety}",
-        f"restored {path} (schema version {LATEST_VERSION}, 1 decks, "
+        f"restored {path} (schema version {LATEST_VERSION}, 1 deck, "
         f"{len(load_decks()[0].cards)} cards, 8 answers)",
     ]
     assert snapshot(db) == snapshot(path)
@@ -445,3 +446,15 @@ def test_cli_backup_keeps_what_the_config_says(db: Path, isolated_home: Path) ->
         f"k8sprep: {isolated_home / 'config.toml'}:1: backups_keep must be a whole number "
         "from 1 to 10000, got 0\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("counts", "summary"),
+    [
+        ((1, 1, 1), "schema version 2, 1 deck, 1 card, 1 answer"),
+        ((0, 0, 0), "schema version 2, 0 decks, 0 cards, 0 answers"),
+        ((2, 12, 33), "schema version 2, 2 decks, 12 cards, 33 answers"),
+    ],
+)
+def test_backup_summary_counts_read_right(counts: tuple[int, int, int], summary: str) -> None:
+    assert DatabaseFacts(Path("x.db"), 2, *counts).summary() == summary

@@ -272,7 +272,11 @@ def test_card_shows_text_state_history_and_suspends(tmp_path: Path, db: Path) ->
     assert json.loads(k8sprep("card", "chapter-1-3", "--suspend", "--json")[1])["suspended"]
     assert not json.loads(k8sprep("card", "chapter-1-3", "--unsuspend", "--json")[1])["suspended"]
     code, _, err = k8sprep("card", "nope")
-    assert (code, err) == (1, "k8sprep: no card with id 'nope' (see `k8sprep due` for decks)\n")
+    assert (code, err) == (
+        1,
+        "k8sprep: no card with id 'nope' (`k8sprep history` lists the ids of answered "
+        "cards; every card's id is in its deck YAML)\n",
+    )
 
 
 def test_stats_json_and_chart(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -350,3 +354,12 @@ def test_review_on_a_fresh_home_loads_nothing_heavy(isolated_home: Path) -> None
     assert table_rows(
         isolated_home / "k8sprep.db", "SELECT value FROM meta WHERE key = 'application'"
     ) == [("k8sprep",)]
+
+
+def test_history_of_an_empty_log_says_so(db: Path) -> None:
+    assert k8sprep("import")[0] == 0
+    assert k8sprep("history") == (0, "No reviews yet.\n", "")
+    assert k8sprep("history", "--json") == (0, "[]\n", "")
+    k8sprep("review", stdin="4\nq\n")
+    code, out, _ = k8sprep("history")
+    assert code == 0 and len(out.splitlines()) == 1 and "grade 4" in out

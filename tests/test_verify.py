@@ -17,6 +17,7 @@ from flashcards.decks import load_decks
 from flashcards.store import Store
 from flashcards.studyday import study_day
 from flashcards.verify import verify_database
+from tests.review_helpers import make_deck
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"
 START = datetime(2026, 11, 20, 9, 0)
@@ -185,3 +186,15 @@ def test_verify_command(db: Path) -> None:
     assert len(lines) == 3
     assert all(line.startswith("problem: card ") for line in lines[:2])
     assert lines[2] == f"k8sprep: 2 problems found in {db}"
+
+
+def test_verify_command_counts_one_card_and_one_answer(tmp_path: Path) -> None:
+    path = tmp_path / "one.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        store.sync_decks([make_deck(1, "solo", 1)])
+        store.record_review("solo-0", time=START, day=study_day(START, 4), grade=4)
+    result = CliRunner().invoke(app, ["verify", "--db", str(path)])
+    assert (result.exit_code, result.output) == (
+        0,
+        "integrity ok, 1 card and 1 answer: every state matches its replayed log\n",
+    )

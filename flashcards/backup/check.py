@@ -28,10 +28,16 @@ class DatabaseFacts:
     answers: int
 
     def summary(self) -> str:
+        """``schema version 2, 1 deck, 19 cards, 1 answer``: told after every backup."""
         return (
-            f"schema version {self.schema_version}, {self.decks} decks, "
-            f"{self.cards} cards, {self.answers} answers"
+            f"schema version {self.schema_version}, {counted(self.decks, 'deck')}, "
+            f"{counted(self.cards, 'card')}, {counted(self.answers, 'answer')}"
         )
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 deck``, ``2 decks``: a count with its noun in the right number."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def inspect_database(path: Path, *, shown: Path | None = None) -> DatabaseFacts:

@@ -95,6 +95,7 @@ def verify(db: DbOpt = None) -> None:
     Exits 1 when anything is wrong; `k8sprep restore` a backup to repair it.
     """
     from flashcards import settings
+    from flashcards.backup.check import counted
     from flashcards.errors import K8sprepError
     from flashcards.store import Store
     from flashcards.verify import MAX_PROBLEMS_SHOWN, verify_database
@@ -103,10 +104,8 @@ def verify(db: DbOpt = None) -> None:
         report = verify_database(store.db)
     checked = "integrity ok, " if report.integrity_checked else ""
     if report.ok:
-        typer.echo(
-            f"{checked}{report.cards} cards and {report.answers} answers: every state "
-            "matches its replayed log"
-        )
+        cards, answers = counted(report.cards, "card"), counted(report.answers, "answer")
+        typer.echo(f"{checked}{cards} and {answers}: every state matches its replayed log")
         return
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         typer.echo(f"problem: {problem}")
@@ -131,6 +130,7 @@ def history_import(
     recorded; otherwise nothing is imported. Suspended flags are not in the file.
     """
     from flashcards import settings
+    from flashcards.backup.check import counted
     from flashcards.errors import HistoryFileError
     from flashcards.history_io import import_history, parse_history
     from flashcards.store import Store
@@ -149,4 +149,5 @@ def history_import(
             added = store.sync_decks(load_decks()).added
             typer.echo(f"Imported {added} cards from the bundled decks.")
         report = import_history(store, entries, str(file))
-    typer.echo(f"imported {report.answers} answers for {report.cards} cards from {file}")
+    answers, cards = counted(report.answers, "answer"), counted(report.cards, "card")
+    typer.echo(f"imported {answers} for {cards} from {file}")

@@ -112,7 +112,10 @@ class Store:
         """
         rows = self.db.rows(_GET_CARD, {"id": card_id})
         if not rows:
-            raise UnknownCardError(f"no card with id {card_id!r} (see `k8sprep due` for decks)")
+            raise UnknownCardError(
+                f"no card with id {card_id!r} (`k8sprep history` lists the ids of answered "
+                "cards; every card's id is in its deck YAML)"
+            )
         return to_stored_card(rows[0])
 
     def state(self, card_id: str) -> CardState:
