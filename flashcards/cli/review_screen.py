@@ -179,12 +179,14 @@ def drive(
         columns = width()
         _show([text] if columns is None else wrap_text(text, columns), write)
 
-    def say_keys(lead: str, end: str) -> None:
+    def say_keys(message: str, lead: str, end: str) -> None:
+        """``message`` and the keys, as ``{message}{lead}{keys}{end}`` when that fits."""
         columns = width()
-        if columns is None:
-            write(f"{lead}{KEYS_HELP}{end}")
-        else:
-            _show(fit_items(lead, [*KEYS[:-1], KEYS[-1] + end], columns), write)
+        line = f"{message}{lead}{KEYS_HELP}{end}"
+        if columns is None or display_width(line) <= columns:
+            write(line)
+        else:  # the keys on lines of their own, each key whole
+            _show([*wrap_text(message + ".", columns), *fit_items("Keys: ", KEYS, columns)], write)
 
     if session.current is None:
         say("Nothing to review right now.")
@@ -194,7 +196,7 @@ def drive(
         before = session.current
         if token == REVEAL:
             if session.revealed:
-                say_keys(f"Grade it: {', '.join(GRADES)} (", ").")
+                say_keys(f"Grade it: {', '.join(GRADES)}", " (", ").")
             elif before is not None:
                 session.reveal()
                 _show(back(before, width()), write)
@@ -215,7 +217,7 @@ def drive(
         elif token == "q":
             session.quit()
         else:
-            say_keys(f"Unknown input {token!r}: ", ".")
+            say_keys(f"Unknown input {token!r}", ": ", ".")
             continue
         if session.finished:
             return
