@@ -284,3 +284,11 @@ def test_history_and_reports(store: Store) -> None:
     counts = {row["slug"]: row for row in store.deck_counts(DAY)}
     assert (counts["storage"]["due"], counts["storage"]["unseen"]) == (1, 5)
     assert (counts["pods"]["redo"], counts["pods"]["unseen"]) == (0, 3)
+
+
+def test_a_server_password_never_reaches_a_message() -> None:
+    url = "postgresql+psycopg://learner:s3cret@127.0.0.1:1/k8sprep?connect_timeout=1"
+    with pytest.raises(StoreError) as raised:
+        Store.open(url)
+    assert "s3cret" not in str(raised.value)
+    assert str(raised.value).startswith("postgresql+psycopg://learner:***@127.0.0.1:1/k8sprep")

@@ -7,6 +7,7 @@ before a byte is written to it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -44,6 +45,14 @@ def driver_message(error: BaseException) -> str:
     original = getattr(error, "orig", None) or error.__cause__ or error
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     return lines[0] if lines else type(original).__name__
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+
+
+def shown_url(url: str) -> str:
+    """The URL as messages show it: a server password is never printed."""
+    return _URL_PASSWORD.sub(r"\1***@", url)
 
 
 def sqlite_path(url: str) -> str | None:
@@ -216,7 +225,7 @@ def connect(url: str, *, create: bool = True) -> Db:
         try:
             return Db(engine=make_engine(url))
         except Exception as error:  # driver missing, server down, bad URL
-            raise StoreError(f"{url}: cannot open database ({error})") from None
+            raise StoreError(f"{shown_url(url)}: cannot open database ({error})") from None
     if path != ":memory:":
         file = Path(path)
         _inspect_sqlite_file(file)

@@ -10,7 +10,7 @@ from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
 from flashcards.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
-from flashcards.store.connection import Db, connect, ensure_schema, sqlite_path
+from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path
 from flashcards.store.values import (
     ACTIVE,
     CARD_COLUMNS,
@@ -52,7 +52,7 @@ class Store:
             StoreError: the database cannot be opened, or is not a k8sprep database
                 (checked before anything is written to it).
         """
-        where = sqlite_path(url) or url
+        where = sqlite_path(url) or shown_url(url)
         db = connect(url, create=create)
         try:
             ensure_schema(db, where, url, create=create)
