@@ -331,6 +331,8 @@ def test_review_loads_nothing_heavy_before_the_first_card(isolated_home: Path) -
     assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded  # the list is read
     for heavy in ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich"):
         assert heavy not in loaded
+    for parsing in ("yaml", "flashcards.chapter", "flashcards.cards"):  # decks are in the db
+        assert parsing not in loaded
 
 
 def test_review_on_a_fresh_home_loads_nothing_heavy(isolated_home: Path) -> None:

@@ -6,15 +6,19 @@ import io
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flashcards.builder import BuildResult, build_chapter, chapter_paths
 from flashcards.cli.app import app, fail_cleanly
-from flashcards.decks import deck_paths, load_deck
 from flashcards.errors import ChapterError, DeckFileError, K8sprepError
 from flashcards.model import Kind
+
+if TYPE_CHECKING:
+    from flashcards.builder import BuildResult
+
+# The parser and YAML load inside the commands that use them: every other
+# command, `review` above all, starts without them.
 
 PROGRESS_BAR_FROM = 20
 """Show a progress bar when building at least this many chapters."""
@@ -40,6 +44,8 @@ def build(
     Rebuilding over an existing deck keeps its card ids, so review history and
     Anki notes stay attached to edited cards.
     """
+    from flashcards.builder import build_chapter, chapter_paths
+
     if not paths:
         if not Path("seeds").is_dir():
             raise ChapterError("no chapters given and no ./seeds folder here", path="seeds")
@@ -83,6 +89,8 @@ def decks(
     ] = None,
 ) -> None:
     """List decks with their card counts per kind."""
+    from flashcards.decks import deck_paths, load_deck
+
     total: Counter[Kind] = Counter()
     for path in deck_paths(paths or []):
         deck = load_deck(path)
