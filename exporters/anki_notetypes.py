@@ -48,9 +48,11 @@ _FOOTER = (
     "<div class=source>{{Chapter}}{{#Section}} · {{Section}}{{/Section}}</div>"
 )
 
+# The trap is marked wrong in words and with a cross, and boxed apart from the
+# answer; its text stays plain (not struck through) so it can still be read.
 _TRAP_LINE = (
-    "{{#WrongAnswer}}<div class=trap><span class=trap-label>Trap to avoid:</span> "
-    "<span class=trap-text>{{WrongAnswer}}</span></div>{{/WrongAnswer}}"
+    "{{#WrongAnswer}}<div class=trap><span class=trap-label>✗ Trap to avoid:</span> "
+    "<q class=trap-text>{{WrongAnswer}}</q></div>{{/WrongAnswer}}"
 )
 
 _SPOT_THE_TRAP_FRONT = (
@@ -111,6 +113,7 @@ NOTE_TYPES: dict[Kind, NoteType] = {
                 "Spot the trap",
                 _SPOT_THE_TRAP_FRONT,
                 "{{FrontSide}}<hr id=answer><div class='k8s interview spot'>"
+                "<div class=answer-label>✓ A strong answer</div>"
                 "<div class=answer>{{Answer}}</div>" + _FOOTER + "</div>",
             ),
         ),
