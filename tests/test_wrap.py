@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from flashcards.cli.wrap import display_width, fit_items, is_preformatted, wrap_text
@@ -162,12 +162,13 @@ def test_wrapped_text_rejoins_to_the_same_words(text: str, width: int) -> None:
     st.integers(1, 120),
     st.sampled_from(["", "A: ", "✗ Trap to avoid: "]),
 )
+@example(text="", width=1, prefix="✗ Trap to avoid: ")
 def test_no_line_is_wider_than_the_width_unless_it_is_one_long_word(
     text: str, width: int, prefix: str
 ) -> None:
     for line in wrap_text(text, width, prefix=prefix):
         if display_width(line) > width:
-            body = line.removeprefix(prefix).strip()
+            body = line.removeprefix(prefix.rstrip()).strip()  # a prefix wider than width
             body = re.sub(r"^(\d+[.)]|[-*•])\s+", "", body)  # a list marker and its word
             assert len(body.split()) <= 1, line
 
