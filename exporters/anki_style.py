@@ -45,8 +45,8 @@ body.nightMode, body.night_mode {
   text-transform: uppercase; color: var(--good-fg);
 }
 .answer-label + .answer { margin-top: 0.2em; }
-.stages ol { margin: 0.3em 0; padding-left: 1.6em; }
-.stages li { margin: 0.2em 0; }
+.stages ol, .answer ol { margin: 0.3em 0; padding-left: 1.6em; }
+.stages li, .answer li { margin: 0.2em 0; }
 .flow-note { margin-top: 0.4em; color: var(--muted); }
 .trap, .candidate {
   margin: 0.8em 0; padding: 0.5em 0.7em; border-left: 4px solid var(--trap-fg);

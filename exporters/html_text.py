@@ -13,6 +13,7 @@ import re
 
 _ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 _BULLET = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
+_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
 
 
 def text_to_html(text: str) -> str:
@@ -21,6 +22,46 @@ def text_to_html(text: str) -> str:
     if "\n" not in escaped:
         return escaped
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def answer_to_html(text: str) -> str:
+    """Like :func:`text_to_html`, but a run of lines numbered 1., 2., 3. … becomes a list.
+
+    A practice card's self-check is such a run; as ``<br>``-separated lines
+    its wrapped items start under their numbers on a phone, where a list keeps
+    each item's text indented past its number. Only a run counting up from 1
+    with at least two items is taken, so "1.5 GB" or a lone "3. " stays text.
+    """
+    lines = text.strip("\n").replace("\r\n", "\n").split("\n")
+    parts: list[str] = []
+    prose: list[str] = []
+    index = 0
+    while index < len(lines):
+        items = _numbered_run(lines, index)
+        if len(items) < 2:
+            prose.append(lines[index])
+            index += 1
+            continue
+        if prose:
+            parts.append(text_to_html("\n".join(prose)))
+            prose = []
+        listed = "".join(f"<li>{text_to_html(item)}</li>" for item in items)
+        parts.append(f"<ol class=steps>{listed}</ol>")
+        index += len(items)
+    if prose:
+        parts.append(text_to_html("\n".join(prose)))
+    return "".join(parts)
+
+
+def _numbered_run(lines: list[str], start: int) -> list[str]:
+    """The items of the list numbered 1, 2, 3 … that begins at ``lines[start]``, if any."""
+    items: list[str] = []
+    for line in lines[start:]:
+        found = _NUMBERED.match(line)
+        if found is None or int(found.group(1)) != len(items) + 1:
+            break
+        items.append(found.group(2).strip())
+    return items
 
 
 def split_flow(text: str) -> tuple[list[str], str]:

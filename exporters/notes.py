@@ -15,7 +15,7 @@ from genanki.util import guid_for
 
 from exporters.anki_notetypes import NOTE_TYPES
 from exporters.base import deck_full_name
-from exporters.html_text import stages_to_html, tag_safe, text_to_html
+from exporters.html_text import answer_to_html, stages_to_html, tag_safe, text_to_html
 from flashcards.errors import ExportError
 from flashcards.model import Card, Deck, Kind
 
@@ -40,7 +40,7 @@ class NoteData:
 
 def note_fields(card: Card, deck: Deck) -> tuple[str, ...]:
     """The card's field values, in the order of its note type's fields."""
-    main = stages_to_html(card.back) if card.kind is Kind.FLOW else text_to_html(card.back)
+    main = stages_to_html(card.back) if card.kind is Kind.FLOW else answer_to_html(card.back)
     common = (
         text_to_html(card.diagram) if card.diagram else "",
         _html_of_label(deck.name),

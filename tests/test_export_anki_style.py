@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 from anki.collection import Collection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exporters import anki as anki_exporter
 from exporters.anki import export
 from exporters.anki_notetypes import NOTE_TYPES
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions
-from exporters.html_text import split_flow
+from exporters.html_text import answer_to_html, split_flow, text_to_html
 from flashcards.decks import load_deck
 from flashcards.model import Deck, Kind
 from tests.conftest import BUNDLED_DECK
@@ -310,6 +312,48 @@ def test_every_kind_shows_its_label_and_prompt_on_the_front(collection: Collecti
                 assert back.within("source").startswith("05 Storage in Kubernetes")
     practice = rule_for(stored_css(collection), ".practice .q")
     assert practice["font-weight"] == "400"  # a paragraph-long task is not set in bold
+
+
+def test_a_practice_self_check_is_a_numbered_list(collection: Collection, bundled: Deck) -> None:
+    """Wrapped items stay indented past their numbers on a phone."""
+    notes = notes_by_field(collection)
+    practice = [c for c in bundled.cards if c.kind is Kind.PRACTICE]
+    assert practice
+    for card in practice:
+        numbered = [
+            line.split(".", 1)[1].strip()
+            for line in card.back.splitlines()
+            if re.match(r"\s*\d+\.\s", line)
+        ]
+        parsed = Text(notes[card.id].cards()[0].answer())
+        items = [text for text, classes in parsed.pieces if "<li>" in classes]
+        assert items == numbered, card.id
+        if numbered:
+            assert ("ol", {"class": "steps"}) in parsed.tags
+            assert parsed.within("answer").startswith(card.back.splitlines()[0].strip())
+
+
+@pytest.mark.parametrize(
+    ("text", "html_out"),
+    [
+        ("Check:\n1. a <b>\n2. b", "Check:<ol class=steps><li>a &lt;b&gt;</li><li>b</li></ol>"),
+        ("1. one\n2. two\nafter", "<ol class=steps><li>one</li><li>two</li></ol>after"),
+        ("1.5 GB\n2. x", "1.5 GB<br>2. x"),  # not a list: no "1. " item
+        ("2. b\n3. c", "2. b<br>3. c"),  # does not count from 1
+        ("1. only one", "1. only one"),
+        ("1. a\n3. c", "1. a<br>3. c"),  # a gap ends the run before it has two items
+    ],
+)
+def test_answers_list_only_runs_counting_up_from_one(text: str, html_out: str) -> None:
+    assert answer_to_html(text) == html_out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_answers_without_a_numbered_run_are_plain_escaped_text(text: str) -> None:
+    if re.search(r"^\s*1[.)]\s+\S", text, re.MULTILINE):
+        return
+    assert answer_to_html(text) == text_to_html(text)
 
 
 # --- new styling reaches a collection that already has the cards --------------------------
