@@ -77,6 +77,12 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
     return ExportResult(path=out, decks=deck_count, notes=rows, cards=rows)
 
 
+# Anki's Basic note type centres text and leaves <pre> unstyled: the diagram is
+# set left, at the font's own line height (so box lines join), and scrolls inside
+# its box on a narrow screen instead of widening the card.
+_PRE_STYLE = "text-align:left;line-height:normal;overflow-x:auto;max-width:100%"
+
+
 def trap_guid(card: Card) -> str:
     """The guid of a card's "Spot the trap" note: stable, and distinct from the card's own."""
     return str(guid_for(card.id, "spot-the-trap"))  # genanki is untyped
@@ -90,7 +96,7 @@ def _back(note: NoteData) -> str:
     card = note.card
     parts = [stages_to_html(card.back) if card.kind is Kind.FLOW else text_to_html(card.back)]
     if card.kind is Kind.INTERVIEW and card.wrong_answer.strip():
-        parts.append(f"<br><br><b>Trap to avoid:</b> <s>{text_to_html(card.wrong_answer)}</s>")
+        parts.append(f"<br><br><b>✗ Trap to avoid:</b> “{text_to_html(card.wrong_answer)}”")
     parts.append(_footer(note))
     return "".join(parts)
 
@@ -104,12 +110,12 @@ def _trap_front(card: Card) -> str:
 
 
 def _trap_back(note: NoteData) -> str:
-    return text_to_html(note.card.back) + _footer(note)
+    return "<b>✓ A strong answer:</b><br>" + text_to_html(note.card.back) + _footer(note)
 
 
 def _footer(note: NoteData) -> str:
     card = note.card
-    diagram = f'<pre style="text-align:left">{text_to_html(card.diagram)}</pre>'
+    diagram = f'<pre style="{_PRE_STYLE}">{text_to_html(card.diagram)}</pre>'
     chapter = note.deck_name.rsplit("::", 1)[-1]
     source = text_to_html(" · ".join(part for part in (chapter, card.source.section) if part))
     return (diagram if card.diagram.strip() else "") + f"<br><br><small>{source}</small>"

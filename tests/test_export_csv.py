@@ -49,8 +49,10 @@ def test_rows_are_proper_csv_with_one_extra_row_per_trap() -> None:
     assert trap_rows[0][2] == trap_guid(deck.cards[3])
     assert "A candidate answers: “Because PVs are deprecated.”" in trap_rows[0][3]
     flow = rows[1]
-    assert '<pre style="text-align:left">┌' in flow[4]  # a quoted field with quotes inside
-    assert '"text-align:left"' in text.replace('""', '"')
+    pre = '<pre style="text-align:left;line-height:normal;overflow-x:auto;max-width:100%">┌'
+    assert pre in flow[4]  # a quoted field with quotes inside
+    assert '"text-align:left;' in text.replace('""', '"')
+    assert trap_rows[0][4].startswith("<b>✓ A strong answer:</b><br>They let workloads")
 
 
 def test_markup_is_escaped_in_csv() -> None:
@@ -89,7 +91,8 @@ def test_anki_imports_the_csv_with_the_apkg_card_count(tmp_path: Path) -> None:
         assert len(col.find_notes("tag:k8sprep::kind::interview")) == 3
         assert len(col.find_notes("tag:k8sprep::spot-the-trap")) == 1
         note = col.get_note(col.find_notes('"Front:Why do PVCs help app teams?"')[0])
-        assert "<b>Trap to avoid:</b> <s>Because PVs are deprecated.</s>" in note["Back"]
+        assert "<b>✗ Trap to avoid:</b> “Because PVs are deprecated.”" in note["Back"]
+        assert "<s>" not in note["Back"]  # marked wrong, yet still readable
 
         # A second import of an updated file updates in place: same guids, no duplicates.
         deck = storage_deck()
