@@ -314,12 +314,14 @@ def test_real_process_with_piped_input(tmp_path: Path, isolated_home: Path) -> N
     assert table_rows(isolated_home / "k8sprep.db", "SELECT grade FROM review_log") == [(4,)]
 
 
-def test_review_loads_nothing_heavy_before_the_first_card(isolated_home: Path) -> None:
-    env = k8sprep_env(isolated_home, NOW)
-    assert run_k8sprep(["import"], env=env).returncode == 0
+HEAVY = ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich", "yaml", "flashcards.chapter")
+
+
+def review_with_import_times(env: dict[str, str], stdin: str) -> tuple[str, set[str]]:
+    """Run ``k8sprep review`` under ``-X importtime``: its output and the modules it loaded."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "flashcards", "review"],
-        input="",
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,
@@ -329,28 +331,20 @@ def test_review_loads_nothing_heavy_before_the_first_card(isolated_home: Path) -
     assert result.returncode == 0, result.stderr
     loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded  # the list is read
-    for heavy in ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich"):
-        assert heavy not in loaded
-    for parsing in ("yaml", "flashcards.chapter", "flashcards.cards"):  # decks are in the db
-        assert parsing not in loaded
+    return result.stdout, loaded
+
+
+def test_review_loads_nothing_heavy_before_the_first_card(isolated_home: Path) -> None:
+    env = k8sprep_env(isolated_home, NOW)
+    assert run_k8sprep(["import"], env=env).returncode == 0
+    _, loaded = review_with_import_times(env, stdin="")
+    assert loaded.isdisjoint(HEAVY)
 
 
 def test_review_on_a_fresh_home_loads_nothing_heavy(isolated_home: Path) -> None:
     """The very first run creates the database with the stdlib driver alone."""
-    env = k8sprep_env(isolated_home, NOW)
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "flashcards", "review"],
-        input="q\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Imported " in result.stdout and " · 1/" in result.stdout  # the first card shown
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
-    assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded
+    stdout, loaded = review_with_import_times(k8sprep_env(isolated_home, NOW), stdin="q\n")
+    assert "Imported " in stdout and " · 1/" in stdout  # the first card shown
     for heavy in ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich"):
         assert heavy not in loaded
     assert table_rows(
