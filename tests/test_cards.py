@@ -11,6 +11,10 @@ from flashcards.cards import build_deck, cloze, keep_existing_ids
 from flashcards.chapter import parse_chapter
 from flashcards.model import Deck, Kind, make_card_id
 
+from .conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
 
 @pytest.fixture
 def seed_deck(seed_text: str) -> Deck:
@@ -195,3 +199,35 @@ def test_identical_fronts_get_distinct_ids() -> None:
 )
 def test_cloze(sentence: str, blanked: str, answers: list[str]) -> None:
     assert cloze(sentence) == (blanked, answers)
+
+
+def test_a_differently_shaped_chapter() -> None:
+    """Two- and four-stage diagrams, straight quotes, an answer with no trap, no filler."""
+    text = (FIXTURES / "06-service-mesh-network-policy.txt").read_text(encoding="utf-8")
+    parsed = parse_chapter(text, "06.txt")
+    assert parsed.warnings == ()
+    deck = build_deck(parsed.chapter, "06.txt")
+    assert Counter(card.kind for card in deck.cards) == {
+        Kind.CONCEPT: 3,
+        Kind.FLOW: 3,
+        Kind.RECALL: 3,
+        Kind.INTERVIEW: 2,
+        Kind.PRACTICE: 1,
+    }
+    flows = by_kind(deck, Kind.FLOW)
+    assert flows[0].back.splitlines()[0] == "pod a (sends) → pod b (accepts anything)"
+    assert flows[1].back.splitlines()[0] == (
+        "packet (arrives) → selector (matches pod) → rules (allow list) → verdict (pass or drop)"
+    )
+    recall = [(card.front, card.source.section) for card in by_kind(deck, Kind.RECALL)]
+    assert [section for _, section in recall] == [
+        "Pods can reach every other pod by default",
+        "NetworkPolicies select pods and allow traffic",
+        "A mesh adds identity and encryption between services",
+    ]
+    first, second = by_kind(deck, Kind.INTERVIEW)
+    assert first.wrong_answer == "Because policies need a restart of every pod."
+    assert second.wrong_answer == ""
+    assert by_kind(deck, Kind.CONCEPT)[1].front.endswith("“Selection turns ___ into default-deny.”")
+    assert (deck.chapter.number, deck.chapter.level, deck.chapter.next) == (6, "advanced", 7)
+    assert all("Simple, no?" not in card.back and "See." not in card.back for card in deck.cards)
