@@ -28,7 +28,7 @@ class SessionStore(Protocol):
     def record_review(
         self, card_id: str, *, time: datetime, day: date, grade: int, answer_ms: int = 0
     ) -> Answer: ...
-    def undo_review(self, log_id: int) -> str: ...
+    def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str: ...
     def set_suspended(self, card_id: str, suspended: bool) -> None: ...
 
 
@@ -147,9 +147,9 @@ class ReviewSession:
             return None
         action = self._actions[-1]
         if action.answer is not None:
-            self.store.undo_review(action.answer.log_id)
+            self.store.undo_review(action.answer.log_id, expected=action.answer)
             if action.requeued:
-                _remove_last(self._pending, action.card_id)
+                self._drop_requeued(action.card_id)
         else:
             self.store.set_suspended(action.card_id, False)
         self._actions.pop()
@@ -177,6 +177,18 @@ class ReviewSession:
         if self.current is None:
             raise RuntimeError("no card to answer: the session is over")
         return self.current
+
+    def _drop_requeued(self, card_id: str) -> None:
+        """Forget the re-drill an undone answer queued.
+
+        It went to the end of the queue, and every later action is undone already,
+        so it is the last card of the queue or, once the queue ran dry, the card on
+        screen now: that showing is dropped too, or the card would come twice.
+        """
+        if self._pending:
+            _remove_last(self._pending, card_id)
+        elif self.current is not None and self.current.card.id == card_id:
+            self.current = None
 
     def _advance(self) -> None:
         if self._pending:

@@ -107,24 +107,38 @@ def _schedule(state: SM2State, grade: int) -> SM2State:
     return review(state, grade)
 
 
-def undo_review(db: Db, log_id: int) -> str:
+def undo_review(db: Db, log_id: int, *, expected: Answer | None = None) -> str:
     """Take back one answer: delete its log row and restore the state before it.
+
+    ``expected`` is the answer as it was recorded: log ids are reused once the newest
+    row is deleted, so a session holding an id across a restore (or any swap of the
+    database under it) must not delete whichever answer has that id now.
 
     Returns:
         The id of the card whose answer was undone.
 
     Raises:
-        StoreError: the answer is gone already, or the card was answered again since.
+        StoreError: the answer is gone already, is not ``expected``, or the card was
+            answered again since.
     """
     with db.transaction():
         rows = db.rows(
             "SELECT card_id, before_repetitions, before_interval, before_easiness, "
-            "before_due, before_lapses FROM review_log WHERE id = :id",
+            "before_due, before_lapses, answered_at, grade FROM review_log WHERE id = :id",
             {"id": log_id},
         )
         if not rows:
             raise StoreError(f"answer {log_id} is not in the review log (undone already?)")
-        card_id, reps, interval, easiness, due, lapses = rows[0]
+        card_id, reps, interval, easiness, due, lapses, answered_at, grade = rows[0]
+        if expected is not None and (card_id, answered_at, int(grade)) != (
+            expected.card_id,
+            expected.time.isoformat(timespec="seconds"),
+            expected.grade,
+        ):
+            raise StoreError(
+                f"answer {log_id} in the log is not this session's answer (was the database "
+                "restored or replaced?); nothing undone"
+            )
         db.rows(f"SELECT 1 FROM card_state WHERE card_id = :c{db.lock}", {"c": card_id})
         later = db.rows(
             "SELECT 1 FROM review_log WHERE card_id = :c AND id > :id",

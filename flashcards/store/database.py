@@ -208,13 +208,15 @@ class Store:
             self.db, card_id, time=time, day=day, grade=grade, answer_ms=answer_ms
         )
 
-    def undo_review(self, log_id: int) -> str:
+    def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:
         """Delete one answer's log row and restore the state before it; the card id.
 
         Raises:
-            StoreError: the answer is gone already, or the card was answered again since.
+            StoreError: the answer is gone already, is not ``expected`` (see
+                :func:`flashcards.store.answers.undo_review`), or the card was
+                answered again since.
         """
-        return answers.undo_review(self.db, log_id)
+        return answers.undo_review(self.db, log_id, expected=expected)
 
     # --- reports (see flashcards.store.reports)
 
