@@ -22,9 +22,13 @@ from pathlib import Path
 from flashcards.errors import ConfigError
 from flashcards.studyday import DEFAULT_ROLLOVER_HOUR
 
+MAX_NEW_PER_DAY = 100_000
+MAX_REVIEWS_PER_DAY = 1_000_000
+"""Upper bounds for the daily limits, in the config file and on the command line alike."""
+
 _LIMITS = {
-    "new_per_day": (0, 100_000),
-    "reviews_per_day": (0, 1_000_000),
+    "new_per_day": (0, MAX_NEW_PER_DAY),
+    "reviews_per_day": (0, MAX_REVIEWS_PER_DAY),
     "rollover_hour": (0, 23),
     "backups_keep": (1, 10_000),
 }

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flashcards.cli.app import app, fail_cleanly
+from flashcards.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
     from datetime import date
@@ -125,11 +126,19 @@ def review(
         str | None, typer.Option("--deck", help="Only this deck: chapter number or name.")
     ] = None,
     new: Annotated[
-        int | None, typer.Option("--new", min=0, help="New cards per day (overrides config).")
+        int | None,
+        typer.Option(
+            "--new", min=0, max=MAX_NEW_PER_DAY, help="New cards per day (overrides config)."
+        ),
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", min=0, help="Due reviews per day (overrides config)."),
+        typer.Option(
+            "--limit",
+            min=0,
+            max=MAX_REVIEWS_PER_DAY,
+            help="Due reviews per day (overrides config).",
+        ),
     ] = None,
     db: DbOpt = None,
 ) -> None:
