@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.review_helpers import k8sprep_env, run_k8sprep
+from tests.review_helpers import k8sprep_env, make_deck, run_k8sprep, table_rows, write_deck
 
 
 @pytest.mark.parametrize("flag", ["--new", "--limit"])
@@ -27,3 +27,18 @@ def test_the_largest_limit_the_config_allows_is_accepted(
     result = run_k8sprep(["review", flag, str(largest)], env=env, stdin="5\nq\n")
     assert result.returncode == 0, result.stderr
     assert "Graded 5" in result.stdout
+
+
+def test_a_deck_with_a_huge_chapter_number_is_refused_in_one_line(tmp_path: Path) -> None:
+    deck = make_deck(10**14, "huge", 2)
+    path = write_deck(tmp_path / "decks", deck)
+    env = k8sprep_env(tmp_path / "home", now="2026-11-26T09:30:00")
+    db = tmp_path / "k8sprep.db"
+    assert run_k8sprep(["import", "--db", str(db), "5"], env=env).returncode == 0
+    before = table_rows(db, "SELECT id FROM card ORDER BY id")
+    result = run_k8sprep(["import", "--db", str(db), str(path)], env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("k8sprep: ") and "chapter number" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert table_rows(db, "SELECT id FROM card ORDER BY id") == before

@@ -31,6 +31,9 @@ CONTENT_COLUMNS = (
 
 INITIAL_EASINESS_HUNDREDTHS = SM2State().easiness_hundredths
 
+MAX_CHAPTER_NUMBER = 999_999
+"""Chapter numbers the store orders new cards by (chapter × 10⁶ + place must fit 64 bits)."""
+
 _COLUMNS = ("id", *CONTENT_COLUMNS, "chapter", "position", "retired")
 
 
@@ -38,12 +41,18 @@ def sync_decks(db: Db, decks: Sequence[Deck]) -> SyncReport:
     """Sync ``decks`` into the store in one transaction.
 
     Raises:
-        StoreError: the same card id or chapter slug appears twice among ``decks``.
+        StoreError: the same card id or chapter slug appears twice among ``decks``, or a
+            chapter number is out of range; nothing is written.
     """
     incoming: dict[str, dict[str, Any]] = {}
     slugs: dict[str, str] = {}
     for deck in decks:
         slug = deck.chapter.slug
+        if not -MAX_CHAPTER_NUMBER <= deck.chapter.number <= MAX_CHAPTER_NUMBER:
+            raise StoreError(
+                f"deck {deck.name!r}: chapter number {deck.chapter.number} is out of range "
+                f"(-{MAX_CHAPTER_NUMBER} to {MAX_CHAPTER_NUMBER}); nothing imported"
+            )
         if slug in slugs:
             raise StoreError(f"decks {slugs[slug]!r} and {deck.name!r} share slug {slug!r}")
         slugs[slug] = deck.name
