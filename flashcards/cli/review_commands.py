@@ -33,6 +33,13 @@ DbOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
+def _at_most(value: int | None, largest: int) -> int | None:
+    """A daily limit no larger than the config file allows (the database counts in 64 bits)."""
+    if value is not None and value > largest:
+        raise typer.BadParameter(f"{value} is not in the range 0<=x<={largest}.")
+    return value
+
+
 def _open(db: str | None, *, create: bool = True) -> Store:
     """The review database; with ``create`` False a missing one is an error, not made empty."""
     from flashcards import settings
@@ -128,7 +135,10 @@ def review(
     new: Annotated[
         int | None,
         typer.Option(
-            "--new", min=0, max=MAX_NEW_PER_DAY, help="New cards per day (overrides config)."
+            "--new",
+            min=0,
+            callback=lambda value: _at_most(value, MAX_NEW_PER_DAY),
+            help="New cards per day (overrides config).",
         ),
     ] = None,
     limit: Annotated[
@@ -136,7 +146,7 @@ def review(
         typer.Option(
             "--limit",
             min=0,
-            max=MAX_REVIEWS_PER_DAY,
+            callback=lambda value: _at_most(value, MAX_REVIEWS_PER_DAY),
             help="Due reviews per day (overrides config).",
         ),
     ] = None,
