@@ -23,6 +23,9 @@ from flashcards.model import DECK_SCHEMA_VERSION, Card, ChapterInfo, Deck, Kind,
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
+MAX_CHAPTER_NUMBER = 999_999
+"""Chapters are numbered in a course; the store orders new cards by this number."""
+
 TOP_KEYS = ("version", "deck", "chapter", "cards")
 CHAPTER_KEYS = ("number", "slug", "title", "subtitle", "level", "minutes", "next", "next_file")
 CARD_KEYS = ("id", "kind", "front", "back", "wrong_answer", "diagram", "tags", "source")
@@ -207,6 +210,11 @@ class _Checker:
         number = self.scalar(fields.get("number"), "chapter 'number'", int, required=True)
         if "number" not in fields:
             self.problem(node, "chapter has no 'number'")
+        elif number is not None and not 0 <= number <= MAX_CHAPTER_NUMBER:
+            self.problem(
+                fields["number"], f"chapter 'number' must be from 0 to {MAX_CHAPTER_NUMBER:,}"
+            )
+            number = None
         title = self.text(fields, "title", "chapter", required=True)
         if "title" not in fields:
             self.problem(node, "chapter has no 'title'")

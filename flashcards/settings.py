@@ -67,7 +67,7 @@ def now() -> datetime:
         raise K8sprepError(
             f"K8SPREP_NOW={fixed!r} is not an ISO 8601 time (e.g. 2026-11-26T09:30)"
         ) from None
-    if moment.tzinfo is not None:  # keep local wall-clock time, as the user wrote it
+    if moment.tzinfo is not None:  # an offset is converted to this machine's local time
         moment = moment.astimezone().replace(tzinfo=None)
     return moment
 

@@ -39,6 +39,7 @@ def test_a_deck_with_a_huge_chapter_number_is_refused_in_one_line(tmp_path: Path
     result = run_k8sprep(["import", "--db", str(db), str(path)], env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("k8sprep: ") and "chapter number" in result.stderr
+    assert result.stderr.startswith(f"k8sprep: {path}:")  # the deck file names its line
+    assert "chapter 'number' must be from 0 to 999,999" in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert table_rows(db, "SELECT id FROM card ORDER BY id") == before

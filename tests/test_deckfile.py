@@ -170,3 +170,10 @@ def test_dump_then_load_round_trips(deck: Deck) -> None:
     loaded = parse_deck(text, "x.yaml")
     assert loaded == deck
     assert dump_deck(loaded) == text
+
+
+@pytest.mark.parametrize("number", ["-1", "1000000", "10000000000000000000000"])
+def test_chapter_number_out_of_range(number: str) -> None:
+    assert problems_of(GOOD.replace("number: 7", f"number: {number}")) == [
+        "decks/x.yaml:4: chapter 'number' must be from 0 to 999,999"
+    ]
