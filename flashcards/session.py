@@ -5,6 +5,10 @@ feeds it method calls. Each grade is written through the store as one committed
 transaction before the next card is shown, so quitting, Ctrl-C or a killed process
 never lose an answer already given. Undo is last-in first-out over this session's
 actions; an undone answer is gone from the log and its state restored exactly.
+Undo reaches past the last card too: when the queue runs dry after an action, the
+session is finished but :attr:`ReviewSession.offers_last_undo` tells the edge to offer
+one more undo before the summary, as a mis-keyed grade on the last card is the
+commonest slip of all.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ class ReviewSession:
     _pending: deque[str] = field(default_factory=deque, init=False)
     _actions: list[Action] = field(default_factory=list, init=False)
     _shown_at: float = field(default=0.0, init=False)
+    _quit: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self._pending.extend(self.queue.cards)
@@ -89,6 +94,14 @@ class ReviewSession:
     def answers(self) -> list[Answer]:
         """This session's answers still standing (undone ones are gone), in order."""
         return [a.answer for a in self._actions if a.answer is not None]
+
+    @property
+    def offers_last_undo(self) -> bool:
+        """Whether the queue ran dry after an answer or suspension that undo can take back.
+
+        Not after :meth:`quit`: the user chose to stop, and a card is left for later.
+        """
+        return self.finished and not self._quit and self.current is None and bool(self._actions)
 
     @property
     def progress(self) -> tuple[int, int]:
@@ -156,12 +169,14 @@ class ReviewSession:
         if self.current is not None:
             self._pending.appendleft(self.current.card.id)
         self.finished = False
+        self._quit = False
         self._show(action.card_id)
         return action
 
     def quit(self) -> None:
         """End the session; everything answered so far is already saved."""
         self.finished = True
+        self._quit = True
 
     def summary(self) -> Summary:
         answers = self.answers

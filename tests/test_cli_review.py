@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.cli import app
+from flashcards.sm2 import SM2State, review
 from tests.conftest import BUNDLED_DECK
 from tests.review_helpers import (
     ROOT,
@@ -122,6 +123,51 @@ def test_scripted_review_grades_undoes_suspends_and_summarises(tmp_path: Path, d
     assert table_rows(db, "SELECT suspended FROM card_state WHERE card_id = 'chapter-1-2'") == [
         (1,)
     ]
+
+
+LAST_CARD = "That was the last card: u undoes it, any other line ends the session."
+
+
+def test_piped_undo_after_the_last_card_keeps_only_the_second_answer(
+    tmp_path: Path, db: Path
+) -> None:
+    k8sprep("import", decks_folder(tmp_path, 2))
+    # As `printf '5\n4\nu\n\n5\n' | k8sprep review`: the last card mis-graded 4, undone,
+    # shown again, revealed and graded 5; then the input ends.
+    code, out, err = k8sprep("review", stdin="5\n4\nu\n\n5\n")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines.count(LAST_CARD) == 2
+    undone = lines.index("Undid grade 4 of chapter-1-1.")
+    assert lines[undone - 1] == LAST_CARD
+    assert lines[undone + 2 : undone + 4] == [
+        "── 01 Chapter 1 · 2/2 · flow ──",
+        "Question 1 of chapter-1?",
+    ]
+    assert "Session over: 2 answered · 100% graded 3 or more · 0 re-drills." in out
+    assert table_rows(db, "SELECT card_id, grade, redrill FROM review_log ORDER BY id") == [
+        ("chapter-1-0", 5, 0),
+        ("chapter-1-1", 5, 0),
+    ]
+    expected = review(SM2State(), 5)
+    assert table_rows(
+        db,
+        "SELECT repetitions, interval_days, easiness, due, last_grade FROM card_state "
+        "WHERE card_id = 'chapter-1-1'",
+    ) == [(expected.repetitions, expected.interval, expected.easiness_hundredths, "2026-11-27", 5)]
+
+
+def test_piped_line_after_the_last_card_ends_and_q_ends_without_the_offer(
+    tmp_path: Path, db: Path
+) -> None:
+    k8sprep("import", decks_folder(tmp_path, 3))
+    out = k8sprep("review", "--new", "1", stdin="4\nnext\nu\n")[1]
+    assert out.count(LAST_CARD) == 1
+    assert "Undid" not in out and "Unknown input" not in out  # "next" ended the session
+    assert table_rows(db, "SELECT grade FROM review_log") == [(4,)]
+    out = k8sprep("review", "--new", "3", stdin="5\nq\n")[1]  # q on the last card
+    assert LAST_CARD not in out and "Session over: 1 answered" in out
+    assert "1 card left in today's queue." in out
 
 
 def test_interview_trap_flow_diagram_and_source_are_shown(tmp_path: Path, db: Path) -> None:

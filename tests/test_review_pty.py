@@ -15,6 +15,7 @@ from flashcards.sm2 import GRADE_LEGEND
 from tests.review_helpers import ROOT, k8sprep_env, make_deck, run_k8sprep, table_rows, write_deck
 
 NOW = "2026-11-26T09:30:00"
+LAST_CARD = "That was the last card: u undoes it, any other key ends the session."
 
 
 @pytest.fixture
@@ -117,10 +118,56 @@ def test_finishing_the_queue_ends_the_session(home: Path) -> None:
         child.expect_exact(f"── 01 Chapter 1 · {header} ──")
     child.send(" ")
     child.send("4")
+    child.expect_exact(LAST_CARD)
+    child.sendintr()  # Ctrl-C at the offer ends the session as any other key
     child.expect_exact("Session over: 3 answered · 100% graded 3 or more · 0 re-drills.")
     child.expect_exact("Next: 3 cards due tomorrow (2026-11-27).")
     child.expect_exact("exit=0")
     terminal_restored(child)
+    assert table_rows(home / "k8sprep.db", "SELECT grade FROM review_log ORDER BY id") == [
+        (5,),
+        (5,),
+        (4,),
+    ]
+
+
+def test_u_after_the_last_card_brings_it_back_to_be_graded_again(home: Path) -> None:
+    child = spawn_review(home)
+    for header in ("2/3 · flow", "3/3 · recall"):
+        child.send(" ")
+        child.send("5")
+        child.expect_exact(f"── 01 Chapter 1 · {header} ──")
+    child.send(" ")
+    child.expect_exact("Answer 2 of chapter-1.")
+    child.send("4")  # meant 5
+    child.expect_exact("Graded 4: next review 2026-11-27.")
+    child.expect_exact(LAST_CARD)
+    child.send("u")
+    child.expect_exact("Undid grade 4 of chapter-1-2.")
+    child.expect_exact("── 01 Chapter 1 · 3/3 · recall ──")  # the card is back, unrevealed
+    child.expect_exact("Question 2 of chapter-1?")
+    child.send("5")  # a grade before the answer is seen only reveals it, as for any card
+    child.expect_exact("Answer 2 of chapter-1.")
+    child.expect_exact("Now grade it: 0-5.")
+    child.send("5")
+    child.expect_exact("Graded 5: next review 2026-11-27.")
+    child.expect_exact(LAST_CARD)
+    child.send("n")  # any other key ends
+    child.expect_exact("Session over: 3 answered · 100% graded 3 or more · 0 re-drills.")
+    child.expect_exact("exit=0")
+    terminal_restored(child)
+    db = home / "k8sprep.db"
+    assert table_rows(db, "SELECT card_id, grade, redrill FROM review_log ORDER BY id") == [
+        ("chapter-1-0", 5, 0),
+        ("chapter-1-1", 5, 0),
+        ("chapter-1-2", 5, 0),
+    ]
+    # The state is the one a single 5 gives (easiness 2.60; a 4 would have left 2.50).
+    assert table_rows(
+        db,
+        "SELECT repetitions, interval_days, easiness, due, last_grade FROM card_state "
+        "WHERE card_id = 'chapter-1-2'",
+    ) == [(1, 1, 260, "2026-11-27", 5)]
 
 
 # Cards written without a width in mind: prose far longer than 80 columns, list lines,
@@ -205,6 +252,8 @@ def review_all(child: pexpect.spawn, cards: int) -> list[str]:
         child.expect_exact("Grade: 0 blackout")
         child.send("5")
         child.expect_exact("Graded 5")
+    child.expect_exact("That was the last card:")  # the rest may be wrapped
+    child.send("q")
     child.expect_exact("Session over")
     child.expect_exact("exit=0")
     terminal_restored(child)

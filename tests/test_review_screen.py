@@ -166,3 +166,60 @@ def test_the_summary_fits_the_terminal_and_stays_whole_in_a_pipe() -> None:
     narrow = summary_lines(summary, TODAY, (date(2026, 11, 27), 14), lambda: 40)
     assert all(len(line) <= 40 for line in narrow)
     assert " ".join(narrow).split() == " ".join(plain).split()
+
+
+LAST_KEY = "That was the last card: u undoes it, any other key ends the session."
+LAST_LINE = "That was the last card: u undoes it, any other line ends the session."
+
+
+def test_after_the_last_card_u_undoes_and_the_card_is_answered_again(
+    session: ReviewSession,
+) -> None:
+    tokens = [REVEAL, "5", REVEAL, "4", "u", REVEAL, "5", "x", "5"]
+    lines = screen(session, tokens, lambda: None)
+    assert lines.count(LAST_KEY) == 2  # after the mis-keyed 4 and after the 5 that replaced it
+    undone = lines.index("Undid grade 4 of path.")
+    assert lines[undone - 2 : undone] == ["Graded 4: next review 2026-11-27.", LAST_KEY]
+    assert lines[undone + 1 : undone + 4] == [
+        "",
+        "── 05 Storage · 2/2 · flow ──",
+        CARDS[1].front,
+    ]
+    assert lines[-2:] == ["Graded 5: next review 2026-11-27.", LAST_KEY]
+    assert not any(line.startswith("Unknown input") for line in lines)  # "x" ended it
+    assert session.finished
+    assert [(a.card_id, a.grade) for a in session.answers] == [("slow", 5), ("path", 5)]
+
+
+@pytest.mark.parametrize("end", [["q", "u"], [REVEAL, "u"], ["0", "u"], []])
+def test_any_other_key_or_the_end_of_input_ends_after_the_last_card(
+    session: ReviewSession, end: list[str]
+) -> None:
+    # Ctrl-D comes in as "q"; a grade ends too, as there is no card left to grade.
+    lines = screen(session, ["5", "5", "5", "5", *end], lambda: None)
+    assert lines[-1] == LAST_KEY
+    assert session.finished and len(session.answers) == 2
+
+
+def test_from_lines_the_next_line_is_read_and_u_undoes(session: ReviewSession) -> None:
+    out: list[str] = []
+    drive(session, ["5", "4", "u", "5", "next"], out.append, keys=False, width=lambda: None)
+    assert out.count(LAST_LINE) == 2
+    assert "Undid grade 4 of path." in out
+    assert [(a.card_id, a.grade) for a in session.answers] == [("slow", 5), ("path", 5)]
+
+
+def test_quitting_is_not_followed_by_the_offer(session: ReviewSession) -> None:
+    # "q" on the last card: the session ends there, the card left for later, no offer.
+    lines = screen(session, ["5", "5", "q", "u"], lambda: None)
+    assert LAST_KEY not in lines and lines[-1] == "(space or Enter: show answer)"
+    assert session.finished and not session.offers_last_undo
+    assert session.summary().remaining == 1
+
+
+def test_the_offer_is_fitted_to_a_narrow_terminal(session: ReviewSession) -> None:
+    lines = screen(session, ["5", "5", "5", "5"], lambda: 40)
+    assert lines[-2:] == [
+        "That was the last card: u undoes it, any",
+        "other key ends the session.",
+    ]

@@ -137,3 +137,49 @@ def test_empty_queue_is_finished_at_once(store: Store) -> None:
         session.grade(4)
     assert session.summary().answered == 0
     assert session.summary().pass_share is None
+
+
+def test_the_last_answer_can_be_undone_after_the_queue_ran_dry(store: Store, db_path: Path) -> None:
+    session = start(store, new=2)
+    session.grade(5)
+    assert not session.offers_last_undo  # a card is still on screen
+    before = snapshot(db_path)
+    session.grade(4)  # the last card
+    assert session.finished and session.current is None
+    assert session.offers_last_undo
+    action = session.undo()
+    assert action is not None and action.answer is not None and action.answer.grade == 4
+    assert snapshot(db_path) == before  # log and state as before the answer
+    assert not session.finished and not session.offers_last_undo
+    assert session.current is not None and session.current.card.id == "storage-1"
+    assert not session.revealed
+    assert session.progress == (2, 2)
+    session.grade(3)  # answered again, differently: below 4, so it comes back once
+    assert session.current.card.id == "storage-1" and not session.offers_last_undo
+    session.grade(4)
+    assert session.finished and session.offers_last_undo  # offered again after each last card
+    assert table_rows(db_path, "SELECT card_id, grade, redrill FROM review_log ORDER BY id") == [
+        ("storage-0", 5, 0),
+        ("storage-1", 3, 0),
+        ("storage-1", 4, 1),
+    ]
+    assert store.state("storage-1").sm2 == review(SM2State(), 3)
+    summary = session.summary()
+    assert (summary.answered, summary.redrills, summary.remaining) == (3, 1, 0)
+
+
+def test_a_last_suspension_is_offered_for_undo_too(store: Store) -> None:
+    session = start(store, new=1)
+    session.suspend()
+    assert session.finished and session.offers_last_undo
+    session.undo()
+    assert not store.state("storage-0").suspended
+    assert session.current is not None and session.current.card.id == "storage-0"
+
+
+def test_no_last_undo_after_quit_or_without_an_action(store: Store) -> None:
+    session = start(store, new=2)
+    session.grade(5)
+    session.quit()
+    assert session.finished and not session.offers_last_undo
+    assert not start(store, new=0).offers_last_undo  # nothing was due: nothing to take back

@@ -62,7 +62,8 @@ class Model:
 def review_process(
     env: dict[str, str], grades: dict[int, int], quit_after: int | None = None
 ) -> list[tuple[int, int]]:
-    """Run ``k8sprep review``; answer each card shown from ``grades`` (re-drills get 4).
+    """Run ``k8sprep review``; answer each card shown from ``grades`` (re-drills get 4)
+    and decline the offer to undo the last one.
 
     Returns:
         ``[(card, grade)]`` in the order the cards were shown and answered.
@@ -80,6 +81,9 @@ def review_process(
     assert process.stdin is not None and process.stdout is not None
     shown: list[tuple[int, int]] = []
     for line in process.stdout:
+        if line.startswith("That was the last card:"):
+            process.stdin.write("\n")  # not undone: the session ends
+            continue
         found = QUESTION.match(line.strip())
         if not found:
             continue

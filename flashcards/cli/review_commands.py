@@ -155,7 +155,8 @@ def review(
     """Review today's cards: space reveals, 0-5 grades, u undoes, s suspends, q quits.
 
     In a terminal each key acts at once; from a pipe each line is one input (an
-    empty line reveals, a grade line reveals and grades).
+    empty line reveals, a grade line reveals and grades). After the last card one
+    more input is read: u undoes that last answer, anything else ends.
     """
     import sys
 

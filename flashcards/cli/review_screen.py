@@ -34,6 +34,8 @@ KEYS = ("space/Enter reveal", "0-5 grade", "u undo", "s suspend", "q quit")
 KEYS_HELP = SEPARATOR.join(KEYS)
 SHOW_ANSWER = "(space or Enter: show answer)"
 TRAP_LABEL = "Trap to avoid: "
+LAST_CARD = "That was the last card: u undoes it, any other {input} ends the session."
+"""Offered once the queue runs dry after an action; ``{input}`` is ``key`` or ``line``."""
 
 Write = Callable[[str], None]
 Width = Callable[[], int | None]
@@ -173,6 +175,11 @@ def drive(
     With ``keys`` (a terminal) a grade before the answer is shown only reveals it;
     from lines, a grade on an unrevealed card reveals and grades it in one step.
     ``width`` is asked before each thing printed (see :data:`Width`).
+
+    When an answer or suspension empties the queue the session is over, but the
+    next input is read all the same (see :data:`LAST_CARD`): ``u`` takes that action
+    back and shows the card again, anything else or the end of input ends. Quitting
+    with ``q`` ends at once.
     """
 
     def say(text: str) -> None:
@@ -192,7 +199,16 @@ def drive(
         say("Nothing to review right now.")
         return
     _show(front(session, width()), write)
+    offered = False  # the last action is offered for undo: this token decides
     for token in tokens:
+        if offered:
+            if token == "u":
+                _undo(session, say)
+            if session.finished:  # another key, or an undo the store refused
+                return
+            offered = False
+            _show(front(session, width()), write)
+            continue
         before = session.current
         if token == REVEAL:
             if session.revealed:
@@ -220,7 +236,11 @@ def drive(
             say_keys(f"Unknown input {token!r}", ": ", ".")
             continue
         if session.finished:
-            return
+            if not session.offers_last_undo:
+                return
+            say(LAST_CARD.format(input="key" if keys else "line"))
+            offered = True
+            continue
         _show(front(session, width()), write)
 
 
