@@ -143,24 +143,28 @@ class _CardMaker:
             [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
         )
         self.vocabulary = Vocabulary(abbreviations_in(everything))
-        self.section_terms = [self._section_terms(c) for c in chapter.concepts]
-        self.idf = inverse_document_frequency(self.section_terms)
-        self.eli5_terms = set(self._terms(chapter.eli5))
+        self._sets: dict[str, frozenset[str]] = {}
         self._content: dict[str, list[str]] = {}
+        self.section_sets = [self._section_terms(c) for c in chapter.concepts]
+        self.idf = inverse_document_frequency(self.section_sets)
+        self.eli5_terms = self._term_set(chapter.eli5)
 
-    def _terms(self, text: str) -> list[str]:
-        return self.vocabulary.terms(text)
+    def _term_set(self, text: str) -> frozenset[str]:
+        found = self._sets.get(text)
+        if found is None:
+            found = self._sets[text] = frozenset(self.vocabulary.terms(text))
+        return found
 
-    def _section_terms(self, concept: Concept) -> list[str]:
-        """Terms of a whole section; the heading counts twice, as it names the point."""
-        found = self._terms(concept.heading) * 2
-        for text in (*concept.sentences, concept.takeaway):
-            found += self._terms(text)
+    def _section_terms(self, concept: Concept) -> frozenset[str]:
+        """Every term of a section: heading, sentences, takeaway and diagram labels."""
+        found: set[str] = set()
+        for text in (concept.heading, *concept.sentences, concept.takeaway):
+            found |= self._term_set(text)
         for flow in concept.flows:
-            found += self._terms(
+            found |= self._term_set(
                 " ".join([flow.name, *(f"{s.name} {s.caption}" for s in flow.stages)])
             )
-        return found
+        return frozenset(found)
 
     def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
         tags = (f"ch{self.chapter.number:02d}", self.chapter.level or "any-level", kind.value)
@@ -183,7 +187,7 @@ class _CardMaker:
         return found
 
     def _is_analogy(self, sentence: str) -> bool:
-        found = set(self._terms(sentence))
+        found = self._term_set(sentence)
         shared = found & self.eli5_terms
         return len(shared) >= 3 and len(shared) >= 0.4 * len(found)
 
@@ -192,10 +196,10 @@ class _CardMaker:
         sentences = self.content_sentences(concept)
         if not sentences:
             return ""
-        heading = self._terms(concept.heading)
+        heading = self._term_set(concept.heading)
         best = max(
             range(len(sentences)),
-            key=lambda i: (overlap(heading, self._terms(sentences[i]), self.idf), -i),
+            key=lambda i: (overlap(heading, self._term_set(sentences[i]), self.idf), -i),
         )
         return sentences[best]
 
@@ -243,21 +247,21 @@ class _CardMaker:
 
     def best_section(self, question: str) -> Concept | None:
         """The concept section that shares the most (rarity-weighted) terms with a question."""
-        wanted = self._terms(question)
+        wanted = self._term_set(question)
         scored = [
             (overlap(wanted, section, self.idf), -index)
-            for index, section in enumerate(self.section_terms)
+            for index, section in enumerate(self.section_sets)
         ]
         if not scored or max(scored)[0] == 0:
             return None
         return self.chapter.concepts[-max(scored)[1]]
 
     def _recall_answer(self, question: str, concept: Concept) -> str:
-        wanted = self._terms(question)
+        wanted = self._term_set(question)
         sentences = self.content_sentences(concept)
         ranked = sorted(
             range(len(sentences)),
-            key=lambda i: (-overlap(wanted, self._terms(sentences[i]), self.idf), i),
+            key=lambda i: (-overlap(wanted, self._term_set(sentences[i]), self.idf), i),
         )
         chosen = sorted(ranked[:RECALL_SENTENCES])
         lines = [" ".join(sentences[i] for i in chosen)]

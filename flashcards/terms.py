@@ -150,7 +150,10 @@ def inverse_document_frequency(documents: Sequence[Iterable[str]]) -> dict[str, 
 
 
 def overlap(query: Iterable[str], document: Iterable[str], idf: dict[str, float]) -> float:
-    """Weighted share of the query's distinct terms that the document contains."""
-    have = set(document)
-    wanted = set(query)
-    return sum(idf.get(term, 0.0) for term in wanted if term in have)
+    """Weighted share of the query's distinct terms that the document contains.
+
+    Sets are used as given, so callers that score many pairs pass them ready-made.
+    """
+    have = document if isinstance(document, (set, frozenset)) else set(document)
+    wanted = query if isinstance(query, (set, frozenset)) else set(query)
+    return sum(idf.get(term, 0.0) for term in wanted & have)
