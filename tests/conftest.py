@@ -34,3 +34,9 @@ def seed_text() -> str:
 def seed_markdown() -> str:
     """The same chapter as Markdown source."""
     return SEED_MARKDOWN.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A review database file that does not exist yet (test files may override it)."""
+    return tmp_path / "k8sprep.db"

@@ -23,11 +23,6 @@ NOW = datetime(2026, 11, 26, 9, 30)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "k8sprep.db"
-
-
-@pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     with Store.open(f"sqlite:///{db_path}") as opened:
         opened.sync_decks([make_deck(5, "storage", 3)])

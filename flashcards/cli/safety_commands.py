@@ -112,7 +112,7 @@ def verify(db: DbOpt = None) -> None:
     more = len(report.problems) - MAX_PROBLEMS_SHOWN
     if more > 0:
         typer.echo(f"... and {more} more")
-    raise K8sprepError(f"{len(report.problems)} problems found in {store.where}")
+    raise K8sprepError(f"{counted(len(report.problems), 'problem')} found in {store.where}")
 
 
 @history_app.command("import")
