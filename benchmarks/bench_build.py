@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flashcards.builder import build_chapter  # noqa: E402
-from flashcards.cards import build_deck  # noqa: E402
-from flashcards.chapter import parse_chapter  # noqa: E402
-from flashcards.deckfile import dump_deck  # noqa: E402
+from flashcards.files.builder import build_chapter  # noqa: E402
+from flashcards.parse.cards import build_deck  # noqa: E402
+from flashcards.parse.chapter import parse_chapter  # noqa: E402
+from flashcards.parse.deckfile import dump_deck  # noqa: E402
 
 WORDS = "pod node claim volume class driver service ingress policy quota budget replica".split()
 

@@ -28,7 +28,7 @@ from exporters.anki import export, genanki_model
 from exporters.anki_notetypes import NOTE_TYPES, deck_id_for
 from exporters.base import DEFAULT_ROOT, ExportOptions
 from exporters.notes import plan_notes
-from flashcards.decks import load_decks
+from flashcards.files.decks import load_decks
 from flashcards.model import Deck
 
 NOW = 1_800_000_000

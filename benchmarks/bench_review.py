@@ -39,9 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flashcards.config import Config  # noqa: E402
-from flashcards.queue import build_queue  # noqa: E402
-from flashcards.session import ReviewSession  # noqa: E402
+from flashcards.schedule.config import Config  # noqa: E402
+from flashcards.schedule.queue import build_queue  # noqa: E402
+from flashcards.schedule.session import ReviewSession  # noqa: E402
 from flashcards.store import SCHEMA_VERSION, Store, schema_ddl  # noqa: E402
 from flashcards.store.values import queue_order  # noqa: E402
 

@@ -30,14 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flashcards.backup import restore_database, take_backup  # noqa: E402
 from flashcards.cli.review_views import answer_record  # noqa: E402
-from flashcards.history_io import import_history, parse_history  # noqa: E402
-from flashcards.migrations import sqlite_layout  # noqa: E402
-from flashcards.sm2 import SM2State, review  # noqa: E402
+from flashcards.schedule.sm2 import SM2State, review  # noqa: E402
+from flashcards.schedule.studyday import due_date  # noqa: E402
 from flashcards.store import Store  # noqa: E402
-from flashcards.studyday import due_date  # noqa: E402
-from flashcards.verify import verify_database  # noqa: E402
+from flashcards.store.backup import restore_database, take_backup  # noqa: E402
+from flashcards.store.history_io import import_history, parse_history  # noqa: E402
+from flashcards.store.migrations import sqlite_layout  # noqa: E402
+from flashcards.store.verify import verify_database  # noqa: E402
 
 TARGETS_S = {"backup": 2.0, "restore": 5.0, "verify": 15.0, "upgrade": 10.0, "history": 60.0}
 START = date(2025, 11, 1)

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from timing import best_of
 
-from flashcards.sm2 import SM2State, replay, review
-from flashcards.stats import ReviewRow, bar_chart, forecast, retention, reviews_per_day
+from flashcards.schedule.sm2 import SM2State, replay, review
+from flashcards.schedule.stats import ReviewRow, bar_chart, forecast, retention, reviews_per_day
 
 TODAY = date(2026, 11, 27)
 

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from flashcards.deckfile import dump_deck
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source
+from flashcards.parse.deckfile import dump_deck
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = (Kind.CONCEPT, Kind.FLOW, Kind.RECALL, Kind.INTERVIEW, Kind.PRACTICE)

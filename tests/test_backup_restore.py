@@ -15,7 +15,12 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from flashcards.backup import (
+from flashcards.cli import app
+from flashcards.errors import NoDatabaseError, StoreError
+from flashcards.files.decks import load_decks
+from flashcards.schedule.studyday import study_day
+from flashcards.store import Store
+from flashcards.store.backup import (
     DatabaseFacts,
     backup_filename,
     backups_to_remove,
@@ -23,13 +28,8 @@ from flashcards.backup import (
     restore_database,
     take_backup,
 )
-from flashcards.cli import app
-from flashcards.decks import load_decks
-from flashcards.errors import NoDatabaseError, StoreError
-from flashcards.migrations import LATEST_VERSION
-from flashcards.store import Store
-from flashcards.studyday import study_day
-from flashcards.verify import verify_database
+from flashcards.store.migrations import LATEST_VERSION
+from flashcards.store.verify import verify_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "schema-v1.db"
@@ -158,9 +158,9 @@ def test_backup_while_a_review_session_runs_in_another_terminal(db: Path, tmp_pa
 WRITER = """
 import sys, time
 from datetime import datetime, timedelta
-from flashcards.decks import load_decks
+from flashcards.files.decks import load_decks
 from flashcards.store import Store
-from flashcards.studyday import study_day
+from flashcards.schedule.studyday import study_day
 ids = [c.id for c in load_decks()[0].cards]
 start = datetime(2026, 12, 1, 9, 0)
 deadline = time.monotonic() + float(sys.argv[2])

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from flashcards.cards import build_deck, cloze, keep_existing_ids
-from flashcards.chapter import parse_chapter
 from flashcards.model import Deck, Kind, make_card_id
+from flashcards.parse.cards import build_deck, cloze, keep_existing_ids
+from flashcards.parse.chapter import parse_chapter
 
 from .conftest import ROOT
 

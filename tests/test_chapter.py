@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flashcards.chapter import Interview, parse_chapter, split_sentences
 from flashcards.errors import ChapterError
+from flashcards.parse.chapter import Interview, parse_chapter, split_sentences
 
 MINIMAL = "07. Networking — Pods talk\nFirst section¶\nPods get IPs. Services give names.\n"
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.cli import app
-from flashcards.decks import load_deck
+from flashcards.files.decks import load_deck
 
 from .conftest import BUNDLED_DECK, ROOT, SEED
 

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.cli import app
-from flashcards.deckfile import dump_deck
-from flashcards.settings import bundled_decks_dir
+from flashcards.files.settings import bundled_decks_dir
+from flashcards.parse.deckfile import dump_deck
 from tests.export_samples import anki_collection, import_package, notes_by_field, storage_deck
 
 BUNDLED = bundled_decks_dir() / "05-storage-in-kubernetes.yaml"

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.cli import app
-from flashcards.sm2 import SM2State, review
+from flashcards.schedule.sm2 import SM2State, review
 from tests.conftest import BUNDLED_DECK
 from tests.review_helpers import (
     ROOT,
@@ -360,7 +360,15 @@ def test_real_process_with_piped_input(tmp_path: Path, isolated_home: Path) -> N
     assert table_rows(isolated_home / "k8sprep.db", "SELECT grade FROM review_log") == [(4,)]
 
 
-HEAVY = ("genanki", "exporters", "sqlalchemy", "sqlmodel", "rich", "yaml", "flashcards.chapter")
+HEAVY = (
+    "genanki",
+    "exporters",
+    "sqlalchemy",
+    "sqlmodel",
+    "rich",
+    "yaml",
+    "flashcards.parse.chapter",
+)
 
 
 def review_with_import_times(env: dict[str, str], stdin: str) -> tuple[str, set[str]]:
@@ -376,7 +384,11 @@ def review_with_import_times(env: dict[str, str], stdin: str) -> tuple[str, set[
     )
     assert result.returncode == 0, result.stderr
     loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
-    assert {"sqlite3", "flashcards.session", "flashcards.store"} <= loaded  # the list is read
+    assert {
+        "sqlite3",
+        "flashcards.schedule.session",
+        "flashcards.store",
+    } <= loaded  # the list is read
     return result.stdout, loaded
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.config import Config, load_config, parse_config
 from flashcards.errors import ConfigError
+from flashcards.files.settings import load_config
+from flashcards.schedule.config import Config, parse_config
 
 
 def test_missing_file_means_defaults(tmp_path: Path) -> None:

@@ -7,12 +7,12 @@ import sys
 
 CORE = [
     "flashcards.model",
-    "flashcards.chapter",
-    "flashcards.cards",
-    "flashcards.deckfile",
-    "flashcards.sm2",
-    "flashcards.studyday",
-    "flashcards.stats",
+    "flashcards.parse.chapter",
+    "flashcards.parse.cards",
+    "flashcards.parse.deckfile",
+    "flashcards.schedule.sm2",
+    "flashcards.schedule.studyday",
+    "flashcards.schedule.stats",
 ]
 FORBIDDEN = [
     "sqlmodel",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.sm2 import SM2State, review
+from flashcards.schedule.sm2 import SM2State, review
 from flashcards.store import Store
 from tests.review_helpers import ROOT, k8sprep_env, make_deck, run_k8sprep, table_rows, write_deck
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flashcards.deckfile import dump_deck, parse_deck
 from flashcards.errors import DeckFileError, DeckProblems
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source
+from flashcards.parse.deckfile import dump_deck, parse_deck
 
 from .conftest import BUNDLED_DECK
 

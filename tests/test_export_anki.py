@@ -18,10 +18,10 @@ from exporters.anki_style import CSS
 from exporters.base import ExportOptions
 from exporters.html_text import text_to_html
 from exporters.ledger import LedgerEntry, dump_ledger, parse_ledger, read_ledger, stamp_notes
-from flashcards.deckfile import dump_deck, parse_deck
 from flashcards.errors import ExportError
+from flashcards.files.settings import bundled_decks_dir
 from flashcards.model import Card, Deck, Kind
-from flashcards.settings import bundled_decks_dir
+from flashcards.parse.deckfile import dump_deck, parse_deck
 from tests.export_samples import (
     NOW,
     anki_collection,
@@ -399,7 +399,7 @@ BUNDLED = bundled_decks_dir() / "05-storage-in-kubernetes.yaml"
 
 @pytest.mark.skipif(not BUNDLED.exists(), reason="bundled deck not built yet")
 def test_the_bundled_seed_deck_imports(tmp_path: Path) -> None:
-    from flashcards.decks import load_deck
+    from flashcards.files.decks import load_deck
 
     deck: Deck = load_deck(BUNDLED)
     result = export([deck], tmp_path / "seed.apkg", options(tmp_path))

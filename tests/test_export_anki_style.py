@@ -29,7 +29,7 @@ from exporters.anki_notetypes import NOTE_TYPES
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions
 from exporters.html_text import answer_to_html, split_flow, text_to_html
-from flashcards.decks import load_deck
+from flashcards.files.decks import load_deck
 from flashcards.model import Deck, Kind
 from tests.conftest import BUNDLED_DECK
 from tests.export_samples import NOW, anki_collection, import_package, notes_by_field

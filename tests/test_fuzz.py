@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from flashcards.builder import build_chapter, read_chapter
-from flashcards.cards import build_deck
-from flashcards.chapter import parse_chapter
 from flashcards.cli import app
-from flashcards.deckfile import dump_deck, parse_deck
-from flashcards.decks import load_deck
 from flashcards.errors import K8sprepError
+from flashcards.files.builder import build_chapter, read_chapter
+from flashcards.files.decks import load_deck
+from flashcards.parse.cards import build_deck
+from flashcards.parse.chapter import parse_chapter
+from flashcards.parse.deckfile import dump_deck, parse_deck
 from flashcards.store import Store
-from flashcards.verify import verify_database
+from flashcards.store.verify import verify_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "seeds" / "05-storage-in-kubernetes.txt").read_text(encoding="utf-8")

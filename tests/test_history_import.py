@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from flashcards.cli import app
 from flashcards.errors import HistoryFileError, StoreError
-from flashcards.history_io import import_history, parse_history
 from flashcards.store import Store
-from flashcards.verify import verify_database
+from flashcards.store.history_io import import_history, parse_history
+from flashcards.store.verify import verify_database
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"
 STATE_COLUMNS = (
@@ -148,7 +148,7 @@ def test_a_cut_history_is_refused(history_file: Path, tmp_path: Path) -> None:
     path = tmp_path / "cut.json"
     path.write_text(json.dumps(entries[:3] + entries[4:], indent=2))  # one answer lost
     with Store.open(f"sqlite:///{tmp_path / 'fresh.db'}") as store:
-        from flashcards.decks import load_decks
+        from flashcards.files.decks import load_decks
 
         store.sync_decks(load_decks())
         with pytest.raises(HistoryFileError, match="does not replay as recorded"):
@@ -159,7 +159,7 @@ def test_a_cut_history_is_refused(history_file: Path, tmp_path: Path) -> None:
 def test_unknown_cards_are_named_with_their_line(history_file: Path, tmp_path: Path) -> None:
     path = _edited(history_file, tmp_path, 2, card_id="gone-card")
     with Store.open(f"sqlite:///{tmp_path / 'fresh.db'}") as store:
-        from flashcards.decks import load_decks
+        from flashcards.files.decks import load_decks
 
         store.sync_decks(load_decks())
         with pytest.raises(HistoryFileError) as caught:

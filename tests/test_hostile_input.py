@@ -22,12 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from flashcards.builder import read_chapter
 from flashcards.cli import app
-from flashcards.deckfile import dump_deck, parse_deck
-from flashcards.decks import MAX_FILENAME_BYTES, deck_filename, load_deck, write_deck
 from flashcards.errors import ChapterError, DeckFileError, DeckProblems, K8sprepError
+from flashcards.files.builder import read_chapter
+from flashcards.files.decks import MAX_FILENAME_BYTES, deck_filename, load_deck, write_deck
 from flashcards.model import Card, ChapterInfo, Deck, Kind
+from flashcards.parse.deckfile import dump_deck, parse_deck
 
 ROOT = Path(__file__).resolve().parent.parent
 DECK_TEXT = (ROOT / "decks" / "05-storage-in-kubernetes.yaml").read_text(encoding="utf-8")
@@ -310,7 +310,7 @@ def test_every_refusal_is_a_k8sprep_error() -> None:
 
 
 def _answered_db(tmp_path: Path) -> Path:
-    from flashcards.decks import load_decks
+    from flashcards.files.decks import load_decks
     from flashcards.store import Store
 
     path = tmp_path / "k8sprep.db"
@@ -322,7 +322,7 @@ def _answered_db(tmp_path: Path) -> Path:
 def _verified(path: Path) -> int:
     """Open ``path`` afresh, check it, and return how many answers it logs."""
     from flashcards.store import Store
-    from flashcards.verify import verify_database
+    from flashcards.store.verify import verify_database
 
     with Store.open(f"sqlite:///{path}") as store:
         report = verify_database(store.db)
@@ -334,8 +334,8 @@ def test_answers_on_a_full_database_fail_whole(tmp_path: Path) -> None:
     """SQLite's page limit makes the file full for real; each answer is all or nothing."""
     from datetime import datetime, timedelta
 
-    from flashcards.decks import load_decks
     from flashcards.errors import StoreError
+    from flashcards.files.decks import load_decks
     from flashcards.store import Store
 
     path = _answered_db(tmp_path)

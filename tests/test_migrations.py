@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from flashcards.errors import StoreError
-from flashcards.migrations import (
+from flashcards.store import SCHEMA_VERSION, Store
+from flashcards.store.connection import Db, connect
+from flashcards.store.migrations import (
     LATEST_VERSION,
     MIGRATIONS,
     applied_migrations,
@@ -24,9 +26,7 @@ from flashcards.migrations import (
     sqlite_layout,
     upgrade,
 )
-from flashcards.store import SCHEMA_VERSION, Store
-from flashcards.store.connection import Db, connect
-from flashcards.verify import verify_database
+from flashcards.store.verify import verify_database
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"
 DATA_TABLES = ("deck", "card", "card_state", "review_log")

@@ -26,13 +26,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flashcards.backup import inspect_database, restore_database, take_backup
 from flashcards.cli import app
-from flashcards.decks import load_decks
-from flashcards.migrations import FIRST_SCHEMA, LATEST_VERSION
+from flashcards.files.decks import load_decks
+from flashcards.schedule.studyday import study_day
 from flashcards.store import Store
-from flashcards.studyday import study_day
-from flashcards.verify import verify_database
+from flashcards.store.backup import inspect_database, restore_database, take_backup
+from flashcards.store.migrations import FIRST_SCHEMA, LATEST_VERSION
+from flashcards.store.verify import verify_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

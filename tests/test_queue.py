@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.config import Config
-from flashcards.queue import allowance, build_queue
+from flashcards.schedule.config import Config
+from flashcards.schedule.queue import allowance, build_queue
 from flashcards.store import Store
 from tests.review_helpers import make_deck
 

@@ -11,7 +11,7 @@ import pexpect
 import pytest
 
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source
-from flashcards.sm2 import GRADE_LEGEND
+from flashcards.schedule.sm2 import GRADE_LEGEND
 from tests.review_helpers import ROOT, k8sprep_env, make_deck, run_k8sprep, table_rows, write_deck
 
 NOW = "2026-11-26T09:30:00"

@@ -16,13 +16,13 @@ from flashcards.cli.review_screen import (
     legend,
     summary_lines,
 )
+from flashcards.cli.terminal import REVEAL
 from flashcards.cli.wrap import display_width
-from flashcards.config import Config
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source
-from flashcards.queue import build_queue
-from flashcards.session import ReviewSession, Summary
+from flashcards.schedule.config import Config
+from flashcards.schedule.queue import build_queue
+from flashcards.schedule.session import ReviewSession, Summary
 from flashcards.store import Store
-from flashcards.terminal import REVEAL
 
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 9, 30)

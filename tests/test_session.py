@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.config import Config
-from flashcards.queue import build_queue
-from flashcards.session import ReviewSession
-from flashcards.sm2 import SM2State, review
+from flashcards.schedule.config import Config
+from flashcards.schedule.queue import build_queue
+from flashcards.schedule.session import ReviewSession
+from flashcards.schedule.sm2 import SM2State, review
 from flashcards.store import Store
 from tests.review_helpers import make_deck, table_rows
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.backup.restore import restore_database
-from flashcards.backup.take import take_backup
-from flashcards.config import Config
 from flashcards.errors import StoreError
-from flashcards.queue import build_queue
-from flashcards.session import ReviewSession
+from flashcards.schedule.config import Config
+from flashcards.schedule.queue import build_queue
+from flashcards.schedule.session import ReviewSession
 from flashcards.store import Store
-from flashcards.verify import verify_database
+from flashcards.store.backup.restore import restore_database
+from flashcards.store.backup.take import take_backup
+from flashcards.store.verify import verify_database
 from tests.review_helpers import make_deck, table_rows
 
 TODAY = date(2026, 11, 26)

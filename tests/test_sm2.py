@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flashcards.sm2 import (
+from flashcards.schedule.sm2 import (
     GRADE_LEGEND,
     INITIAL_EASINESS,
     MIN_EASINESS,
@@ -381,7 +381,7 @@ def test_easiness_moves_in_steps_of_two_hundredths(grades: list[int]) -> None:
 
 def test_module_is_pure_stdlib() -> None:
     code = (
-        "import sys; before = set(sys.modules); import flashcards.sm2; "
+        "import sys; before = set(sys.modules); import flashcards.schedule.sm2; "
         "new = {m.split('.')[0] for m in set(sys.modules) - before}; "
         "print(sorted(new - set(sys.stdlib_module_names) - {'flashcards'}))"
     )

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flashcards.stats import (
+from flashcards.schedule.stats import (
     OVERALL,
     ReviewRow,
     bar_chart,
@@ -287,7 +287,7 @@ def test_bar_lengths_are_bounded_and_ordered(counts: list[int], width: int) -> N
 
 def test_module_is_pure_stdlib() -> None:
     code = (
-        "import sys; before = set(sys.modules); import flashcards.stats; "
+        "import sys; before = set(sys.modules); import flashcards.schedule.stats; "
         "new = {m.split('.')[0] for m in set(sys.modules) - before}; "
         "print(sorted(new - set(sys.stdlib_module_names) - {'flashcards'}))"
     )

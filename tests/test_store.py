@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from flashcards.errors import StoreError, UnknownCardError
-from flashcards.sm2 import SM2State, review
+from flashcards.schedule.sm2 import SM2State, review
 from flashcards.store import SCHEMA_VERSION, Store, schema_ddl
 from tests.review_helpers import make_deck, table_rows
 

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.cli import app
-from flashcards.config import Config
-from flashcards.queue import build_queue
-from flashcards.session import ReviewSession
-from flashcards.sm2 import SM2State, review
+from flashcards.schedule.config import Config
+from flashcards.schedule.queue import build_queue
+from flashcards.schedule.session import ReviewSession
+from flashcards.schedule.sm2 import SM2State, review
 from flashcards.store import Store
 from tests.review_helpers import make_deck, write_deck
 from tests.test_postgres import pg_server, pg_url  # noqa: F401  (the server fixtures)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flashcards.studyday import (
+from flashcards.schedule.studyday import (
     DEFAULT_ROLLOVER_HOUR,
     day_end,
     day_start,
@@ -163,7 +163,7 @@ def test_due_date_and_overdue_agree(today: date, interval: int) -> None:
 
 def test_module_is_pure_stdlib() -> None:
     code = (
-        "import sys; before = set(sys.modules); import flashcards.studyday; "
+        "import sys; before = set(sys.modules); import flashcards.schedule.studyday; "
         "new = {m.split('.')[0] for m in set(sys.modules) - before}; "
         "print(sorted(new - set(sys.stdlib_module_names) - {'flashcards'}))"
     )

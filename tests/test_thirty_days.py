@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.sm2 import SM2State, review
+from flashcards.schedule.sm2 import SM2State, review
 from tests.review_helpers import ROOT, k8sprep_env, make_deck, run_k8sprep, write_deck
 
 CARDS = 20

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from flashcards.cli import app
-from flashcards.decks import load_decks
+from flashcards.files.decks import load_decks
+from flashcards.schedule.studyday import study_day
 from flashcards.store import Store
-from flashcards.studyday import study_day
-from flashcards.verify import verify_database
+from flashcards.store.verify import verify_database
 from tests.review_helpers import make_deck
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"

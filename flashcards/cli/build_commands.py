@@ -15,7 +15,7 @@ from flashcards.errors import ChapterError, DeckFileError, K8sprepError
 from flashcards.model import Kind
 
 if TYPE_CHECKING:
-    from flashcards.builder import BuildResult
+    from flashcards.files.builder import BuildResult
 
 # The parser and YAML load inside the commands that use them: every other
 # command, `review` above all, starts without them.
@@ -44,7 +44,7 @@ def build(
     Rebuilding over an existing deck keeps its card ids, so review history and
     Anki notes stay attached to edited cards.
     """
-    from flashcards.builder import build_chapter, chapter_paths
+    from flashcards.files.builder import build_chapter, chapter_paths
 
     if not paths:
         if not Path("seeds").is_dir():
@@ -89,7 +89,7 @@ def decks(
     ] = None,
 ) -> None:
     """List decks with their card counts per kind."""
-    from flashcards.decks import deck_paths, load_deck
+    from flashcards.files.decks import deck_paths, load_deck
 
     total: Counter[Kind] = Counter()
     for path in deck_paths(paths or []):

@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from flashcards import settings
 from flashcards.cli.app import app, fail_cleanly
 from flashcards.errors import UnknownDeckError
+from flashcards.files import settings
 from flashcards.model import Deck
 
 export_app = typer.Typer(
@@ -101,7 +101,7 @@ def select_decks(args: list[str]) -> list[Deck]:
         UnknownDeckError: a word that is neither an existing path nor a bundled deck.
         DeckFileError, DeckProblems: a deck file that does not parse.
     """
-    from flashcards.decks import find_deck, load_decks
+    from flashcards.files.decks import find_deck, load_decks
 
     if not args:
         decks = load_decks()

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flashcards.cli.app import app, fail_cleanly
-from flashcards.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
+from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from flashcards.config import Config
+    from flashcards.schedule.config import Config
     from flashcards.store import Store
 
 DbOpt = Annotated[
@@ -42,7 +42,7 @@ def _at_most(value: int | None, largest: int) -> int | None:
 
 def _open(db: str | None, *, create: bool = True) -> Store:
     """The review database; with ``create`` False a missing one is an error, not made empty."""
-    from flashcards import settings
+    from flashcards.files import settings
     from flashcards.store import Store
 
     return Store.open(settings.database_url(db), create=create)
@@ -65,15 +65,15 @@ def _open_to_read(db: str | None) -> Store:
 
 
 def _today(config: Config) -> date:
-    from flashcards import settings
-    from flashcards.studyday import study_day
+    from flashcards.files import settings
+    from flashcards.schedule.studyday import study_day
 
     return study_day(settings.now(), config.rollover_hour)
 
 
 def _config(new: int | None = None, limit: int | None = None) -> Config:
-    from flashcards import settings
-    from flashcards.config import load_config
+    from flashcards.files import settings
+    from flashcards.files.settings import load_config
 
     return load_config(settings.config_path()).with_overrides(new=new, limit=limit)
 
@@ -82,7 +82,7 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
     """The slug of the stored deck ``key`` names (chapter number, name or slug)."""
     if key is None:
         return None
-    from flashcards.decks import find_deck
+    from flashcards.files.decks import find_deck
     from flashcards.model import ChapterInfo, Deck
 
     decks = [Deck(name, ChapterInfo(chapter, slug, name)) for slug, name, chapter in store.decks()]
@@ -160,17 +160,17 @@ def review(
     """
     import sys
 
-    from flashcards import settings
     from flashcards.cli.review_screen import drive, summary_lines
-    from flashcards.queue import build_queue
-    from flashcards.session import ReviewSession
-    from flashcards.terminal import is_terminal, keys
+    from flashcards.cli.terminal import is_terminal, keys
+    from flashcards.files import settings
+    from flashcards.schedule.queue import build_queue
+    from flashcards.schedule.session import ReviewSession
 
     config = _config(new, limit)
     today = _today(config)
     with _open(db) as store:
         if not store.has_cards():
-            from flashcards.decks import load_decks
+            from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
             typer.echo(f"Imported {report.added} cards from the bundled decks.")
@@ -190,7 +190,7 @@ def review(
 def due(json: JsonOpt = False, db: DbOpt = None) -> None:
     """Cards due now, new cards available today and re-drills pending, per deck."""
     from flashcards.cli.review_views import due_lines, due_report
-    from flashcards.queue import allowance
+    from flashcards.schedule.queue import allowance
 
     config = _config()
     today = _today(config)

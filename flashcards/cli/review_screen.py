@@ -18,13 +18,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
+from flashcards.cli.terminal import REVEAL, is_terminal
 from flashcards.cli.wrap import SEPARATOR, display_width, fit_items, wrap_text
 from flashcards.errors import StoreError
 from flashcards.model import Kind
-from flashcards.session import ReviewSession, Summary
-from flashcards.sm2 import GRADE_LEGEND, PASSING_QUALITY
-from flashcards.store.values import Answer, StoredCard
-from flashcards.terminal import REVEAL, is_terminal
+from flashcards.schedule.records import Answer, StoredCard
+from flashcards.schedule.session import ReviewSession, Summary
+from flashcards.schedule.sm2 import GRADE_LEGEND, PASSING_QUALITY
 
 GRADES = tuple(str(grade) for grade in sorted(GRADE_LEGEND))
 LEGEND_LABEL = "Grade: "

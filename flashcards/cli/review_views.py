@@ -13,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flashcards import stats
-from flashcards.queue import Allowance
-from flashcards.sm2 import SM2State
-from flashcards.store.values import Answer, StoredCard
+from flashcards.schedule import stats
+from flashcards.schedule.queue import Allowance
+from flashcards.schedule.records import Answer, StoredCard
+from flashcards.schedule.sm2 import SM2State
 
 
 def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """``k8sprep backup``, ``restore``, ``verify`` and ``history import``: keeping history safe.
 
-Thin commands over :mod:`flashcards.backup`, :mod:`flashcards.verify` and
-:mod:`flashcards.history_io`; like the review commands they import the library
+Thin commands over :mod:`flashcards.store.backup`, :mod:`flashcards.store.verify` and
+:mod:`flashcards.store.history_io`; like the review commands they import the library
 inside the command so that ``k8sprep review`` never pays for them.
 """
 
@@ -20,8 +20,8 @@ def _keep(keep: int | None) -> int:
     """``--keep``, else ``backups_keep`` from the config file."""
     if keep is not None:
         return keep
-    from flashcards import settings
-    from flashcards.config import load_config
+    from flashcards.files import settings
+    from flashcards.files.settings import load_config
 
     return load_config(settings.config_path()).backups_keep
 
@@ -53,8 +53,8 @@ def backup(
 
     PostgreSQL databases are copied into a portable SQLite file that `restore` reads.
     """
-    from flashcards import settings
-    from flashcards.backup import take_backup
+    from flashcards.files import settings
+    from flashcards.store.backup import take_backup
 
     url = settings.database_url(db)
     result = take_backup(url, now=settings.now(), target=file, keep=_keep(keep))
@@ -77,8 +77,8 @@ def restore(
     The file is checked first (SQLite, integrity, a k8sprep database, its schema
     version); a bad file is refused and nothing changes. Close review sessions first.
     """
-    from flashcards import settings
-    from flashcards.backup import restore_database
+    from flashcards.files import settings
+    from flashcards.store.backup import restore_database
 
     url = settings.database_url(db)
     result = restore_database(url, file, now=settings.now(), keep=_keep(None))
@@ -94,11 +94,11 @@ def verify(db: DbOpt = None) -> None:
 
     Exits 1 when anything is wrong; `k8sprep restore` a backup to repair it.
     """
-    from flashcards import settings
-    from flashcards.backup.check import counted
     from flashcards.errors import K8sprepError
+    from flashcards.files import settings
     from flashcards.store import Store
-    from flashcards.verify import MAX_PROBLEMS_SHOWN, verify_database
+    from flashcards.store.backup.check import counted
+    from flashcards.store.verify import MAX_PROBLEMS_SHOWN, verify_database
 
     with Store.open(settings.database_url(db), create=False) as store:
         report = verify_database(store.db)
@@ -129,11 +129,11 @@ def history_import(
     Every answer is replayed through SM-2 and must give the states the file
     recorded; otherwise nothing is imported. Suspended flags are not in the file.
     """
-    from flashcards import settings
-    from flashcards.backup.check import counted
     from flashcards.errors import HistoryFileError
-    from flashcards.history_io import import_history, parse_history
+    from flashcards.files import settings
     from flashcards.store import Store
+    from flashcards.store.backup.check import counted
+    from flashcards.store.history_io import import_history, parse_history
 
     try:
         text = file.read_bytes().decode("utf-8")
@@ -144,7 +144,7 @@ def history_import(
     entries = parse_history(text, str(file))
     with Store.open(settings.database_url(db)) as store:
         if store.card_count() == 0:
-            from flashcards.decks import load_decks
+            from flashcards.files.decks import load_decks
 
             added = store.sync_decks(load_decks()).added
             typer.echo(f"Imported {added} cards from the bundled decks.")

@@ -11,10 +11,10 @@ import functools
 from datetime import date, datetime
 
 from flashcards.errors import StoreError, UnknownCardError
-from flashcards.sm2 import PASSING_QUALITY, SM2State, check_quality, review
+from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
+from flashcards.schedule.studyday import due_date
 from flashcards.store.connection import Db
 from flashcards.store.values import Answer, iso, to_date, to_sm2
-from flashcards.studyday import due_date
 
 
 def record_review(
@@ -103,7 +103,7 @@ def record_review(
 
 @functools.lru_cache(maxsize=8192)
 def _schedule(state: SM2State, grade: int) -> SM2State:
-    """:func:`flashcards.sm2.review`, cached: it is pure and the same few states recur."""
+    """:func:`flashcards.schedule.sm2.review`, cached: it is pure and the same few states recur."""
     return review(state, grade)
 
 

@@ -247,7 +247,7 @@ def ensure_schema(db: Db, where: str, url: str, *, create: bool = True) -> None:
     """Create the tables on first use; check application and version otherwise.
 
     A database written by an older release is upgraded by the numbered migrations of
-    :mod:`flashcards.migrations` (after a backup), loaded only when one is needed.
+    :mod:`flashcards.store.migrations` (after a backup), loaded only when one is needed.
 
     Raises:
         NoDatabaseError: ``create`` is False and the k8sprep tables are not there.
@@ -258,7 +258,7 @@ def ensure_schema(db: Db, where: str, url: str, *, create: bool = True) -> None:
         facts = dict(db.rows("SELECT key, value FROM meta"))
         _check_meta(where, names, facts)
         if int(facts.get("schema_version", "0")) < SCHEMA_VERSION:
-            from flashcards.migrations import upgrade_on_open
+            from flashcards.store.migrations import upgrade_on_open
 
             upgrade_on_open(db, url, where)
         return

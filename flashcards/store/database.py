@@ -8,7 +8,7 @@ from typing import Any
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
-from flashcards.sm2 import REDRILL_BELOW
+from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
 from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path
 from flashcards.store.values import (
@@ -140,7 +140,7 @@ class Store:
                 {"flag": suspended, "id": card_id},
             )
 
-    # --- what to show today (the policy is in flashcards.queue)
+    # --- what to show today (the policy is in flashcards.schedule.queue)
 
     def due_ids(self, today: date, limit: int, deck: str | None = None) -> list[str]:
         """Cards due on or before ``today``, most overdue first."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from flashcards.sm2 import REDRILL_BELOW
+from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store.connection import Db
 from flashcards.store.values import ACTIVE, LOG_COLUMNS, Answer, iso, to_answer
 

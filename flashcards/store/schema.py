@@ -14,7 +14,7 @@ from typing import Any
 
 SCHEMA_VERSION = 2
 """Version of the table layout, recorded in ``meta``; equals the number of the last
-migration in :mod:`flashcards.migrations`, which upgrades older databases on open."""
+migration in :mod:`flashcards.store.migrations`, which upgrades older databases on open."""
 
 APPLICATION = "k8sprep"
 BUSY_TIMEOUT_S = 5.0

@@ -12,7 +12,7 @@ from typing import Any
 
 from flashcards.errors import StoreError
 from flashcards.model import Deck
-from flashcards.sm2 import SM2State
+from flashcards.schedule.sm2 import SM2State
 from flashcards.store.connection import Db
 from flashcards.store.values import SyncReport, card_params
 

@@ -2,7 +2,7 @@
 
 Dates travel as ISO strings in the database (they sort and index the same in every
 backend) and as ``date``/``datetime`` outside; easiness as integer hundredths inside
-and an exact ``Decimal`` (via :class:`~flashcards.sm2.SM2State`) outside.
+and an exact ``Decimal`` (via :class:`~flashcards.schedule.sm2.SM2State`) outside.
 """
 
 from __future__ import annotations
@@ -10,57 +10,16 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flashcards.model import Card, Kind, Source
-from flashcards.sm2 import SM2State
-
-
-@dataclass(frozen=True)
-class CardState:
-    """A card's stored review state. ``due is None`` means never answered."""
-
-    sm2: SM2State = field(default_factory=SM2State)
-    due: date | None = None
-    lapses: int = 0
-    last_review: datetime | None = None
-    last_day: date | None = None
-    last_grade: int | None = None
-    suspended: bool = False
-
-
-@dataclass(frozen=True)
-class StoredCard:
-    """A card as the store holds it: text, deck and state."""
-
-    card: Card
-    deck: str
-    deck_name: str
-    chapter: int
-    retired: bool
-    state: CardState
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One logged answer (a row of the review log)."""
-
-    log_id: int
-    card_id: str
-    time: datetime
-    day: date
-    grade: int
-    redrill: bool
-    answer_ms: int
-    before: SM2State
-    before_due: date | None
-    before_lapses: int
-    after: SM2State
-    after_due: date | None
-    after_lapses: int
+from flashcards.schedule.records import Answer as Answer
+from flashcards.schedule.records import CardState as CardState
+from flashcards.schedule.records import StoredCard as StoredCard
+from flashcards.schedule.sm2 import SM2State
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Anki), so a session that runs past midnight still counts as the evening's
 day: 01:00 on the 27th belongs to the 26th, 04:00 on the 27th to the 27th.
 
 Times are local wall-clock times, as naive ``datetime`` values; the edge
-(``flashcards.settings.now``) supplies them. Because the rule is "shift the
+(``flashcards.files.settings.now``) supplies them. Because the rule is "shift the
 wall clock back by the rollover hour, then take the date", it holds across
 daylight-saving changes too. This module is pure: it never reads the clock.
 """

@@ -13,7 +13,8 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from flashcards.errors import K8sprepError, StoreError
+from flashcards.errors import ConfigError, K8sprepError, StoreError
+from flashcards.schedule.config import Config, parse_config
 
 APP_NAME = "k8sprep"
 DB_FILENAME = "k8sprep.db"
@@ -33,6 +34,21 @@ def data_dir() -> Path:
 def config_path() -> Path:
     """The TOML config file (limits such as ``new_per_day``)."""
     return data_dir() / CONFIG_FILENAME
+
+
+def load_config(path: Path) -> Config:
+    """The config at ``path``; the defaults when there is no such file.
+
+    Raises:
+        ConfigError: the file cannot be read or is invalid.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config: {error}", path=str(path)) from None
+    return parse_config(text, str(path))
 
 
 def database_url(db: str | None = None) -> str:
@@ -81,4 +97,4 @@ def _bundled(name: str) -> Path:
     packaged = Path(str(resources.files("flashcards"))) / "_bundled" / name
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / name
+    return Path(__file__).resolve().parents[2] / name

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from flashcards.config import Config
+from flashcards.schedule.config import Config
 
 
 class QueueSource(Protocol):

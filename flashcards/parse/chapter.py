@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from flashcards.blocks import (
+from flashcards.errors import ChapterError
+from flashcards.model import slugify
+from flashcards.parse.blocks import (
     HAS_BOX_CHAR,
     Block,
     BlockKind,
@@ -18,9 +20,7 @@ from flashcards.blocks import (
     markdown_blocks,
     site_blocks,
 )
-from flashcards.diagrams import MAX_STAGES, MIN_STAGES, Flow, Stage, read_stages
-from flashcards.errors import ChapterError
-from flashcards.model import slugify
+from flashcards.parse.diagrams import MAX_STAGES, MIN_STAGES, Flow, Stage, read_stages
 
 MAX_CHAPTER_CHARS = 2_000_000
 """Chapters are a few kilobytes; anything this big is the wrong file."""

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flashcards.errors import HistoryFileError, StoreError
-from flashcards.sm2 import SM2State
+from flashcards.schedule.sm2 import SM2State
 from flashcards.store import Answer, Store
 from flashcards.store import answers as store_answers
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flashcards.backup import files
-from flashcards.backup.check import DatabaseFacts, check_header, check_open, inspect_database
-from flashcards.backup.server import load_into_server
-from flashcards.backup.take import default_backup_dir, safety_copy
 from flashcards.errors import StoreError
-from flashcards.migrations import LATEST_VERSION, upgrade
+from flashcards.store.backup import files
+from flashcards.store.backup.check import DatabaseFacts, check_header, check_open, inspect_database
+from flashcards.store.backup.server import load_into_server
+from flashcards.store.backup.take import default_backup_dir, safety_copy
 from flashcards.store.connection import Db, has_sqlite_header, sqlite_path
+from flashcards.store.migrations import LATEST_VERSION, upgrade
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
 

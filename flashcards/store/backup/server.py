@@ -12,10 +12,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flashcards.backup.files import write_failure
 from flashcards.errors import StoreError
-from flashcards.migrations import pending, sqlite_layout
+from flashcards.store.backup.files import write_failure
 from flashcards.store.connection import driver_message
+from flashcards.store.migrations import pending, sqlite_layout
 from flashcards.store.schema import APPLICATION
 
 COPY_ORDER = ("meta", "deck", "card", "card_state", "review_log")

@@ -1,4 +1,4 @@
-"""Reading and writing deck files: the I/O edge around :mod:`flashcards.deckfile`."""
+"""Reading and writing deck files: the I/O edge around :mod:`flashcards.parse.deckfile`."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from flashcards.deckfile import dump_deck, parse_deck
 from flashcards.errors import DeckFileError, UnknownDeckError
+from flashcards.files.settings import bundled_decks_dir
 from flashcards.model import Deck, slugify
-from flashcards.settings import bundled_decks_dir
+from flashcards.parse.deckfile import dump_deck, parse_deck
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_SLUG_CHARS = 80

@@ -2,7 +2,7 @@
 
 An SQLite database is copied with SQLite's online backup API, which reads one
 consistent snapshot while a review session in another terminal keeps answering;
-a server database is copied by :mod:`flashcards.backup.server`.
+a server database is copied by :mod:`flashcards.store.backup.server`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flashcards.backup import files
-from flashcards.backup.check import DatabaseFacts, inspect_database
-from flashcards.backup.server import copy_from_server
 from flashcards.errors import NoDatabaseError, StoreError
+from flashcards.store.backup import files
+from flashcards.store.backup.check import DatabaseFacts, inspect_database
+from flashcards.store.backup.server import copy_from_server
 from flashcards.store.connection import has_sqlite_header, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
@@ -31,7 +31,7 @@ class BackupResult:
 
 def default_backup_dir() -> Path:
     """``backups/`` in the data directory."""
-    from flashcards import settings
+    from flashcards.files import settings
 
     return settings.data_dir() / "backups"
 

@@ -3,7 +3,7 @@
 The store reads rows out of the database and passes them in as plain frozen
 values (:class:`ReviewRow`, dates); everything here is counting over those
 values, so it is pure: no I/O, no clock. "Today" is always an argument, a
-study day from :mod:`flashcards.studyday`.
+study day from :mod:`flashcards.schedule.studyday`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flashcards.sm2 import PASSING_QUALITY, check_quality
+from flashcards.schedule.sm2 import PASSING_QUALITY, check_quality
 
 DEFAULT_DAYS = 30
 """How many days the activity chart and the forecast cover."""

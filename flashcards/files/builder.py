@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from flashcards.cards import build_deck
-from flashcards.chapter import ParsedChapter, ParseWarning, parse_chapter
-from flashcards.decks import deck_filename, load_deck, write_deck
 from flashcards.errors import ChapterError, K8sprepError
+from flashcards.files.decks import deck_filename, load_deck, write_deck
 from flashcards.model import Deck, Kind
+from flashcards.parse.cards import build_deck
+from flashcards.parse.chapter import ParsedChapter, ParseWarning, parse_chapter
 
 CHAPTER_SUFFIXES = (".txt", ".md", ".markdown")
 MAX_CHAPTER_BYTES = 4 * 1024 * 1024

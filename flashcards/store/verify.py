@@ -1,7 +1,7 @@
 """``k8sprep verify``: is the database sound, and does every state follow from its log?
 
 The review log is the truth and each card's state a cache of it. Replaying a card's
-answers through SM-2 (:func:`flashcards.sm2.review`) with the store's own rules must
+answers through SM-2 (:func:`flashcards.schedule.sm2.review`) with the store's own rules must
 give back, row by row, the "before" and "after" states the log recorded and, at the
 end, the state stored for the card:
 
@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from flashcards.sm2 import PASSING_QUALITY, SM2State, check_quality, review
+from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
+from flashcards.schedule.studyday import due_date
 from flashcards.store.connection import Db
 from flashcards.store.values import (
     LOG_COLUMNS,
@@ -31,7 +32,6 @@ from flashcards.store.values import (
     to_answer,
     to_state,
 )
-from flashcards.studyday import due_date
 
 MAX_PROBLEMS_SHOWN = 50
 """A badly broken database could list thousands; the first ones are enough to act on."""

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from flashcards.queue import DailyQueue
-from flashcards.sm2 import PASSING_QUALITY, check_quality, needs_redrill
-from flashcards.store.values import Answer, StoredCard
+from flashcards.schedule.queue import DailyQueue
+from flashcards.schedule.records import Answer, StoredCard
+from flashcards.schedule.sm2 import PASSING_QUALITY, check_quality, needs_redrill
 
 
 class SessionStore(Protocol):

@@ -337,8 +337,8 @@ def upgrade_on_open(db: Db, url: str, where: str) -> UpgradeReport:
     """
     import sys
 
-    from flashcards import settings
-    from flashcards.backup import safety_copy
+    from flashcards.files import settings
+    from flashcards.store.backup import safety_copy
 
     now = settings.now()
 

@@ -10,7 +10,7 @@ interview and practice cards). Every choice is explainable:
   heading);
 - a recall card answers a "Pause and recall" question with the section that
   shares the most key terms with it, weighted by rarity across sections
-  (:mod:`flashcards.terms`), quoting that section's best-matching sentences.
+  (:mod:`flashcards.parse.terms`), quoting that section's best-matching sentences.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from flashcards.chapter import Chapter, Concept, split_sentences
-from flashcards.diagrams import Flow, draw_flow
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id
-from flashcards.terms import Vocabulary, abbreviations_in, inverse_document_frequency, overlap
+from flashcards.parse.chapter import Chapter, Concept, split_sentences
+from flashcards.parse.diagrams import Flow, draw_flow
+from flashcards.parse.terms import Vocabulary, abbreviations_in, inverse_document_frequency, overlap
 
 RECALL_SENTENCES = 2
 """How many of the matched section's sentences a recall answer quotes."""

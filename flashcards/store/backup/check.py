@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flashcards.errors import StoreError
-from flashcards.migrations import pending
 from flashcards.store.connection import has_sqlite_header
+from flashcards.store.migrations import pending
 from flashcards.store.schema import APPLICATION, TABLE_NAMES
 
 

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 
 from flashcards.errors import ConfigError
-from flashcards.studyday import DEFAULT_ROLLOVER_HOUR
+from flashcards.schedule.studyday import DEFAULT_ROLLOVER_HOUR
 
 MAX_NEW_PER_DAY = 100_000
 MAX_REVIEWS_PER_DAY = 1_000_000
@@ -87,21 +86,6 @@ def parse_config(text: str, path: str = "<config>") -> Config:
             )
         values[key] = value
     return Config(**values)
-
-
-def load_config(path: Path) -> Config:
-    """The config at ``path``; the defaults when there is no such file.
-
-    Raises:
-        ConfigError: the file cannot be read or is invalid.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Config()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read config: {error}", path=str(path)) from None
-    return parse_config(text, str(path))
 
 
 def _line_of(text: str, key: str) -> int | None:
