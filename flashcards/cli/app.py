@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any, ParamSpec, TypeVar
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -32,7 +31,7 @@ class OneLineUsageErrors(TyperGroup):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
-        with _one_line_usage_error():
+        with _one_line_usage_error(), _one_line_library_errors():
             return super().invoke(ctx)
 
 
@@ -81,30 +80,23 @@ def main(
     """Turn Kubernetes tutorial chapters into spaced-repetition flashcards."""
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
+@contextlib.contextmanager
+def _one_line_library_errors() -> Iterator[None]:
+    """The one error funnel: every command, and every command added later, runs inside it.
 
-
-def fail_cleanly(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn library errors into ``k8sprep: <message>`` on stderr and exit 1.
-
-    Ctrl-C exits 130 with a short note; nothing is half-written because every
-    write in the library is its own transaction.
+    A library error becomes ``k8sprep: <message>`` on stderr and exit 1; Ctrl-C exits
+    130 with a short note (nothing is half-written: every write in the library is its
+    own transaction); a closed pipe (``k8sprep history | head``) ends quietly.
     """
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except K8sprepError as error:
-            for line in str(error).splitlines() or [type(error).__name__]:
-                typer.echo(f"k8sprep: {line}", err=True)
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            typer.echo("k8sprep: interrupted", err=True)
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            sys.stderr.close()
-            raise typer.Exit(0) from None
-
-    return wrapper
+    try:
+        yield
+    except K8sprepError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            typer.echo(f"k8sprep: {line}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("k8sprep: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise typer.Exit(0) from None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flashcards.cli.app import app, fail_cleanly
+from flashcards.cli.app import app
 from flashcards.errors import ChapterError, DeckFileError, K8sprepError
 from flashcards.model import Kind
 
@@ -29,7 +29,6 @@ def _kind_counts(counts: Counter[Kind]) -> str:
 
 
 @app.command()
-@fail_cleanly
 def build(
     paths: Annotated[
         list[Path] | None,
@@ -79,7 +78,6 @@ def build(
 
 
 @app.command()
-@fail_cleanly
 def decks(
     paths: Annotated[
         list[Path] | None,

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from flashcards.cli.app import app, fail_cleanly
+from flashcards.cli.app import app
 from flashcards.errors import UnknownDeckError
 from flashcards.files import settings
 from flashcards.model import Deck
@@ -47,7 +47,6 @@ DEFAULT_ROOT = "K8s Interview Prep"
 
 
 @export_app.command("anki")
-@fail_cleanly
 def export_anki(
     decks: DecksArg = None,
     out: OutOpt = None,
@@ -65,14 +64,12 @@ def export_anki(
 
 
 @export_app.command("csv")
-@fail_cleanly
 def export_csv(decks: DecksArg = None, out: OutOpt = None, root: RootOpt = DEFAULT_ROOT) -> None:
     """Write a CSV that Anki's File > Import takes as is (Basic notes); spreadsheets open it."""
     _export("csv", decks, out, root, None)
 
 
 @export_app.command("markdown")
-@fail_cleanly
 def export_markdown(decks: DecksArg = None, out: OutOpt = None) -> None:
     """Write a printable Markdown study sheet: each chapter's questions, answers and traps."""
     _export("markdown", decks, out, DEFAULT_ROOT, None)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flashcards.cli.app import app, fail_cleanly
+from flashcards.cli.app import app
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -96,7 +96,6 @@ def _print_json(data: object) -> None:
 
 
 @app.command("import")
-@fail_cleanly
 def import_decks(
     decks: Annotated[
         list[str] | None,
@@ -127,7 +126,6 @@ def import_decks(
 
 
 @app.command()
-@fail_cleanly
 def review(
     deck: Annotated[
         str | None, typer.Option("--deck", help="Only this deck: chapter number or name.")
@@ -186,7 +184,6 @@ def review(
 
 
 @app.command()
-@fail_cleanly
 def due(json: JsonOpt = False, db: DbOpt = None) -> None:
     """Cards due now, new cards available today and re-drills pending, per deck."""
     from flashcards.cli.review_views import due_lines, due_report
@@ -212,7 +209,6 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
 
 
 @app.command()
-@fail_cleanly
 def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
     """Reviews per day, retention per chapter and kind, easiness, streak and forecast."""
     from flashcards.cli.review_views import stats_lines, stats_report
@@ -232,7 +228,6 @@ app.add_typer(history_app, name="history")
 
 
 @history_app.callback(invoke_without_command=True)
-@fail_cleanly
 def history(
     ctx: typer.Context,
     json: JsonOpt = False,
@@ -258,7 +253,6 @@ def history(
 
 
 @app.command("card")
-@fail_cleanly
 def show_card(
     card_id: Annotated[str, typer.Argument(metavar="ID", help="The card id.")],
     json: JsonOpt = False,

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from flashcards.cli.app import app, fail_cleanly
+from flashcards.cli.app import app
 from flashcards.cli.review_commands import DbOpt, history_app
 
 
@@ -27,7 +27,6 @@ def _keep(keep: int | None) -> int:
 
 
 @app.command()
-@fail_cleanly
 def backup(
     file: Annotated[
         Path | None,
@@ -64,7 +63,6 @@ def backup(
 
 
 @app.command()
-@fail_cleanly
 def restore(
     file: Annotated[
         Path,
@@ -88,7 +86,6 @@ def restore(
 
 
 @app.command()
-@fail_cleanly
 def verify(db: DbOpt = None) -> None:
     """Check the database: integrity, and every card state against a replay of its log.
 
@@ -116,7 +113,6 @@ def verify(db: DbOpt = None) -> None:
 
 
 @history_app.command("import")
-@fail_cleanly
 def history_import(
     file: Annotated[
         Path,
