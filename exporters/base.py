@@ -1,4 +1,4 @@
-"""The one interface every export format shares, and the atomic file write they all use.
+"""The one interface every export format shares, and how they write their file.
 
 A format is one module with ``export(decks, out, options) -> ExportResult``; the
 registry in :mod:`exporters` maps its name to that function. Output always goes
@@ -9,15 +9,13 @@ where a good one used to be.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
 from flashcards.errors import ExportError
+from flashcards.files.atomic import write_bytes_atomically
 from flashcards.model import Deck
 
 DEFAULT_ROOT = "K8s Interview Prep"
@@ -65,63 +63,27 @@ def deck_full_name(root: str, deck: Deck) -> str:
 
 
 def write_atomically(out: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Call ``write`` on a temporary file beside ``out``, then move it over ``out``.
+    """Call ``write`` on a stream that replaces ``out`` once it is complete.
 
     Raises:
-        ExportError: the folder is missing or not writable, or writing failed
-            with an OS error; ``out`` is left as it was.
+        ExportError: ``out`` is a folder, its folder is missing or not writable, or
+            writing failed with an OS error; ``out`` is left as it was.
     """
-    with _temporary_beside(out) as (handle, tmp_name):
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        try:
-            os.replace(tmp_name, out)
-        except OSError as error:
-            raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder, not a file")
+    if not out.parent.is_dir():
+        raise ExportError(f"{out}: folder {out.parent} does not exist")
+    try:
+        write_bytes_atomically(out, write)
+    except OSError as error:
+        raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
 
 
 def write_text_atomically(out: Path, text: str) -> None:
     """Write ``text`` as UTF-8 to ``out`` atomically (see :func:`write_atomically`)."""
     data = text.encode("utf-8")
-
-    def write(handle: IO[bytes]) -> None:
-        handle.write(data)
-
-    write_atomically(out, write)
+    write_atomically(out, lambda handle: _write_all(handle, data))
 
 
-@contextlib.contextmanager
-def _temporary_beside(out: Path) -> Iterator[tuple[IO[bytes], str]]:
-    """A temporary file in ``out``'s folder (same file system, so the replace is atomic)."""
-    folder = out.parent
-    if out.is_dir():
-        raise ExportError(f"{out}: is a folder, not a file")
-    if not folder.is_dir():
-        raise ExportError(f"{out}: folder {folder} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
-    # mkstemp makes the file private (0600); give it the mode a plain open() would.
-    os.chmod(tmp_name, _file_mode(out))
-    handle = os.fdopen(fd, "wb")
-    try:
-        yield handle, tmp_name
-    except OSError as error:
-        raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
-    finally:
-        handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-
-
-def _file_mode(out: Path) -> int:
-    """The existing file's mode, else 0666 less the process umask."""
-    try:
-        return out.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _write_all(handle: IO[bytes], data: bytes) -> None:
+    handle.write(data)

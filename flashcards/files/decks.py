@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from flashcards.errors import DeckFileError, UnknownDeckError
+from flashcards.files.atomic import write_text_atomically
 from flashcards.files.settings import bundled_decks_dir
 from flashcards.model import Deck, slugify
 from flashcards.parse.deckfile import dump_deck, parse_deck
@@ -136,22 +135,6 @@ def write_deck(deck: Deck, folder: Path) -> Path:
             f"deck not written: {error.strerror or error}", path=str(target)
         ) from None
     return target
-
-
-def write_text_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``target``, then rename it over."""
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _clip(name: str, limit: int = 60) -> str:

@@ -1,0 +1,101 @@
+"""Writing a file all at once or not at all: the one atomic writer every file goes through.
+
+Decks, exports, ledgers and backups are written to a temporary name beside their
+target (same folder, so same file system), flushed to disk, given the mode a plain
+``open()`` would have given them, and renamed over the target in one step; the folder
+is then synced so the rename itself survives a power cut. A crash, a full disk or
+Ctrl-C leaves the old file as it was and no temporary file behind (but for ``kill -9``,
+whose leftovers carry :data:`TEMP_SUFFIX` and the target's name).
+
+Errors are plain :class:`OSError`: each caller says in its own words what was not
+written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+TEMP_SUFFIX = ".tmp"
+"""Temporary files are ``.<target name>.<random>.tmp``, hidden beside their target."""
+
+_COMPANIONS = ("-journal", "-wal", "-shm")
+"""Files SQLite may make beside a database written into a temporary file."""
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces ``target`` when the block ends.
+
+    Write the new contents to the yielded path (open it, or let SQLite write into it).
+    On a clean exit it is synced and renamed over ``target``; on any exception it is
+    removed, with the SQLite companions it may have grown, and ``target`` is untouched.
+
+    Raises:
+        OSError: the temporary file cannot be made, written, synced or renamed.
+    """
+    handle, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        os.chmod(temporary, _file_mode(target))  # mkstemp makes it private (0600)
+        yield temporary
+        with temporary.open("rb+") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+        _sync_folder(target.parent)
+    finally:
+        for leftover in (temporary, *(Path(f"{temporary}{end}") for end in _COMPANIONS)):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+
+
+def write_bytes_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Call ``write`` on a binary stream that replaces ``target`` once ``write`` returns.
+
+    Raises:
+        OSError: see :func:`replacing`; ``target`` is left as it was.
+    """
+    with replacing(target) as temporary, temporary.open("wb") as stream:
+        write(stream)
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` in UTF-8 and ``\\n`` line ends, atomically.
+
+    Raises:
+        OSError: see :func:`replacing`; ``target`` is left as it was.
+    """
+    data = text.encode("utf-8")
+    with replacing(target) as temporary:
+        temporary.write_bytes(data)
+
+
+def _file_mode(target: Path) -> int:
+    """The existing file's mode, else 0666 less the process umask (what ``open()`` gives)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; a no-op where folders cannot be opened."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
