@@ -1,18 +1,18 @@
 """Answers: one transaction per answer, and undo that restores the state exactly.
 
-The day's first answer of a card schedules it with SM-2; later answers the same study
-day are re-drills, logged with the state unchanged. The decision is taken inside the
-write transaction, so two sessions on one database never apply a card twice.
+What an answer does to a card is :func:`flashcards.schedule.answer.answer_card`; this
+module applies it inside the write transaction, so two sessions on one database never
+apply a card twice.
 """
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
 
 from flashcards.errors import StoreError, UnknownCardError
-from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
-from flashcards.schedule.studyday import due_date
+from flashcards.schedule.answer import answer_card
+from flashcards.schedule.records import CardState
+from flashcards.schedule.sm2 import check_quality
 from flashcards.store.connection import Db
 from flashcards.store.values import Answer, iso, to_date, to_sm2
 
@@ -41,15 +41,13 @@ def record_review(
         if not rows:
             raise UnknownCardError(f"no card with id {card_id!r}")
         reps, interval, easiness, before_due, before_lapses, last_day = rows[0]
-        before = to_sm2(reps, interval, easiness)
-        redrill = last_day == today
-        if redrill:
-            after, after_due, lapses = before, before_due, before_lapses
-        else:
-            after = _schedule(before, grade)
-            after_due = iso(due_date(day, after.interval))
-            # A lapse: a card that had been learned (a pass in a row) is forgotten.
-            lapses = before_lapses + int(grade < PASSING_QUALITY and reps > 0)
+        before = CardState(
+            sm2=to_sm2(reps, interval, easiness),
+            due=to_date(before_due),
+            lapses=int(before_lapses),
+            last_day=to_date(last_day),
+        )
+        after, redrill = answer_card(before, grade, day=day)
         moment = time.isoformat(timespec="seconds")
         ms = max(0, int(answer_ms))
         params = {
@@ -64,11 +62,11 @@ def record_review(
             "be": easiness,
             "bd": before_due,
             "bl": before_lapses,
-            "ar": after.repetitions,
-            "ai": after.interval,
-            "ae": after.easiness_hundredths,
-            "ad": after_due,
-            "al": lapses,
+            "ar": after.sm2.repetitions,
+            "ai": after.sm2.interval,
+            "ae": after.sm2.easiness_hundredths,
+            "ad": iso(after.due),
+            "al": after.lapses,
         }
         db.run(
             "UPDATE card_state SET repetitions = :ar, interval_days = :ai, easiness = :ae, "
@@ -92,19 +90,13 @@ def record_review(
         grade,
         redrill,
         ms,
-        before,
-        to_date(before_due),
-        int(before_lapses),
-        after,
-        to_date(after_due),
-        int(lapses),
+        before.sm2,
+        before.due,
+        before.lapses,
+        after.sm2,
+        after.due,
+        after.lapses,
     )
-
-
-@functools.lru_cache(maxsize=8192)
-def _schedule(state: SM2State, grade: int) -> SM2State:
-    """:func:`flashcards.schedule.sm2.review`, cached: it is pure and the same few states recur."""
-    return review(state, grade)
 
 
 def undo_review(db: Db, log_id: int, *, expected: Answer | None = None) -> str:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
-from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
-from flashcards.schedule.studyday import due_date
+from flashcards.schedule.answer import answer_card
+from flashcards.schedule.sm2 import SM2State
 from flashcards.store.connection import Db
 from flashcards.store.values import (
     LOG_COLUMNS,
@@ -62,17 +61,6 @@ class VerifyReport:
         return not self.problems
 
 
-@dataclass(frozen=True)
-class _Replayed:
-    """The state a replay has reached: what the store keeps per card."""
-
-    sm2: SM2State = field(default_factory=SM2State)
-    due: date | None = None
-    lapses: int = 0
-    last_day: date | None = None
-    last_grade: int | None = None
-
-
 def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> list[Problem]:
     """Problems found replaying one card's log (oldest first) against its stored state.
 
@@ -80,21 +68,18 @@ def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> l
     would only repeat it), then any difference in the final stored state.
     """
     problems: list[Problem] = []
-    at = _Replayed()
+    at = CardState()
     for answer in answers:
         if answer.card_id != card_id:
             raise ValueError(f"answer {answer.log_id} is for {answer.card_id}, not {card_id}")
         try:
-            check_quality(answer.grade)
+            after, redrill = answer_card(at, answer.grade, day=answer.day)
         except ValueError:
             problems.append(Problem(card_id, f"answer {answer.log_id} has grade {answer.grade}"))
             return problems
-        redrill = at.last_day == answer.day
-        after = at if redrill else _first_answer(at, answer.grade, answer.day)
         found = _disagreement(answer, at, after, redrill)
         if found and not problems:
             problems.append(Problem(card_id, f"answer {answer.log_id} ({answer.day}): {found}"))
-        after = _Replayed(after.sm2, after.due, after.lapses, answer.day, answer.grade)
         at = after
     expected = (at.sm2, at.due, at.lapses, at.last_day, at.last_grade)
     actual = (stored.sm2, stored.due, stored.lapses, stored.last_day, stored.last_grade)
@@ -107,13 +92,7 @@ def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> l
     return problems
 
 
-def _first_answer(at: _Replayed, grade: int, day: date) -> _Replayed:
-    sm2 = review(at.sm2, grade)
-    lapse = grade < PASSING_QUALITY and at.sm2.repetitions > 0
-    return _Replayed(sm2, due_date(day, sm2.interval), at.lapses + int(lapse))
-
-
-def _disagreement(answer: Answer, before: _Replayed, after: _Replayed, redrill: bool) -> str:
+def _disagreement(answer: Answer, before: CardState, after: CardState, redrill: bool) -> str:
     if answer.redrill != redrill:
         said = "a re-drill" if answer.redrill else "the first answer of its day"
         return f"logged as {said}, but the log before it says otherwise"
