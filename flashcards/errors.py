@@ -68,6 +68,25 @@ class HistoryFileError(LocatedError):
     """A review-history JSON file that cannot be imported as it stands."""
 
 
+class SchemaUpgradeNeededError(StoreError):
+    """A database written by an older release: it must be upgraded before it is used.
+
+    The library never upgrades on its own (an upgrade takes a safety copy first, which
+    is a decision for the caller); ``k8sprep`` commands do it, announcing it, and a
+    Python caller runs :func:`flashcards.upgrade`.
+    """
+
+    def __init__(self, where: str, version: int, latest: int) -> None:
+        self.where = where
+        self.version = version
+        self.latest = latest
+        super().__init__(
+            f"{where}: database schema version {version} is older than this k8sprep's "
+            f"({latest}); upgrade it first with any k8sprep command, or from Python with "
+            f"flashcards.upgrade({where!r}, backup_dir=...)"
+        )
+
+
 class NoDatabaseError(StoreError):
     """A command that only reads the review database found none (and created none)."""
 

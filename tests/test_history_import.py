@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import flashcards
 from flashcards.cli import app
 from flashcards.errors import HistoryFileError, StoreError
 from flashcards.store import Store
@@ -41,7 +42,7 @@ def learner(tmp_path: Path) -> Path:
     """Two weeks of answers (re-drills, a lapse, an undo), upgraded to this release."""
     path = tmp_path / "learner.db"
     shutil.copyfile(FIXTURE, path)
-    Store.open(f"sqlite:///{path}").close()
+    flashcards.upgrade(path, backup_dir=None)
     return path
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.errors import StoreError
+from flashcards.cli.opening import open_url
+from flashcards.errors import SchemaUpgradeNeededError, StoreError
 from flashcards.store import SCHEMA_VERSION, Store
 from flashcards.store.connection import Db, connect
 from flashcards.store.migrations import (
@@ -124,7 +125,7 @@ def test_opening_a_first_release_database_upgrades_it_keeping_everything(
     v1: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = {table: rows(v1, table, v1_columns(v1, table)) for table in DATA_TABLES}
-    with Store.open(f"sqlite:///{v1}") as store:
+    with open_url(f"sqlite:///{v1}") as store:
         assert read_version(store.db) == LATEST_VERSION
         assert verify_database(store.db).ok
         history = list(store.history())
@@ -150,21 +151,21 @@ def test_opening_a_first_release_database_upgrades_it_keeping_everything(
 
 
 def test_upgraded_database_has_the_layout_of_a_fresh_one(v1: Path, tmp_path: Path) -> None:
-    Store.open(f"sqlite:///{v1}").close()
+    open_url(f"sqlite:///{v1}").close()
     fresh = tmp_path / "fresh.db"
     Store.open(f"sqlite:///{fresh}").close()
     assert layout(v1) == layout(fresh)
 
 
 def test_second_open_does_nothing_more(v1: Path, isolated_home: Path) -> None:
-    Store.open(f"sqlite:///{v1}").close()
-    Store.open(f"sqlite:///{v1}").close()
+    open_url(f"sqlite:///{v1}").close()
+    open_url(f"sqlite:///{v1}").close()
     assert len(list((isolated_home / "backups").iterdir())) == 1
     assert len([k for k, _ in rows(v1, "meta") if str(k).startswith("migration.")]) == 1
 
 
 def test_answers_after_the_upgrade_carry_on_from_the_old_states(v1: Path) -> None:
-    with Store.open(f"sqlite:///{v1}") as store:
+    with open_url(f"sqlite:///{v1}") as store:
         card = "storage-in-kubernetes-concept-ee5ed1158f"
         old = store.state(card)
         answer = store.record_review(card, time=NOW, day=NOW.date(), grade=4)
@@ -180,7 +181,7 @@ def test_failed_backup_means_no_upgrade(
     monkeypatch.setenv("K8SPREP_HOME", str(blocker / "home"))  # backups/ cannot be made
     before = {table: rows(v1, table) for table in (*DATA_TABLES, "meta")}
     with pytest.raises(StoreError, match=r"not upgraded, because the backup before upgrading"):
-        Store.open(f"sqlite:///{v1}")
+        open_url(f"sqlite:///{v1}")
     assert {table: rows(v1, table) for table in (*DATA_TABLES, "meta")} == before
 
 
@@ -190,7 +191,7 @@ def test_failed_migration_rolls_back_and_names_the_backup(v1: Path, isolated_hom
     connection.close()
     before = {table: rows(v1, table) for table in (*DATA_TABLES, "meta")}
     with pytest.raises(StoreError) as caught:
-        Store.open(f"sqlite:///{v1}")
+        open_url(f"sqlite:///{v1}")
     message = str(caught.value)
     assert (
         "upgrade to schema version 2 failed and was rolled back (table card_state_v2 already"
@@ -211,8 +212,8 @@ def test_upgrade_one_step_at_a_time_is_recorded(v1: Path) -> None:
 
 def test_two_processes_opening_an_old_database_at_once(v1: Path, isolated_home: Path) -> None:
     script = (
-        "import sys; from flashcards.store import Store; "
-        "Store.open('sqlite:///' + sys.argv[1]).close()"
+        "import sys; from flashcards.cli.opening import open_url; "
+        "open_url('sqlite:///' + sys.argv[1]).close()"
     )
     env = {"K8SPREP_HOME": str(isolated_home), "PATH": "/usr/bin:/bin"}
     runs = [
@@ -233,8 +234,40 @@ def test_two_processes_opening_an_old_database_at_once(v1: Path, isolated_home: 
 @contextmanager
 def _open_db(path: Path) -> Iterator[Db]:
     """A bare connection (no schema checks or upgrade), closed on exit."""
-    db = connect(f"sqlite:///{path}")
+    db = connect(f"sqlite:///{path}", older_ok=True)
     try:
         yield db
     finally:
         db.close()
+
+
+def test_the_library_never_upgrades_on_open(
+    v1: Path, isolated_home: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    before = digest(v1)
+    with pytest.raises(SchemaUpgradeNeededError) as caught:
+        Store.open(v1)
+    assert str(caught.value) == (
+        f"{v1}: database schema version 1 is older than this k8sprep's ({LATEST_VERSION}); "
+        "upgrade it first with any k8sprep command, or from Python with "
+        f"flashcards.upgrade({str(v1)!r}, backup_dir=...)"
+    )
+    assert digest(v1) == before
+    assert not (isolated_home / "backups").exists()
+    assert capfd.readouterr() == ("", "")
+
+
+def test_upgrade_from_python_keeps_a_copy_where_told_and_prints_nothing(
+    v1: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import flashcards
+
+    report = flashcards.upgrade(str(v1), backup_dir=tmp_path / "copies", now=NOW)
+    assert (report.from_version, report.to_version) == (1, LATEST_VERSION)
+    assert report.backup is not None and report.backup.parent == tmp_path / "copies"
+    assert dict(rows(report.backup, "meta"))["schema_version"] == "1"
+    assert capfd.readouterr() == ("", "")
+    with Store.open(v1) as store:
+        assert verify_database(store.db).ok
+    again = flashcards.upgrade(v1, backup_dir=None, now=NOW)
+    assert again.applied == () and again.backup is None

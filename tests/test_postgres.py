@@ -27,6 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flashcards.cli import app
+from flashcards.cli.opening import open_url
 from flashcards.files.decks import load_decks
 from flashcards.schedule.studyday import study_day
 from flashcards.store import Store
@@ -241,7 +242,7 @@ def test_a_first_release_postgres_database_is_upgraded_after_a_backup(
     finally:
         source.close()
         engine.dispose()
-    with Store.open(pg_url) as store:
+    with open_url(pg_url) as store:  # as every command opens it
         report = verify_database(store.db)
         assert report.ok and report.answers == 33
         assert store.db.rows("SELECT value FROM meta WHERE key = 'schema_version'") == [

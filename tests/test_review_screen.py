@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -57,7 +58,7 @@ def session(tmp_path: Path) -> Iterator[ReviewSession]:
     with Store.open(f"sqlite:///{tmp_path / 'k8sprep.db'}") as store:
         store.sync_decks([Deck("05 Storage", ChapterInfo(5, "storage", "Storage"), CARDS)])
         queue = build_queue(store, TODAY, Config(new_per_day=20))
-        yield ReviewSession(store, queue, clock=lambda: NOW)
+        yield ReviewSession(store, queue, clock=lambda: NOW, timer=time.monotonic)
 
 
 def screen(session: ReviewSession, tokens: Iterable[str], width: Width) -> list[str]:

@@ -31,7 +31,10 @@ def store(db_path: Path) -> Iterator[Store]:
 
 def start(store: Store, new: int) -> ReviewSession:
     return ReviewSession(
-        store, build_queue(store, TODAY, Config(new_per_day=new)), clock=lambda: NOW
+        store,
+        build_queue(store, TODAY, Config(new_per_day=new)),
+        clock=lambda: NOW,
+        timer=lambda: 0.0,
     )
 
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import flashcards
 from flashcards.cli import app
 from flashcards.files.decks import load_decks
 from flashcards.schedule.studyday import study_day
@@ -29,7 +30,7 @@ def db(tmp_path: Path) -> Path:
     """The first-release fixture, upgraded: 33 answers with re-drills, a lapse, an undo."""
     path = tmp_path / "k8sprep.db"
     shutil.copyfile(FIXTURE, path)
-    Store.open(f"sqlite:///{path}").close()
+    flashcards.upgrade(path, backup_dir=None)
     return path
 
 

@@ -8,6 +8,7 @@ when a fresh database has to import the bundled decks.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -42,10 +43,9 @@ def _at_most(value: int | None, largest: int) -> int | None:
 
 def _open(db: str | None, *, create: bool = True) -> Store:
     """The review database; with ``create`` False a missing one is an error, not made empty."""
-    from flashcards.files import settings
-    from flashcards.store import Store
+    from flashcards.cli.opening import open_store
 
-    return Store.open(settings.database_url(db), create=create)
+    return open_store(db, create=create)
 
 
 def _open_to_read(db: str | None) -> Store:
@@ -173,7 +173,8 @@ def review(
             report = store.sync_decks(load_decks())
             typer.echo(f"Imported {report.added} cards from the bundled decks.")
         slug = _deck_slug(store, deck)
-        session = ReviewSession(store, build_queue(store, today, config, slug), clock=settings.now)
+        queue = build_queue(store, today, config, slug)
+        session = ReviewSession(store, queue, clock=settings.now, timer=time.monotonic)
         try:
             with keys(sys.stdin) as tokens:
                 drive(session, tokens, typer.echo, keys=is_terminal(sys.stdin))

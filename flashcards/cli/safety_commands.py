@@ -91,13 +91,12 @@ def verify(db: DbOpt = None) -> None:
 
     Exits 1 when anything is wrong; `k8sprep restore` a backup to repair it.
     """
+    from flashcards.cli.opening import open_store
     from flashcards.errors import K8sprepError
-    from flashcards.files import settings
-    from flashcards.store import Store
     from flashcards.store.backup.check import counted
     from flashcards.store.verify import MAX_PROBLEMS_SHOWN, verify_database
 
-    with Store.open(settings.database_url(db), create=False) as store:
+    with open_store(db, create=False) as store:
         report = verify_database(store.db)
     checked = "integrity ok, " if report.integrity_checked else ""
     if report.ok:
@@ -125,9 +124,8 @@ def history_import(
     Every answer is replayed through SM-2 and must give the states the file
     recorded; otherwise nothing is imported. Suspended flags are not in the file.
     """
+    from flashcards.cli.opening import open_store
     from flashcards.errors import HistoryFileError
-    from flashcards.files import settings
-    from flashcards.store import Store
     from flashcards.store.backup.check import counted
     from flashcards.store.history_io import import_history, parse_history
 
@@ -138,7 +136,7 @@ def history_import(
     except UnicodeDecodeError:
         raise HistoryFileError("not UTF-8 text", path=str(file)) from None
     entries = parse_history(text, str(file))
-    with Store.open(settings.database_url(db)) as store:
+    with open_store(db) as store:
         if store.card_count() == 0:
             from flashcards.files.decks import load_decks
 

@@ -18,8 +18,9 @@ MAX_FILENAME_BYTES = 255
 """The file-name limit of common file systems (ext4, APFS, NTFS)."""
 
 
-def load_deck(path: Path) -> Deck:
+def load_deck(path: str | Path) -> Deck:
     """Read one deck file; every problem is reported with ``path:line``."""
+    path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -34,16 +35,21 @@ def load_deck(path: Path) -> Deck:
     return parse_deck(text, str(path))
 
 
-def deck_paths(paths: Sequence[Path] = ()) -> list[Path]:
+DeckPaths = str | Path | Sequence[str | Path]
+"""One deck file or folder, or several."""
+
+
+def deck_paths(paths: DeckPaths = ()) -> list[Path]:
     """Deck files named by ``paths`` (folders expand to their YAML files, sorted).
 
     No paths means the bundled decks. A folder without deck files is an error: run
     from the wrong place, ``k8sprep import decks`` would otherwise report success.
     """
-    if not paths:
-        paths = [bundled_decks_dir()]
+    named = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not named:
+        named = [bundled_decks_dir()]
     found: list[Path] = []
-    for path in paths:
+    for path in named:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if p.suffix in DECK_SUFFIXES)
             if not inside:
@@ -63,7 +69,7 @@ def deck_paths(paths: Sequence[Path] = ()) -> list[Path]:
     return unique
 
 
-def load_decks(paths: Sequence[Path] = ()) -> list[Deck]:
+def load_decks(paths: DeckPaths = ()) -> list[Deck]:
     """Every deck named by ``paths`` (default: the bundled decks), in chapter order.
 
     Raises:

@@ -13,7 +13,6 @@ commonest slip of all.
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,14 +65,15 @@ class ReviewSession:
     """Today's review of ``queue`` against ``store``.
 
     ``clock`` gives the time each answer is logged with (the edge passes
-    ``settings.now``); ``timer`` is a monotonic clock for answer times in ms. The
+    ``settings.now``); ``timer`` is a monotonic clock for answer times in ms (the edge passes
+    ``time.monotonic``): both come in, so a session is testable at any time. The
     study day is the queue's: a session belongs to the day it started on.
     """
 
     store: SessionStore
     queue: DailyQueue
     clock: Callable[[], datetime]
-    timer: Callable[[], float] = time.monotonic
+    timer: Callable[[], float]
     current: StoredCard | None = field(default=None, init=False)
     revealed: bool = field(default=False, init=False)
     finished: bool = field(default=False, init=False)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from flashcards.errors import NoDatabaseError, StoreError
+from flashcards.errors import NoDatabaseError, SchemaUpgradeNeededError, StoreError
 from flashcards.store.ddl import create_sqlite_schema
 from flashcards.store.schema import (
     APPLICATION,
@@ -53,6 +53,13 @@ _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 def shown_url(url: str) -> str:
     """The URL as messages show it: a server password is never printed."""
     return _URL_PASSWORD.sub(r"\1***@", url)
+
+
+def database_url(target: str | Path) -> str:
+    """An SQLAlchemy URL for ``target``: a URL as it is, a file path as an SQLite URL."""
+    if isinstance(target, str) and "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
 
 
 def sqlite_path(url: str) -> str | None:
@@ -177,14 +184,15 @@ def _why(error: BaseException) -> str:
     return text
 
 
-def _inspect_sqlite_file(path: Path) -> None:
+def _inspect_sqlite_file(path: Path, *, older_ok: bool) -> None:
     """Refuse a file that is not a k8sprep database, without writing a byte to it."""
     if path.is_dir():
         raise StoreError(f"{path}: not a k8sprep database (a directory)")
     if not path.exists() or path.stat().st_size == 0:
         return
-    if not has_sqlite_header(path):
-        raise StoreError(f"{path}: not a k8sprep database (not an SQLite file)")
+    # SQLite reads the file first: opening it from Python while this process holds a
+    # connection to it would drop that connection's POSIX locks. The header is read
+    # only to word the refusal of a file SQLite could not read.
     try:
         probe = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         try:
@@ -195,11 +203,15 @@ def _inspect_sqlite_file(path: Path) -> None:
     except sqlite3.OperationalError as error:  # a sound file the disk will not serve now
         raise StoreError(f"{path}: cannot open the database ({error})") from None
     except sqlite3.DatabaseError as error:
+        if not has_sqlite_header(path):
+            raise StoreError(f"{path}: not a k8sprep database (not an SQLite file)") from None
         raise StoreError(f"{path}: not a k8sprep database (unreadable SQLite: {error})") from None
-    _check_meta(str(path), names, facts)
+    _check_meta(str(path), names, facts, older_ok=older_ok)
 
 
-def _check_meta(where: str, names: set[str], facts: dict[str, str]) -> None:
+def _check_meta(
+    where: str, names: set[str], facts: dict[str, str], *, older_ok: bool = True
+) -> None:
     if not names:
         return
     if facts.get("application") != APPLICATION:
@@ -210,14 +222,18 @@ def _check_meta(where: str, names: set[str], facts: dict[str, str]) -> None:
             f"{where}: database schema version {version} is newer than this k8sprep "
             f"understands ({SCHEMA_VERSION}); upgrade k8sprep"
         )
+    if version < SCHEMA_VERSION and not older_ok:
+        raise SchemaUpgradeNeededError(where, version, SCHEMA_VERSION)
 
 
-def connect(url: str, *, create: bool = True) -> Db:
+def connect(url: str, *, create: bool = True, older_ok: bool = False) -> Db:
     """Open the database at ``url``; with ``create`` False a missing or empty SQLite file
     is refused before anything (file, folder, ``-wal``) is made.
 
     Raises:
         NoDatabaseError: ``create`` is False and there is no database file.
+        SchemaUpgradeNeededError: an SQLite file from an older release, read only and
+            left untouched; ``older_ok`` (for the upgrade itself) lets it through.
         StoreError: the file is not a k8sprep database, or cannot be opened.
     """
     path = sqlite_path(url)
@@ -228,7 +244,7 @@ def connect(url: str, *, create: bool = True) -> Db:
             raise StoreError(f"{shown_url(url)}: cannot open database ({error})") from None
     if path != ":memory:":
         file = Path(path)
-        _inspect_sqlite_file(file)
+        _inspect_sqlite_file(file, older_ok=older_ok)
         if not create and not (file.is_file() and file.stat().st_size > 0):
             raise NoDatabaseError(path)
         try:
@@ -243,24 +259,22 @@ def connect(url: str, *, create: bool = True) -> Db:
     return Db(sqlite=connection)
 
 
-def ensure_schema(db: Db, where: str, url: str, *, create: bool = True) -> None:
+def ensure_schema(db: Db, where: str, *, create: bool = True) -> None:
     """Create the tables on first use; check application and version otherwise.
-
-    A database written by an older release is upgraded by the numbered migrations of
-    :mod:`flashcards.store.migrations` (after a backup), loaded only when one is needed.
 
     Raises:
         NoDatabaseError: ``create`` is False and the k8sprep tables are not there.
+        SchemaUpgradeNeededError: a database from an older release, left untouched
+            (see :mod:`flashcards.store.upgrade`).
         StoreError: not a k8sprep database, or one from a newer release.
     """
     names = db.table_names()
     if set(TABLE_NAMES) <= names:
         facts = dict(db.rows("SELECT key, value FROM meta"))
         _check_meta(where, names, facts)
-        if int(facts.get("schema_version", "0")) < SCHEMA_VERSION:
-            from flashcards.store.migrations import upgrade_on_open
-
-            upgrade_on_open(db, url, where)
+        version = int(facts.get("schema_version", "0"))
+        if version < SCHEMA_VERSION:
+            raise SchemaUpgradeNeededError(where, version, SCHEMA_VERSION)
         return
     if names:
         _check_meta(

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
-from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path
+from flashcards.store.connection import (
+    Db,
+    connect,
+    database_url,
+    ensure_schema,
+    shown_url,
+    sqlite_path,
+)
 from flashcards.store.values import (
     ACTIVE,
     CARD_COLUMNS,
@@ -39,8 +47,13 @@ class Store:
         self.where = where
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True) -> Store:
-        """Open the k8sprep database at SQLAlchemy ``url``, creating it on first use.
+    def open(cls, target: str | Path, *, create: bool = True) -> Store:
+        """Open the k8sprep database at ``target``, creating it on first use.
+
+        ``target`` is a file path (``"k8sprep.db"``, a :class:`~pathlib.Path`) or any
+        SQLAlchemy URL (``"postgresql+psycopg://..."``, ``"sqlite://"`` for memory).
+        Opening never backs up, prints or upgrades: a database from an older release
+        raises :class:`~flashcards.errors.SchemaUpgradeNeededError`, untouched.
 
         Commands that only read (``verify``, ``card``, ``due``...) pass ``create=False``:
         a typo in ``--db`` or a command run before the first review must not leave an
@@ -49,13 +62,15 @@ class Store:
         Raises:
             NoDatabaseError: ``create`` is False and there is no database yet; nothing
                 was created.
+            SchemaUpgradeNeededError: the database needs :func:`flashcards.upgrade`.
             StoreError: the database cannot be opened, or is not a k8sprep database
                 (checked before anything is written to it).
         """
+        url = database_url(target)
         where = sqlite_path(url) or shown_url(url)
         db = connect(url, create=create)
         try:
-            ensure_schema(db, where, url, create=create)
+            ensure_schema(db, where, create=create)
         except StoreError:
             db.close()
             raise

@@ -21,13 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flashcards.errors import StoreError
-from flashcards.store.connection import driver_message
-
-if TYPE_CHECKING:
-    from flashcards.store.connection import Db
+from flashcards.store.connection import Db, driver_message
 
 
 @dataclass(frozen=True)
@@ -324,33 +320,3 @@ def describe(report: UpgradeReport) -> Sequence[str]:
     if report.backup is not None:
         lines.append(f"the database as it was is kept in {report.backup}")
     return lines
-
-
-def upgrade_on_open(db: Db, url: str, where: str) -> UpgradeReport:
-    """The store's hook: upgrade an older database as it is opened, after a backup.
-
-    The backup goes to ``backups/pre-migration-v<old>-<time>.db`` in the data
-    directory; what happened is told on stderr, since it happens inside any command.
-
-    Raises:
-        StoreError: see :func:`upgrade`.
-    """
-    import sys
-
-    from flashcards.files import settings
-    from flashcards.store.backup import safety_copy
-
-    now = settings.now()
-
-    def backup(old: int) -> Path | None:
-        try:
-            return safety_copy(url, kind=f"pre-migration-v{old}", now=now)
-        except StoreError as error:
-            raise StoreError(
-                f"{where}: not upgraded, because the backup before upgrading failed ({error})"
-            ) from None
-
-    report = upgrade(db, where, now=now, backup=backup)
-    for line in describe(report):
-        sys.stderr.write(f"k8sprep: {line}\n")
-    return report

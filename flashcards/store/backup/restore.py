@@ -61,7 +61,7 @@ def restore_database(
             raise StoreError(f"{source}: is the database itself; nothing to restore")
         copy = safety_copy(url, kind=files.PRE_RESTORE_KIND, now=now, keep=keep)
         if live is None:
-            load_into_server(url, work)
+            load_into_server(url, work, now=now)
         else:
             _swap_sqlite(work, live)
             _confirm(live, facts)

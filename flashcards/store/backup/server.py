@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flashcards.errors import StoreError
+from flashcards.errors import SchemaUpgradeNeededError, StoreError
 from flashcards.store.backup.files import write_failure
-from flashcards.store.connection import driver_message
-from flashcards.store.migrations import pending, sqlite_layout
+from flashcards.store.connection import connect, driver_message
+from flashcards.store.database import Store
+from flashcards.store.migrations import pending, sqlite_layout, upgrade
 from flashcards.store.schema import APPLICATION
 
 COPY_ORDER = ("meta", "deck", "card", "card_state", "review_log")
@@ -74,13 +76,22 @@ def copy_from_server(url: str, temporary: Path) -> None:
         dst.close()
 
 
-def load_into_server(url: str, work: Path) -> None:
-    """Replace every k8sprep row of a server database with the backup's, in one transaction."""
+def load_into_server(url: str, work: Path, *, now: datetime) -> None:
+    """Replace every k8sprep row of a server database with the backup's, in one transaction.
+
+    The server's tables are created, or brought to the current schema, first; the
+    safety copy of what they held was taken before this is called.
+    """
     from sqlalchemy import text
 
-    from flashcards.store import Store
-
-    Store.open(url).close()  # create or upgrade the tables first
+    try:
+        Store.open(url).close()
+    except SchemaUpgradeNeededError:
+        db = connect(url)
+        try:
+            upgrade(db, safe_url(url), now=now)
+        finally:
+            db.close()
     source = sqlite3.connect(work)
     try:
         from flashcards.store.schema import make_engine

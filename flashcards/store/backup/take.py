@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flashcards.errors import NoDatabaseError, StoreError
+from flashcards.files import settings
 from flashcards.store.backup import files
 from flashcards.store.backup.check import DatabaseFacts, inspect_database
 from flashcards.store.backup.server import copy_from_server
@@ -31,8 +32,6 @@ class BackupResult:
 
 def default_backup_dir() -> Path:
     """``backups/`` in the data directory."""
-    from flashcards.files import settings
-
     return settings.data_dir() / "backups"
 
 
@@ -73,20 +72,26 @@ def take_backup(
 
 
 def safety_copy(
-    url: str, *, kind: str, now: datetime, keep: int = files.DEFAULT_KEEP
+    url: str,
+    *,
+    kind: str,
+    now: datetime,
+    keep: int = files.DEFAULT_KEEP,
+    folder: Path | None = None,
 ) -> Path | None:
-    """A backup taken before a risky step (restore, upgrade); None for an in-memory database."""
+    """A backup taken before a risky step (restore, upgrade) into ``folder`` (default
+    :func:`default_backup_dir`); None for an in-memory database."""
     path = sqlite_path(url)
     if path == ":memory:" or (path is not None and not files.nonempty(Path(path))):
         return None
+    folder = folder or default_backup_dir()
     if path is not None and not has_sqlite_header(Path(path)):
-        return _raw_copy(Path(path), kind=kind, now=now)
-    return take_backup(url, now=now, keep=keep, kind=kind).facts.path
+        return _raw_copy(Path(path), kind=kind, now=now, folder=folder)
+    return take_backup(url, now=now, keep=keep, kind=kind, folder=folder).facts.path
 
 
-def _raw_copy(source: Path, *, kind: str, now: datetime) -> Path:
+def _raw_copy(source: Path, *, kind: str, now: datetime, folder: Path) -> Path:
     """The bytes of a file that is no database (any more): kept as they are, just in case."""
-    folder = default_backup_dir()
     files.make_dir(folder)
     target = files.free_name(folder, kind, now)
     with files.temporary_beside(target) as temporary:
