@@ -281,9 +281,9 @@ def test_history_and_reports(store: Store) -> None:
     assert facts[0] == ("storage-0", date(2026, 11, 24), 5, 5, "concept", False)
     assert sorted(store.scheduled()) == [(date(2026, 11, 25), 260), (date(2026, 11, 27), 218)]
     assert store.next_due(DAY) == (date(2026, 11, 27), 1)
-    counts = {row["slug"]: row for row in store.deck_counts(DAY)}
-    assert (counts["storage"]["due"], counts["storage"]["unseen"]) == (1, 5)
-    assert (counts["pods"]["redo"], counts["pods"]["unseen"]) == (0, 3)
+    counts = {row.slug: row for row in store.deck_counts(DAY)}
+    assert (counts["storage"].due, counts["storage"].unseen) == (1, 5)
+    assert (counts["pods"].redo, counts["pods"].unseen) == (0, 3)
 
 
 def test_a_server_password_never_reaches_a_message() -> None:

@@ -45,7 +45,7 @@ def test_session_redrill_undo_and_suspend_on_postgres(pg_url: str) -> None:  # n
         ]
         assert store.answered_today(TODAY) == (2, 0)
         counts = store.deck_counts(TODAY)
-        assert (counts[0]["redo"], counts[0]["unseen"]) == (1, 0)
+        assert (counts[0].redo, counts[0].unseen) == (1, 0)
 
 
 def test_review_command_on_postgres(

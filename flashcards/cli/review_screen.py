@@ -17,6 +17,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from flashcards.cli.terminal import REVEAL, is_terminal
 from flashcards.cli.wrap import SEPARATOR, display_width, fit_items, wrap_text
@@ -25,6 +26,9 @@ from flashcards.model import Kind
 from flashcards.schedule.records import Answer, StoredCard
 from flashcards.schedule.session import ReviewSession, Summary
 from flashcards.schedule.sm2 import GRADE_LEGEND, PASSING_QUALITY
+
+if TYPE_CHECKING:
+    from flashcards.store.values import NextDue
 
 GRADES = tuple(str(grade) for grade in sorted(GRADE_LEGEND))
 LEGEND_LABEL = "Grade: "
@@ -133,7 +137,7 @@ def graded(answer: Answer) -> str:
 def summary_lines(
     summary: Summary,
     today: date,
-    next_due: tuple[date, int] | None,
+    next_due: NextDue | None,
     width: Width = terminal_width,
 ) -> list[str]:
     """The closing lines: how it went and when the next cards are due (fitted as in ``drive``)."""

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashcards.schedule import stats
 from flashcards.schedule.queue import Allowance
 from flashcards.schedule.records import Answer, StoredCard
 from flashcards.schedule.sm2 import SM2State
+
+if TYPE_CHECKING:
+    from flashcards.store.values import DeckCount, NextDue, ReviewFact, ScheduledCard
 
 
 def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]:
@@ -57,27 +60,27 @@ def answer_line(answer: Answer) -> str:
 
 
 def due_report(
-    deck_counts: Sequence[dict[str, Any]],
+    deck_counts: Sequence[DeckCount],
     left: Allowance,
     today: date,
-    next_due: tuple[date, int] | None,
+    next_due: NextDue | None,
 ) -> dict[str, Any]:
     """Due now, new available today (within the daily limit) and re-drills, per deck."""
-    decks = []
+    decks: list[dict[str, Any]] = []
     new_left = left.new
     for row in deck_counts:
-        new = min(row["unseen"], new_left)
+        new = min(row.unseen, new_left)
         new_left -= new  # new cards go in chapter order: earlier decks take the budget first
         decks.append(
             {
-                "deck": row["deck"],
-                "slug": row["slug"],
-                "chapter": row["chapter"],
-                "due": row["due"],
+                "deck": row.deck,
+                "slug": row.slug,
+                "chapter": row.chapter,
+                "due": row.due,
                 "new": new,
-                "redo": row["redo"],
-                "unseen": row["unseen"],
-                "next_due": row["next_due"],
+                "redo": row.redo,
+                "unseen": row.unseen,
+                "next_due": row.next_due,
             }
         )
     total = {key: sum(d[key] for d in decks) for key in ("due", "new", "redo")}
@@ -85,7 +88,7 @@ def due_report(
         "today": today.isoformat(),
         "total": total,
         "reviews_left_today": left.reviews,
-        "next_due": None if next_due is None else next_due[0].isoformat(),
+        "next_due": None if next_due is None else next_due.day.isoformat(),
         "decks": decks,
     }
 
@@ -104,8 +107,8 @@ def due_lines(report: dict[str, Any]) -> list[str]:
 
 
 def stats_report(
-    facts: Iterable[tuple[str, date, int, int, str, bool]],
-    scheduled: Sequence[tuple[date, int]],
+    facts: Iterable[ReviewFact],
+    scheduled: Sequence[ScheduledCard],
     today: date,
 ) -> dict[str, Any]:
     """Activity, retention, easiness, streak and forecast, as JSON."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
@@ -24,7 +23,13 @@ from flashcards.store.values import (
     CARD_COLUMNS,
     STATE_COLUMNS,
     Answer,
+    AnsweredToday,
     CardState,
+    DeckCount,
+    DeckRow,
+    NextDue,
+    ReviewFact,
+    ScheduledCard,
     StoredCard,
     SyncReport,
     iso,
@@ -98,10 +103,10 @@ class Store:
         """Whether any card is not retired (cheap, unlike counting 100,000 of them)."""
         return bool(self.db.rows("SELECT 1 FROM card WHERE NOT retired LIMIT 1"))
 
-    def decks(self) -> list[tuple[str, str, int]]:
-        """``(slug, name, chapter)`` of every deck that has active cards, in chapter order."""
+    def decks(self) -> list[DeckRow]:
+        """Every deck that has active cards, in chapter order."""
         return [
-            (slug, name, int(chapter))
+            DeckRow(slug, name, int(chapter))
             for slug, name, chapter in self.db.rows(
                 "SELECT d.slug, d.name, d.chapter FROM deck d WHERE EXISTS "
                 "(SELECT 1 FROM card c WHERE c.deck = d.slug AND NOT c.retired) "
@@ -198,15 +203,15 @@ class Store:
         params = {"today": iso(today), "deck": deck, "limit": limit}
         return [r[0] for r in self.db.rows(sql, params)]
 
-    def answered_today(self, today: date) -> tuple[int, int]:
-        """``(new cards introduced, due reviews answered)`` on study day ``today``."""
+    def answered_today(self, today: date) -> AnsweredToday:
+        """New cards introduced and due reviews answered (first answers) on ``today``."""
         row = self.db.rows(
             "SELECT COALESCE(SUM(CASE WHEN before_due IS NULL THEN 1 ELSE 0 END), 0), "
             "COALESCE(SUM(CASE WHEN before_due IS NOT NULL THEN 1 ELSE 0 END), 0) "
             "FROM review_log WHERE day = :today AND NOT redrill",
             {"today": iso(today)},
         )[0]
-        return int(row[0]), int(row[1])
+        return AnsweredToday(int(row[0]), int(row[1]))
 
     # --- answers (see flashcards.store.answers)
 
@@ -239,18 +244,18 @@ class Store:
         """The review log, oldest first (all cards, or one)."""
         return reports.history(self.db, card_id)
 
-    def review_facts(self) -> list[tuple[str, date, int, int, str, bool]]:
-        """``(card_id, day, grade, chapter, kind, redrill)`` per answer, oldest first."""
+    def review_facts(self) -> list[ReviewFact]:
+        """Every answer with its card's chapter and kind, oldest first."""
         return reports.review_facts(self.db)
 
-    def scheduled(self) -> list[tuple[date, int]]:
-        """``(due date, easiness hundredths)`` of every active card answered at least once."""
+    def scheduled(self) -> list[ScheduledCard]:
+        """Due day and easiness of every active card answered at least once."""
         return reports.scheduled(self.db)
 
-    def deck_counts(self, today: date) -> list[dict[str, Any]]:
+    def deck_counts(self, today: date) -> list[DeckCount]:
         """Per active deck: due now, never answered, re-drills pending, next due date."""
         return reports.deck_counts(self.db, today)
 
-    def next_due(self, today: date, deck: str | None = None) -> tuple[date, int] | None:
+    def next_due(self, today: date, deck: str | None = None) -> NextDue | None:
         """The first study day after ``today`` with cards due, and how many; None if none."""
         return reports.next_due(self.db, today, deck)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store.connection import Db
-from flashcards.store.values import ACTIVE, LOG_COLUMNS, Answer, iso, to_answer
+from flashcards.store.values import (
+    ACTIVE,
+    LOG_COLUMNS,
+    Answer,
+    DeckCount,
+    NextDue,
+    ReviewFact,
+    ScheduledCard,
+    iso,
+    to_answer,
+)
 
 
 def history(db: Db, card_id: str | None = None) -> Iterator[Answer]:
@@ -18,10 +27,10 @@ def history(db: Db, card_id: str | None = None) -> Iterator[Answer]:
         yield to_answer(row)
 
 
-def review_facts(db: Db) -> list[tuple[str, date, int, int, str, bool]]:
-    """``(card_id, day, grade, chapter, kind, redrill)`` per answer, oldest first."""
+def review_facts(db: Db) -> list[ReviewFact]:
+    """Every answer with its card's chapter and kind, oldest first."""
     return [
-        (card_id, date.fromisoformat(day), int(grade), int(chapter), kind, bool(redrill))
+        ReviewFact(card_id, date.fromisoformat(day), int(grade), int(chapter), kind, bool(redrill))
         for card_id, day, grade, chapter, kind, redrill in db.rows(
             "SELECT r.card_id, r.day, r.grade, c.chapter, c.kind, r.redrill "
             "FROM review_log r JOIN card c ON c.id = r.card_id ORDER BY r.id"
@@ -29,10 +38,10 @@ def review_facts(db: Db) -> list[tuple[str, date, int, int, str, bool]]:
     ]
 
 
-def scheduled(db: Db) -> list[tuple[date, int]]:
-    """``(due date, easiness hundredths)`` of every active card answered at least once."""
+def scheduled(db: Db) -> list[ScheduledCard]:
+    """Due day and easiness of every active card answered at least once."""
     return [
-        (date.fromisoformat(due), int(easiness))
+        ScheduledCard(date.fromisoformat(due), int(easiness))
         for due, easiness in db.rows(
             "SELECT s.due, s.easiness FROM card_state s JOIN card c ON c.id = s.card_id "
             f"WHERE s.due IS NOT NULL AND {ACTIVE}"
@@ -40,7 +49,7 @@ def scheduled(db: Db) -> list[tuple[date, int]]:
     ]
 
 
-def deck_counts(db: Db, today: date) -> list[dict[str, Any]]:
+def deck_counts(db: Db, today: date) -> list[DeckCount]:
     """Per active deck: due now, never answered, re-drills pending, next due date."""
     rows = db.rows(
         "SELECT c.deck, d.name, d.chapter, "
@@ -53,21 +62,21 @@ def deck_counts(db: Db, today: date) -> list[dict[str, Any]]:
         {"today": iso(today)},
     )
     return [
-        {
-            "slug": slug,
-            "deck": name,
-            "chapter": int(chapter),
-            "due": int(due or 0),
-            "unseen": int(unseen or 0),
-            "redo": int(redo or 0),
-            "next_due": next_due,
-            "cards": int(cards),
-        }
+        DeckCount(
+            slug=slug,
+            deck=name,
+            chapter=int(chapter),
+            due=int(due or 0),
+            unseen=int(unseen or 0),
+            redo=int(redo or 0),
+            next_due=next_due,
+            cards=int(cards),
+        )
         for slug, name, chapter, due, unseen, redo, next_due, cards in rows
     ]
 
 
-def next_due(db: Db, today: date, deck: str | None = None) -> tuple[date, int] | None:
+def next_due(db: Db, today: date, deck: str | None = None) -> NextDue | None:
     """The first study day after ``today`` with cards due, and how many; None if none."""
     base = "FROM card_state s JOIN card c ON c.id = s.card_id WHERE {} AND " + ACTIVE
     if deck:
@@ -81,4 +90,4 @@ def next_due(db: Db, today: date, deck: str | None = None) -> tuple[date, int] |
     count = db.rows(
         "SELECT COUNT(*) " + base.format("s.due = :day"), {"day": first[0][0], "deck": deck}
     )
-    return date.fromisoformat(first[0][0]), int(count[0][0])
+    return NextDue(date.fromisoformat(first[0][0]), int(count[0][0]))

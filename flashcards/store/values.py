@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from flashcards.model import Card, Kind, Source
 from flashcards.schedule.records import Answer as Answer
@@ -30,6 +30,59 @@ class SyncReport:
     updated: int = 0
     retired: int = 0
     unchanged: int = 0
+
+
+class DeckRow(NamedTuple):
+    """A deck the database holds."""
+
+    slug: str
+    name: str
+    chapter: int
+
+
+class ReviewFact(NamedTuple):
+    """One logged answer with its card's chapter and kind, for statistics."""
+
+    card_id: str
+    day: date
+    grade: int
+    chapter: int
+    kind: str
+    redrill: bool
+
+
+class ScheduledCard(NamedTuple):
+    """An answered, active card's due day and easiness (in hundredths), for forecasts."""
+
+    due: date
+    easiness_hundredths: int
+
+
+class NextDue(NamedTuple):
+    """The first study day after today with cards due, and how many are due then."""
+
+    day: date
+    cards: int
+
+
+class AnsweredToday(NamedTuple):
+    """First answers given today: of new cards (introduced) and of due ones (reviewed)."""
+
+    introduced: int
+    reviewed: int
+
+
+class DeckCount(NamedTuple):
+    """One active deck's counts on a study day."""
+
+    slug: str
+    deck: str
+    chapter: int
+    due: int
+    unseen: int
+    redo: int
+    next_due: str | None
+    cards: int
 
 
 # Row mapping: each to_* function reads the columns of the matching *_COLUMNS, in order.
