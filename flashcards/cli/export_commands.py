@@ -13,9 +13,8 @@ from typing import Annotated
 import typer
 
 from flashcards.cli.app import app
-from flashcards.errors import UnknownDeckError
+from flashcards.cli.options import DecksArg, select_decks
 from flashcards.files import settings
-from flashcards.model import Deck
 
 export_app = typer.Typer(
     help="Export decks to Anki (.apkg), CSV or a Markdown study sheet.",
@@ -26,15 +25,6 @@ app.add_typer(export_app, name="export")
 DEFAULT_STEM = "k8sprep"
 LEDGER_FILENAME = "anki-ledger.json"
 
-DecksArg = Annotated[
-    list[str] | None,
-    typer.Argument(
-        metavar="DECK...",
-        help="Deck files or folders, or bundled decks by chapter number or name "
-        "(default: all bundled decks).",
-        show_default=False,
-    ),
-]
 OutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="File to write (default: k8sprep.<format> here)."),
@@ -89,36 +79,3 @@ def _export(
     if name == "anki":
         summary += f", {result.changed} new or changed,"
     typer.echo(f"{summary} to {result.path}")
-
-
-def select_decks(args: list[str]) -> list[Deck]:
-    """The decks named on the command line: files and folders load, other words pick bundled decks.
-
-    Raises:
-        UnknownDeckError: a word that is neither an existing path nor a bundled deck.
-        DeckFileError, DeckProblems: a deck file that does not parse.
-    """
-    from flashcards.files.decks import find_deck, load_decks
-
-    if not args:
-        decks = load_decks()
-        if not decks:
-            raise UnknownDeckError(f"no bundled decks found in {settings.bundled_decks_dir()}")
-        return decks
-    chosen: list[Deck] = []
-    bundled: list[Deck] | None = None
-    for arg in args:
-        path = Path(arg)
-        if path.exists() or _looks_like_path(arg):
-            if not path.exists():
-                raise UnknownDeckError(f"{arg}: no such deck file or folder")
-            chosen.extend(load_decks([path]))
-            continue
-        if bundled is None:
-            bundled = load_decks()
-        chosen.append(find_deck(bundled, arg))
-    return list(dict.fromkeys(chosen))  # a deck named twice (file and folder) counts once
-
-
-def _looks_like_path(arg: str) -> bool:
-    return "/" in arg or "\\" in arg or arg.endswith((".yaml", ".yml"))

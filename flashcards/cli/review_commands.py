@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flashcards.cli.app import app
+from flashcards.cli.options import DbOpt, DecksArg, JsonOpt, select_decks
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
 
     from flashcards.schedule.config import Config
     from flashcards.store import Store
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database file or SQLAlchemy URL (default: $K8SPREP_DB, else k8sprep.db "
-        "in the data directory).",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 def _at_most(value: int | None, largest: int) -> int | None:
@@ -97,15 +87,7 @@ def _print_json(data: object) -> None:
 
 @app.command("import")
 def import_decks(
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="DECK...",
-            help="Deck files or folders, or bundled decks by chapter number or name "
-            "(default: all bundled decks).",
-            show_default=False,
-        ),
-    ] = None,
+    decks: DecksArg = None,
     db: DbOpt = None,
 ) -> None:
     """Sync YAML decks into the review database, keeping every card's review state.
@@ -114,8 +96,6 @@ def import_decks(
     (hidden, history kept); running it again changes nothing.
     """
     # The same choice as `export`: a deck named twice counts once, a mistyped file is named.
-    from flashcards.cli.export_commands import select_decks
-
     chosen = select_decks(decks or [])
     with _open(db) as store:
         report = store.sync_decks(chosen)

@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from flashcards.cli.app import app
-from flashcards.cli.review_commands import DbOpt, history_app
+from flashcards.cli.options import DbOpt
+from flashcards.cli.review_commands import history_app
 
 
 def _keep(keep: int | None) -> int:
