@@ -175,3 +175,14 @@ def test_the_store_imports_no_cli_and_only_the_migrations_module_upgrades() -> N
         if module_name(path) in ("flashcards.store.connection", "flashcards.store.database"):
             assert not any(n.startswith("flashcards.store.backup") for n in imported)
             assert "flashcards.store.migrations" not in imported
+
+
+def test_only_the_cli_imports_the_cli_and_exporters_stay_adapters() -> None:
+    for path in sorted(PACKAGE.glob("**/*.py")):
+        name = module_name(path)
+        if name.startswith("flashcards.cli") or name == "flashcards.__main__":
+            continue
+        assert not any(n.startswith("flashcards.cli") for n in imports_of(path)), name
+    for path in sorted((PACKAGE.parent / "exporters").glob("*.py")):
+        imported = imports_of(path)
+        assert not any(n.startswith(("flashcards.cli", "flashcards.store")) for n in imported), path

@@ -10,6 +10,14 @@ rolled back on any exception, Ctrl-C included.
 - :mod:`~flashcards.store.database`: the :class:`Store` every command uses.
 - :mod:`~flashcards.store.sync`, :mod:`~flashcards.store.answers`,
   :mod:`~flashcards.store.reports`: importing decks, answering, reading back.
+- :mod:`~flashcards.store.migrations`, :mod:`~flashcards.store.upgrade`: schema versions.
+- :mod:`~flashcards.store.verify`, :mod:`~flashcards.store.history_io`,
+  :mod:`~flashcards.store.backup`: checking, history files, backups and restores.
+
+May import: the pure layers (:mod:`flashcards.parse`, :mod:`flashcards.schedule`),
+:mod:`flashcards.model`, :mod:`flashcards.errors`, and :mod:`flashcards.files` (the data
+directory, atomic writes). Never: the CLI or the exporters. Its modules form no import
+cycle (``tests/test_core_purity.py`` checks), and nothing here prints.
 """
 
 from flashcards.store.database import Store
