@@ -57,6 +57,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich help loads a Markdown parser and doubles `k8sprep --help`'s time.
+    rich_markup_mode=None,
 )
 
 

@@ -19,6 +19,7 @@ from flashcards.files import settings
 export_app = typer.Typer(
     help="Export decks to Anki (.apkg), CSV or a Markdown study sheet.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(export_app, name="export")
 

@@ -204,7 +204,9 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
             typer.echo(line)
 
 
-history_app = typer.Typer(help="The review log, one entry per answer, oldest first.")
+history_app = typer.Typer(
+    help="The review log, one entry per answer, oldest first.", rich_markup_mode=None
+)
 app.add_typer(history_app, name="history")
 
 
