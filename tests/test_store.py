@@ -292,3 +292,10 @@ def test_a_server_password_never_reaches_a_message() -> None:
         Store.open(url)
     assert "s3cret" not in str(raised.value)
     assert str(raised.value).startswith("postgresql+psycopg://learner:***@127.0.0.1:1/k8sprep")
+
+
+def test_answers_are_durable_through_a_power_cut(tmp_path: Path) -> None:
+    """WAL with synchronous = FULL (2), as Anki: a commit is on disk before it returns."""
+    with Store.open(tmp_path / "k8sprep.db") as store:
+        assert store.db.rows("PRAGMA synchronous") == [(2,)]
+        assert store.db.rows("PRAGMA journal_mode") == [("wal",)]

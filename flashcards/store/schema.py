@@ -152,7 +152,10 @@ def sqlite_pragmas(connection: Any) -> None:
     """Per-connection SQLite settings: WAL, busy timeout, foreign keys."""
     connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     connection.execute("PRAGMA journal_mode = WAL")
-    # WAL + NORMAL: a commit survives any crash of k8sprep itself (kill -9 included);
-    # only an OS crash or power cut may lose the last answers. FULL would fsync per card.
-    connection.execute("PRAGMA synchronous = NORMAL")
+    # WAL + FULL, as Anki commits: every answer is on disk before the next card shows,
+    # through an OS crash or a power cut too (NORMAL would survive only a crash of
+    # k8sprep itself). It costs one fsync per answer, well under a millisecond on an
+    # SSD (benchmarks/bench_review.py prints both); bulk paths (import, history import,
+    # restore) write in one transaction each, so they pay it once.
+    connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
