@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 import re
 
-_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
-_BULLET = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
-_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
+_ARROW = re.compile(r"(?<!\s)\s*+(?:->|→|=>)\s*+")
+_BULLET = re.compile(r"^\s*+(?:\d++[.)]|[-*•])\s++")
+_NUMBERED = re.compile(r"^\s*+(\d++)[.)]\s++(\S.*)$")
 
 
 def text_to_html(text: str) -> str:

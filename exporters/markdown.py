@@ -28,8 +28,8 @@ SECTION_TITLES: dict[Kind, str] = {
 # Backslash-escapes are valid for any ASCII punctuation in CommonMark; these are
 # the characters that could start formatting, links or raw HTML mid-sentence.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&])")
-_LINE_START_BULLET = re.compile(r"^(\s*)([-+=])(?=\s|$)", re.MULTILINE)
-_LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
+_LINE_START_BULLET = re.compile(r"^([ \t]*+)([-+=])(?=\s|$)", re.MULTILINE)
+_LINE_START_NUMBER = re.compile(r"^([ \t]*+\d++)([.)])(?=\s|$)", re.MULTILINE)
 
 
 def render_markdown(decks: Sequence[Deck]) -> str:
