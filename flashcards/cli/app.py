@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from flashcards.controls import strip_controls
 from flashcards.errors import K8sprepError
 
 try:  # typer >= 0.26 carries its own copy of click
@@ -92,7 +93,7 @@ def _one_line_library_errors() -> Iterator[None]:
         yield
     except K8sprepError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
-            typer.echo(f"k8sprep: {line}", err=True)
+            typer.echo(f"k8sprep: {strip_controls(line)}", err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("k8sprep: interrupted", err=True)

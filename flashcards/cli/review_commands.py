@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flashcards.cli.app import app
+from flashcards.cli.output import echo, echo_json
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -90,9 +91,7 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
 
 
 def _print_json(data: object) -> None:
-    import json
-
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    echo_json(data)
 
 
 @app.command("import")
@@ -119,7 +118,7 @@ def import_decks(
     chosen = select_decks(decks or [])
     with _open(db) as store:
         report = store.sync_decks(chosen)
-    typer.echo(
+    echo(
         f"{report.added} added, {report.updated} updated, {report.retired} retired, "
         f"{report.unchanged} unchanged"
     )
@@ -171,16 +170,16 @@ def review(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            typer.echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {report.added} cards from the bundled decks.")
         slug = _deck_slug(store, deck)
         session = ReviewSession(store, build_queue(store, today, config, slug), clock=settings.now)
         try:
             with keys(sys.stdin) as tokens:
-                drive(session, tokens, typer.echo, keys=is_terminal(sys.stdin))
+                drive(session, tokens, echo, keys=is_terminal(sys.stdin))
         except KeyboardInterrupt:
-            typer.echo("")
+            echo("")
         for line in summary_lines(session.summary(), today, store.next_due(today, slug)):
-            typer.echo(line)
+            echo(line)
 
 
 @app.command()
@@ -200,9 +199,9 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
         _print_json(report)
     else:
         for line in due_lines(report):
-            typer.echo(line)
+            echo(line)
         if empty:  # the first review imports the bundled decks; say so before it
-            typer.echo(
+            echo(
                 "No cards yet: `k8sprep review` imports the bundled decks "
                 "(or `k8sprep import DECK`)."
             )
@@ -220,7 +219,7 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
         _print_json(report)
     else:
         for line in stats_lines(report):
-            typer.echo(line)
+            echo(line)
 
 
 history_app = typer.Typer(help="The review log, one entry per answer, oldest first.")
@@ -246,10 +245,10 @@ def history(
     if json:
         _print_json([answer_record(a) for a in answers])
     elif not answers:
-        typer.echo("No reviews yet.")
+        echo("No reviews yet.")
     else:
         for answer in answers:
-            typer.echo(answer_line(answer))
+            echo(answer_line(answer))
 
 
 @app.command("card")
@@ -274,4 +273,4 @@ def show_card(
         _print_json(report)
     else:
         for line in card_lines(report):
-            typer.echo(line)
+            echo(line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from flashcards.controls import strip_controls
 from flashcards.errors import ChapterError
 from flashcards.model import slugify
 from flashcards.parse.blocks import (
@@ -158,7 +159,8 @@ def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
         )
     if "\x00" in text:
         raise ChapterError("binary data (NUL bytes), not a chapter text", path=path)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # control characters go (an ESC must not reach the deck and a terminal), line ends stay
+    lines = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     if not any(line.strip() for line in lines):
         raise ChapterError("empty file, not a chapter", path=path, line=1)
     blocks = markdown_blocks(lines) if is_markdown(lines) else site_blocks(lines)
