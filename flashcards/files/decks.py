@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flashcards.errors import DeckFileError, UnknownDeckError
+from flashcards.files.reading import MiB, read_regular_file
 from flashcards.files.settings import bundled_decks_dir
 from flashcards.model import Deck, slugify
 from flashcards.parse.deckfile import dump_deck, parse_deck
@@ -17,12 +18,14 @@ MAX_SLUG_CHARS = 80
 """Longest title slug kept in a deck file name."""
 MAX_FILENAME_BYTES = 255
 """The file-name limit of common file systems (ext4, APFS, NTFS)."""
+MAX_DECK_BYTES = 16 * MiB
+"""A chapter's deck is tens of kilobytes; a deck of thousands of cards a few MB."""
 
 
 def load_deck(path: Path) -> Deck:
     """Read one deck file; every problem is reported with ``path:line``."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_DECK_BYTES)
     except OSError as error:
         raise DeckFileError(
             f"cannot read deck: {error.strerror or error}", path=str(path)
