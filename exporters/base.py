@@ -106,7 +106,9 @@ def _temporary_beside(out: Path) -> Iterator[tuple[IO[bytes], str]]:
     if not folder.is_dir():
         raise ExportError(f"{out}: folder {folder} does not exist")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        # the pid in the name lets the next export tell an abandoned file (tempfiles.py)
+        prefix = f".{out.name}.{os.getpid()}."
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     except OSError as error:
         raise ExportError(f"{out}: cannot write: {error.strerror or error}") from None
     # mkstemp makes the file private (0600); give it the mode a plain open() would.
