@@ -8,7 +8,7 @@ the peak memory of the run. Target: 1,000 chapters parsed in under 2 s.
 
 Then the rebuild of one chapter of ``--questions`` interview questions (1,500) after
 every question was edited a little, so that each card must find its old id by
-similarity (``keep_existing_ids``), and of half as many. Target: near-linear, twice the
+similarity (``keep_existing_ids``), and of twice as many. Target: near-linear, twice the
 questions in under 3x the time (comparing every pair was quadratic: 167 s for 1,500),
 with every id kept.
 """
@@ -141,15 +141,16 @@ def rebuild_seconds(questions: int) -> tuple[float, float, int, int]:
 
 
 def rebuild_figures(questions: int) -> None:
-    half_fresh, half, _, _ = rebuild_seconds(questions // 2)
-    fresh, full, kept, cards = rebuild_seconds(questions)
+    fresh, seconds, kept, cards = rebuild_seconds(questions)
+    double_fresh, double, double_kept, double_cards = rebuild_seconds(2 * questions)
     print(
-        f"rebuild after every front changed (cpu): {questions // 2} questions {half:.2f} s, "
-        f"{questions} questions {full:.2f} s (fresh builds {half_fresh:.2f} s, {fresh:.2f} s); "
-        f"ids kept {kept}/{cards}"
+        f"rebuild after every front changed (cpu): {questions} questions {seconds:.2f} s, "
+        f"{2 * questions} questions {double:.2f} s (fresh builds {fresh:.2f} s, "
+        f"{double_fresh:.2f} s); ids kept {kept}/{cards}, {double_kept}/{double_cards}"
     )
-    ratio = full / max(half, 1e-9)
-    verdict = "met" if ratio < 3 and kept == cards else "MISSED"
+    ratio = double / max(seconds, 1e-9)
+    every = kept == cards and double_kept == double_cards
+    verdict = "met" if ratio < 3 and every else "MISSED"
     print(f"target: twice the questions < 3x the time, every id kept -> {verdict} ({ratio:.1f}x)")
 
 

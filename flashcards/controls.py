@@ -22,6 +22,10 @@ _CONTROL = re.compile(
 )
 
 
+_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Every sequence above starts with one of these: text without any is returned at once."""
+
+
 def strip_controls(text: str) -> str:
     """``text`` without control characters (newline and tab kept) or escape sequences."""
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", text) if _ANY.search(text) else text
