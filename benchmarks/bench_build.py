@@ -5,6 +5,12 @@ Run: .venv/bin/python benchmarks/bench_build.py [--chapters N]
 Prints chapters per second for the pure parse (chapter -> cards), for the
 whole build through files (read, parse, cards, YAML dump, atomic write), and
 the peak memory of the run. Target: 1,000 chapters parsed in under 2 s.
+
+Then the rebuild of one chapter of ``--questions`` interview questions (1,500) after
+every question was edited a little, so that each card must find its old id by
+similarity (``keep_existing_ids``), and of twice as many. Target: near-linear, twice the
+questions in under 3x the time (comparing every pair was quadratic: 167 s for 1,500),
+with every id kept.
 """
 
 from __future__ import annotations
@@ -46,7 +52,9 @@ def generate_chapters(count: int, seed: int = 7) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chapters", type=int, default=1000)
+    parser.add_argument("--questions", type=int, default=1500)
     args = parser.parse_args()
+    rebuild_figures(args.questions)
     chapters = generate_chapters(args.chapters)
     size = sum(len(text) for text in chapters)
 
@@ -104,6 +112,46 @@ def main() -> None:
     )
     verdict = "met" if parse_seconds < 2 else "MISSED"
     print(f"target: {count} chapters parsed in < 2 s -> {verdict} ({parse_seconds:.2f} s)")
+
+
+def interview_chapter(questions: int, edited: bool) -> str:
+    """A chapter of ``questions`` interview questions; ``edited`` changes each one a little."""
+    rng = random.Random(11)
+    lines = ["07. Many Questions — Rebuilding", "", "Interview Q&A¶"]
+    for index in range(questions):
+        words = " ".join(rng.sample(WORDS, 4))
+        verb = "does" if not edited else "do"
+        lines.append(f"Q: Why {verb} the {words} matter in case {index}? A: Because of {words}.")
+    return "\n".join(lines) + "\n"
+
+
+def rebuild_seconds(questions: int) -> tuple[float, float, int, int]:
+    """Fresh build and rebuild CPU times of the edited chapter, ids kept, cards."""
+    old = build_deck(parse_chapter(interview_chapter(questions, False), "q.txt").chapter, "q.txt")
+    chapter = parse_chapter(interview_chapter(questions, True), "q.txt").chapter
+    start = time.process_time()
+    fresh = build_deck(chapter, "q.txt")
+    fresh_seconds = time.process_time() - start
+    assert all(a.id != b.id for a, b in zip(fresh.cards, old.cards, strict=True))
+    start = time.process_time()
+    rebuilt = build_deck(chapter, "q.txt", existing=old)
+    seconds = time.process_time() - start
+    kept = sum(a.id == b.id for a, b in zip(rebuilt.cards, old.cards, strict=True))
+    return fresh_seconds, seconds, kept, len(old.cards)
+
+
+def rebuild_figures(questions: int) -> None:
+    fresh, seconds, kept, cards = rebuild_seconds(questions)
+    double_fresh, double, double_kept, double_cards = rebuild_seconds(2 * questions)
+    print(
+        f"rebuild after every front changed (cpu): {questions} questions {seconds:.2f} s, "
+        f"{2 * questions} questions {double:.2f} s (fresh builds {fresh:.2f} s, "
+        f"{double_fresh:.2f} s); ids kept {kept}/{cards}, {double_kept}/{double_cards}"
+    )
+    ratio = double / max(seconds, 1e-9)
+    every = kept == cards and double_kept == double_cards
+    verdict = "met" if ratio < 3 and every else "MISSED"
+    print(f"target: twice the questions < 3x the time, every id kept -> {verdict} ({ratio:.1f}x)")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ ZIP_LEVEL = 1
 """Deflate level: 1 is several times faster than the default and nearly as small here."""
 
 _EARLIEST_ZIP_TIME = 315_532_800  # 1980-01-01, the first moment a zip entry can record
+_LATEST_ZIP_TIME = 4_354_819_198  # 2107-12-31 23:59:58, the last one
 
 # The rows genanki's Note.write_to_db and Card.write_to_db insert (Anki's schema 11).
 # notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
@@ -166,7 +167,7 @@ def write_package(package: Package, handle: IO[bytes]) -> None:
         collection = connection.serialize()
     finally:
         connection.close()
-    moment = time.gmtime(max(package.timestamp, _EARLIEST_ZIP_TIME))[:6]
+    moment = time.gmtime(min(max(package.timestamp, _EARLIEST_ZIP_TIME), _LATEST_ZIP_TIME))[:6]
     with zipfile.ZipFile(handle, "w") as archive:
         for name, data in (("collection.anki2", collection), ("media", b"{}")):
             entry = zipfile.ZipInfo(name, date_time=moment)

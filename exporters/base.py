@@ -57,9 +57,14 @@ class Exporter(Protocol):
 
 
 def deck_full_name(root: str, deck: Deck) -> str:
-    """The deck's place in Anki's tree: ``K8s Interview Prep::05 Storage in Kubernetes``."""
+    """The deck's place in Anki's tree: ``K8s Interview Prep::05 Storage in Kubernetes``.
+
+    ``::`` in the deck's own name would make Anki split it into subdecks; a word
+    joiner (invisible) goes between the colons. ``--root`` may nest on purpose.
+    """
     root = root.strip().strip(":")
-    return f"{root}::{deck.name}" if root else deck.name
+    name = deck.name.replace("::", ":\u2060:").replace("::", ":\u2060:")  # ":::" too
+    return f"{root}::{name}" if root else name
 
 
 def write_atomically(out: Path, write: Callable[[IO[bytes]], None]) -> None:

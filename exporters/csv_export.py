@@ -7,6 +7,15 @@ k8sprep note types that only the ``.apkg`` brings; an interview card with a
 trap adds a second Basic note, "Spot the trap", so the card count matches the
 ``.apkg``. Guids are the same stable ones, so importing a newer CSV updates
 the notes in place. Quoting is standard CSV (``csv`` module, RFC 4180).
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return as a formula (``=HYPERLINK(...)`` from a chapter would be live).
+Front and Back are HTML, so such a first character is written as its character
+reference (``&#61;``): the spreadsheet sees text, Anki shows the same character.
+A Tags cell gets a leading no-break space, which Anki drops (it splits tags at
+spaces); a Deck cell a leading word joiner, invisible, which Anki keeps (a no-break
+space would be trimmed from the name it looks up, making a new deck per row). The
+GUID is a hash of the card id, the note type fixed.
 """
 
 from __future__ import annotations
@@ -49,17 +58,26 @@ def render_csv(decks: Sequence[Deck], root: str) -> tuple[str, int, int]:
     planned = plan_notes(decks, root)
     for note in planned:
         tags = " ".join(note.tags)
-        writer.writerow((NOTETYPE, note.deck_name, note.guid, _front(note.card), _back(note), tags))
+        writer.writerow(
+            (
+                NOTETYPE,
+                _deck(note.deck_name),
+                note.guid,
+                _html(_front(note.card)),
+                _html(_back(note)),
+                _tags(tags),
+            )
+        )
         rows += 1
         if note.card.kind is Kind.INTERVIEW and note.card.wrong_answer.strip():
             writer.writerow(
                 (
                     NOTETYPE,
-                    note.deck_name,
+                    _deck(note.deck_name),
                     trap_guid(note.card),
-                    _trap_front(note.card),
-                    _trap_back(note),
-                    f"{tags} {TRAP_TAG}",
+                    _html(_trap_front(note.card)),
+                    _html(_trap_back(note)),
+                    _tags(f"{tags} {TRAP_TAG}"),
                 )
             )
             rows += 1
@@ -81,6 +99,25 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
 # set left, at the font's own line height (so box lines join), and scrolls inside
 # its box on a narrow screen instead of widening the card.
 _PRE_STYLE = "text-align:left;line-height:normal;overflow-x:auto;max-width:100%"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet cell a formula."""
+
+
+def _html(cell: str) -> str:
+    """An HTML cell that no spreadsheet runs: a formula's first character as ``&#NN;``."""
+    return f"&#{ord(cell[0])};{cell[1:]}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _deck(cell: str) -> str:
+    """A deck cell that no spreadsheet runs: a word joiner first."""
+    return "\u2060" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _tags(cell: str) -> str:
+    """A tags cell that no spreadsheet runs: a no-break space first (Anki drops it)."""
+    return "\u00a0" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def trap_guid(card: Card) -> str:

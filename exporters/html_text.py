@@ -1,7 +1,9 @@
 """Card text -> the HTML that Anki fields hold: escaped, with line breaks kept.
 
 Anki fields are HTML, so a card that mentions ``<pod>`` or ``a && b`` must be
-escaped or Anki would eat it as markup (and ``<script>`` would run). Newlines
+escaped or Anki would eat it as markup (and ``<script>`` would run). Anki also reads
+``[sound:x.mp3]`` and ``[anki:tts]`` in a field as a player and ``[[type:Back]]`` as a
+typing box; their ``[`` is written ``&#91;``, so the card shows the text. Newlines
 become ``<br>``; inside the templates' ``<pre>`` that keeps a diagram's layout
 while Anki's editor, which drops bare newlines, leaves it alone.
 """
@@ -11,14 +13,15 @@ from __future__ import annotations
 import html
 import re
 
-_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
-_BULLET = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
-_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
+_ARROW = re.compile(r"(?<!\s)\s*+(?:->|→|=>)\s*+")
+_BULLET = re.compile(r"^\s*+(?:\d++[.)]|[-*•])\s++")
+_NUMBERED = re.compile(r"^\s*+(\d++)[.)]\s++(\S.*)$")
+_ANKI_TAG = re.compile(r"\[(?=sound:|anki:|\[type:)", re.IGNORECASE)
 
 
 def text_to_html(text: str) -> str:
     """Escape ``text`` for an HTML field, newlines as ``<br>``."""
-    escaped = html.escape(text.strip("\n"), quote=True)
+    escaped = _ANKI_TAG.sub("&#91;", html.escape(text.strip("\n"), quote=True))
     if "\n" not in escaped:
         return escaped
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")

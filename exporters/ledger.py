@@ -19,9 +19,14 @@ from typing import NamedTuple
 
 from exporters.base import write_text_atomically
 from flashcards.errors import ExportError
+from flashcards.files.reading import MiB, read_regular_file
 
 LEDGER_FILENAME = "anki-ledger.json"
 LEDGER_VERSION = 1
+MAX_LEDGER_BYTES = 64 * MiB
+MAX_MOD = 253_402_300_799
+"""9999-12-31 23:59:59 UTC in epoch seconds: a later mod is no time Anki (or the note ids
+derived from it, mod x 1000 in 64 bits) can hold, so such a ledger was edited or broken."""
 
 
 class LedgerEntry(NamedTuple):
@@ -81,7 +86,7 @@ def parse_ledger(text: str, path: str = "<ledger>") -> Ledger:
     ledger: Ledger = {}
     for guid, entry in notes.items():
         match entry:
-            case [str(content_hash), int(mod)] if type(mod) is int:
+            case [str(content_hash), int(mod)] if type(mod) is int and 0 <= mod <= MAX_MOD:
                 ledger[guid] = LedgerEntry(content_hash, mod)
             case _:
                 raise _broken(path, f"bad entry for {guid!r}")
@@ -101,10 +106,12 @@ def read_ledger(path: Path) -> Ledger:
         ExportError: the file cannot be read or is not a ledger.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_LEDGER_BYTES).decode("utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise ExportError(f"{path}: cannot read export ledger: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
         raise ExportError(f"{path}: cannot read export ledger: {error}") from None
     return parse_ledger(text, str(path))
 

@@ -28,8 +28,10 @@ SECTION_TITLES: dict[Kind, str] = {
 # Backslash-escapes are valid for any ASCII punctuation in CommonMark; these are
 # the characters that could start formatting, links or raw HTML mid-sentence.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&])")
-_LINE_START_BULLET = re.compile(r"^(\s*)([-+=])(?=\s|$)", re.MULTILINE)
-_LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
+_LINE_START_BULLET = re.compile(r"^([ \t]*+)([-+=])(?=\s|$)", re.MULTILINE)
+_LINE_START_NUMBER = re.compile(r"^([ \t]*+\d++)([.)])(?=\s|$)", re.MULTILINE)
+_UNDERLINE = re.compile(r"^([ \t]*+)([=-])(?=[=-]*+[ \t]*+$)", re.MULTILINE)
+"""A line of ``===`` or ``---`` would turn the line above into a heading (or be a rule)."""
 
 
 def render_markdown(decks: Sequence[Deck]) -> str:
@@ -60,6 +62,7 @@ def escape(text: str) -> str:
     # Only punctuation can be backslash-escaped: "1\." not "\1.".
     escaped = _LINE_START_BULLET.sub(r"\1\\\2", escaped)
     escaped = _LINE_START_NUMBER.sub(r"\1\\\2", escaped)
+    escaped = _UNDERLINE.sub(r"\1\\\2", escaped)
     # A hard line break (two trailing spaces would be invisible; a backslash is not).
     return escaped.replace("\r\n", "\n").replace("\n", "\\\n")
 

@@ -9,7 +9,11 @@ is printed at the end of the run.
 
 from __future__ import annotations
 
+import ast
+import importlib
+import pkgutil
 import random
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import exporters
+import flashcards
 from flashcards.cli import app
 from flashcards.errors import K8sprepError
 from flashcards.files.builder import build_chapter, read_chapter
@@ -45,6 +51,17 @@ PIPED_SESSIONS = 200
 """In-process ``k8sprep review`` runs fed random lines."""
 TIME_BUDGET_S = 20.0
 """Each mutation loop stops early past this, on a machine much slower than expected."""
+INPUT_BUDGET_S = 2.0
+"""Longest one input may take to parse and build (they take milliseconds): a pattern
+that backtracks quadratically takes minutes on the long runs below, and seconds
+already on a few kilobytes of the wrong characters."""
+RUN_CHARS = 12_000
+"""Length of the adversarial runs each pattern is searched in: a quadratic pattern
+spends ~10^8 steps (a second or more) on one, a linear one a millisecond."""
+PATTERN_BUDGET_S = 0.5
+"""Longest one pattern may search one run."""
+CHAPTER_RUN_CHARS = 30_000
+"""Length of the adversarial runs put into whole chapters."""
 
 FUZZ = settings(
     max_examples=300,
@@ -102,13 +119,19 @@ TOKENS = [
 
 
 def _parse_clean(text: str) -> None:
-    """Parse ``text`` as a chapter; a deck built from it must round-trip its YAML."""
+    """Parse ``text`` as a chapter; a deck built from it must round-trip its YAML.
+
+    Each input must finish within :data:`INPUT_BUDGET_S`.
+    """
+    started = time.monotonic()
     try:
         parsed = parse_chapter(text, "fuzz.txt")
     except K8sprepError:
         return
     deck = build_deck(parsed.chapter, "fuzz.txt")
     assert parse_deck(dump_deck(deck)) == deck
+    took = time.monotonic() - started
+    assert took < INPUT_BUDGET_S, f"{took:.1f} s for {len(text):,} characters: {text[:80]!r}"
 
 
 @FUZZ
@@ -278,3 +301,145 @@ def test_piped_review_input_in_a_real_process(tmp_path: Path) -> None:
             assert done.stderr.startswith(b"k8sprep: ") and done.stderr.count(b"\n") == 1
     with Store.open(f"sqlite:///{db}") as store:
         assert verify_database(store.db).ok
+
+
+# --- adversarial input: long runs of what each pattern looks for
+
+
+def _modules() -> Iterator[object]:
+    for package in (flashcards, exporters):
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            yield importlib.import_module(info.name)
+
+
+def _inline_patterns(source: str) -> Iterator[re.Pattern[str]]:
+    """Patterns written inline (``re.sub(r"...", ...)``), with their flags."""
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            continue
+        flags = 0
+        for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
+            named = isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name)
+            if named and arg.value.id == "re" and isinstance(getattr(re, arg.attr), re.RegexFlag):
+                flags |= getattr(re, arg.attr)
+        yield re.compile(node.args[0].value, flags)
+
+
+def all_patterns() -> dict[str, re.Pattern[str]]:
+    """Every regular expression of the package: module constants and inline ones."""
+    found: dict[str, re.Pattern[str]] = {}
+    seen: set[tuple[str, int]] = set()
+    for module in _modules():
+        name = getattr(module, "__name__", "?")
+        named = [(f"{name}.{attr}", value) for attr, value in vars(module).items()]
+        file = getattr(module, "__file__", None)
+        source = Path(file).read_text("utf-8") if file else ""
+        named += [(f"{name}:inline", value) for value in _inline_patterns(source)]
+        for label, value in named:
+            if isinstance(value, re.Pattern) and (value.pattern, value.flags) not in seen:
+                seen.add((value.pattern, value.flags))
+                found[label if label not in found else f"{label}{len(found)}"] = value
+    return found
+
+
+def adversarial_units(pattern: re.Pattern[str]) -> list[str]:
+    """What to repeat: every symbol the pattern names, alone and beside a space or a
+    letter, and every word it names ("level ", "time: ") — the runs a quantifier or a
+    scan for a closing mark can spend itself on."""
+    symbols = sorted({c for c in pattern.pattern if not c.isalnum()} | set(" \n\ta:"))
+    words = sorted(set(re.findall(r"(?<![\\A-Za-z])[A-Za-z]{2,}", pattern.pattern)))
+    units = [*symbols, *(c + " " for c in symbols), *(c + "a" for c in symbols)]
+    units += [" " + c for c in symbols]
+    units += [w + " " for w in words] + [w + ": " for w in words]
+    return units
+
+
+PATTERNS = all_patterns()
+
+
+def test_every_pattern_is_found() -> None:
+    """The audit below sees the parser's patterns, inline ones included."""
+    assert len(PATTERNS) > 40
+    for name in ("flashcards.parse.chapter._LEVEL", "flashcards.parse.blocks._EMPHASIS"):
+        assert name in PATTERNS
+    assert any(name.startswith("flashcards.model:inline") for name in PATTERNS)
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_pattern_runs_in_linear_time(name: str) -> None:
+    """Each pattern searched through long runs of its own characters stays fast."""
+    pattern = PATTERNS[name]
+    for unit in adversarial_units(pattern):
+        for tail in ("", "!"):
+            text = unit * (RUN_CHARS // len(unit)) + tail
+            started = time.monotonic()
+            for _ in pattern.finditer(text):
+                pass
+            took = time.monotonic() - started
+            TRIED["pattern runs"] += 1
+            assert took < PATTERN_BUDGET_S, f"{name}: {took:.2f} s on {unit!r} * n + {tail!r}"
+
+
+ADVERSARIAL_RUNS = [
+    "level ",
+    " _a",
+    "[",
+    "![x](",
+    "[](",
+    "**a",
+    "__a",
+    "*a",
+    "_",
+    "`",
+    "time ",
+    "A: ",
+    " A",
+    "→ 1 ",
+    "-> ",
+    " ",
+    "\t",
+    " #",
+    "# ",
+    "!!! a ",
+    "Q: ",
+    "Common wrong answer to avoid ",
+    ". ",
+    "│ v ",
+    "- ",
+    "1. ",
+    "a -",
+    "Level: a | ",
+]
+"""The runs the chapter patterns look for; the issue's three (``level ``, `` _a``, ``[``)
+took 7 s to minutes each at these lengths."""
+
+CONTEXTS = {
+    "site header": "05. Title — Sub\n\n{run}\n\nConcept¶\nText.\n",
+    "site paragraph": "05. Title — Sub\n\nConcept¶\n{run}\n",
+    "site title": "05. {run}\n\nConcept¶\nText.\n",
+    "site interview": "05. T\n\nInterview Q&A¶\nQ: why? {run} A: {run}\n",
+    "site bridge": "05. T\n\nConcept¶\nText.\nBridge: {run} → 6 → {run}\n",
+    "markdown paragraph": "# 05. Title\n\n## Concept\n\n{run}\n",
+    "markdown heading": "# 05. Title\n\n## {run}\n\nText.\n",
+    "markdown bullet": "# 05. Title\n\n## Pause and recall\n\n- {run}\n",
+    "markdown admonition": '# 05. Title\n\n!!! tip "{run}"\n    {run}\n',
+}
+
+
+@pytest.mark.parametrize("context", sorted(CONTEXTS))
+def test_adversarial_chapters_parse_in_time(context: str) -> None:
+    """Each run, 30,000 characters of it, in each place a chapter can hold it: parsed in budget."""
+    for run in ADVERSARIAL_RUNS:
+        for tail in ("", "!"):
+            body = run * (CHAPTER_RUN_CHARS // len(run)) + tail
+            TRIED["adversarial chapters"] += 1
+            _parse_clean(CONTEXTS[context].format(run=body))

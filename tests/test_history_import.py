@@ -125,7 +125,7 @@ def _line_of_entry(path: Path, index: int) -> int:
     [
         (2, {"grade": 5}),  # replays to other states than the file says
         (9, {"redrill": False}),
-        (20, {"day": "2026-11-05"}),
+        (20, {"day": "2026-11-05", "time": "2026-11-05T09:20:00"}),  # the time agrees
     ],
 )
 def test_an_edited_history_is_refused_and_nothing_is_written(

@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from flashcards.errors import K8sprepError
+from flashcards.parse.controls import strip_controls
 
 try:  # typer >= 0.26 carries its own copy of click
     from typer._click.exceptions import ClickException
@@ -94,7 +95,7 @@ def _one_line_library_errors() -> Iterator[None]:
         yield
     except K8sprepError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
-            typer.echo(f"k8sprep: {line}", err=True)
+            typer.echo(f"k8sprep: {strip_controls(line)}", err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("k8sprep: interrupted", err=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flashcards.cli.app import app
+from flashcards.cli.output import echo
 from flashcards.errors import ChapterError, DeckFileError, K8sprepError
 from flashcards.model import Kind
 
@@ -65,14 +66,14 @@ def build(
                 results.append(build_chapter(path, out, claimed))
             except K8sprepError as error:
                 failures += 1
-                typer.echo(f"k8sprep: {error}", err=True)
+                echo(f"k8sprep: {error}", err=True)
     for result in results:
         for warning in result.warnings:
-            typer.echo(
+            echo(
                 f"k8sprep: warning: {result.chapter_path}:{warning.line}: {warning.message}",
                 err=True,
             )
-        typer.echo(f"{result.deck_path}: {_kind_counts(result.counts())}")
+        echo(f"{result.deck_path}: {_kind_counts(result.counts())}")
     if failures:
         raise typer.Exit(1)
 
@@ -94,5 +95,5 @@ def decks(
         deck = load_deck(path)
         counts = Counter(card.kind for card in deck.cards)
         total.update(counts)
-        typer.echo(f"{deck.name}  ({len(deck.cards)} cards: {_kind_counts(counts)})  {path}")
-    typer.echo(f"total: {sum(total.values())} cards")
+        echo(f"{deck.name}  ({len(deck.cards)} cards: {_kind_counts(counts)})  {path}")
+    echo(f"total: {sum(total.values())} cards")

@@ -70,9 +70,13 @@ def _export(
     name: str, deck_args: list[str] | None, out: Path | None, root: str, ledger: Path | None
 ) -> None:
     from exporters import DEFAULT_SUFFIX, EXPORTERS, ExportOptions
+    from flashcards.files.tempfiles import remove_stale_temporaries
 
     chosen = select_decks(deck_args or [])
     target = out or Path(DEFAULT_STEM + DEFAULT_SUFFIX[name])
+    for written in (target, ledger):  # what a killed export left beside them
+        if written is not None:
+            remove_stale_temporaries(written.parent, f".{written.name}.")
     options = ExportOptions(root=root, now=int(settings.now().timestamp()), ledger_path=ledger)
     result = EXPORTERS[name](chosen, target, options)
     decks_word = "deck" if result.decks == 1 else "decks"

@@ -15,6 +15,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, DecksArg, JsonOpt, select_decks
+from flashcards.cli.output import echo, echo_json
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -80,9 +81,7 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
 
 
 def _print_json(data: object) -> None:
-    import json
-
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    echo_json(data)
 
 
 @app.command("import")
@@ -99,7 +98,7 @@ def import_decks(
     chosen = select_decks(decks or [])
     with _open(db) as store:
         report = store.sync_decks(chosen)
-    typer.echo(
+    echo(
         f"{report.added} added, {report.updated} updated, {report.retired} retired, "
         f"{report.unchanged} unchanged"
     )
@@ -151,17 +150,17 @@ def review(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            typer.echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {report.added} cards from the bundled decks.")
         slug = _deck_slug(store, deck)
         queue = build_queue(store, today, config, slug)
         session = ReviewSession(store, queue, clock=settings.now, timer=time.monotonic)
         try:
             with keys(sys.stdin) as tokens:
-                drive(session, tokens, typer.echo, keys=is_terminal(sys.stdin))
+                drive(session, tokens, echo, keys=is_terminal(sys.stdin))
         except KeyboardInterrupt:
-            typer.echo("")
+            echo("")
         for line in summary_lines(session.summary(), today, store.next_due(today, slug)):
-            typer.echo(line)
+            echo(line)
 
 
 @app.command()
@@ -181,9 +180,9 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
         _print_json(report)
     else:
         for line in due_lines(report):
-            typer.echo(line)
+            echo(line)
         if empty:  # the first review imports the bundled decks; say so before it
-            typer.echo(
+            echo(
                 "No cards yet: `k8sprep review` imports the bundled decks "
                 "(or `k8sprep import DECK`)."
             )
@@ -201,7 +200,7 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
         _print_json(report)
     else:
         for line in stats_lines(report):
-            typer.echo(line)
+            echo(line)
 
 
 history_app = typer.Typer(
@@ -229,10 +228,10 @@ def history(
     if json:
         _print_json([answer_record(a) for a in answers])
     elif not answers:
-        typer.echo("No reviews yet.")
+        echo("No reviews yet.")
     else:
         for answer in answers:
-            typer.echo(answer_line(answer))
+            echo(answer_line(answer))
 
 
 @app.command("card")
@@ -257,4 +256,4 @@ def show_card(
         _print_json(report)
     else:
         for line in card_lines(report):
-            typer.echo(line)
+            echo(line)

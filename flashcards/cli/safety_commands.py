@@ -127,11 +127,12 @@ def history_import(
     """
     from flashcards.cli.opening import open_store
     from flashcards.errors import HistoryFileError
+    from flashcards.files.reading import read_regular_file
     from flashcards.store.backup.check import counted
-    from flashcards.store.history_io import import_history, parse_history
+    from flashcards.store.history_io import MAX_HISTORY_CHARS, import_history, parse_history
 
     try:
-        text = file.read_bytes().decode("utf-8")
+        text = read_regular_file(file, MAX_HISTORY_CHARS).decode("utf-8")
     except OSError as error:
         raise HistoryFileError(f"cannot read: {error.strerror or error}", path=str(file)) from None
     except UnicodeDecodeError:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 SEPARATOR = " · "
 """Between the items of :func:`fit_items`, as in the review legend."""
 
-_LIST_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*•])\s+(?=\S)")
+_LIST_ITEM = re.compile(r"(?<!\s)\s*+(?:\d++[.)]|[-*•])\s++(?=\S)")
 _LEADING_SPACE = re.compile(r"\s*")
 # Box drawing (U+2500-U+257F) and block elements (U+2580-U+259F): only drawings use them.
 _DRAWING = re.compile("[\u2500-\u259f]")

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import IO
 
 TEMP_SUFFIX = ".tmp"
-"""Temporary files are ``.<target name>.<random>.tmp``, hidden beside their target."""
+"""Temporary files are ``.<target name>.<pid>.<random>.tmp``, hidden beside their target;
+the writer's pid lets a later run tell an abandoned one (:mod:`flashcards.files.tempfiles`)."""
 
 _COMPANIONS = ("-journal", "-wal", "-shm")
 """Files SQLite may make beside a database written into a temporary file."""
@@ -39,7 +40,7 @@ def replacing(target: Path) -> Iterator[Path]:
         OSError: the temporary file cannot be made, written, synced or renamed.
     """
     handle, name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX
+        dir=target.parent, prefix=temp_prefix(target) + f"{os.getpid()}.", suffix=TEMP_SUFFIX
     )
     os.close(handle)
     temporary = Path(name)
@@ -54,6 +55,11 @@ def replacing(target: Path) -> Iterator[Path]:
         for leftover in (temporary, *(Path(f"{temporary}{end}") for end in _COMPANIONS)):
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
+
+
+def temp_prefix(target: Path) -> str:
+    """How every temporary file written for ``target`` starts: ``.<target name>.``."""
+    return f".{target.name}."
 
 
 def write_bytes_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flashcards.errors import ChapterError, K8sprepError
 from flashcards.files.decks import deck_filename, load_deck, write_deck
+from flashcards.files.reading import FileTooLargeError, read_regular_file
 from flashcards.model import Deck, Kind
 from flashcards.parse.cards import build_deck
 from flashcards.parse.chapter import ParsedChapter, ParseWarning, parse_chapter
@@ -37,7 +38,7 @@ def chapter_paths(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir() if p.suffix in CHAPTER_SUFFIXES))
-        elif path.is_file():
+        elif path.exists():  # a FIFO or device too: read_chapter says what it is
             found.append(path)
         else:
             raise ChapterError("no such chapter file or folder", path=str(path))
@@ -47,14 +48,13 @@ def chapter_paths(paths: Sequence[Path]) -> list[Path]:
 def read_chapter(path: Path) -> ParsedChapter:
     """Read and parse one chapter file (UTF-8, with or without BOM, LF or CRLF)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_CHAPTER_BYTES:
-            raise ChapterError(
-                f"{size / 1_000_000:.1f} MB is far larger than a chapter "
-                f"(limit {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB); is this the right file?",
-                path=str(path),
-            )
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_CHAPTER_BYTES)
+    except FileTooLargeError as error:
+        raise ChapterError(
+            f"{error.size / 1_000_000:.1f} MB is far larger than a chapter "
+            f"(limit {MAX_CHAPTER_BYTES // (1024 * 1024)} MiB); is this the right file?",
+            path=str(path),
+        ) from None
     except OSError as error:
         raise ChapterError(f"cannot read: {error.strerror or error}", path=str(path)) from None
     if b"\x00" in data:

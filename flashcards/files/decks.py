@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flashcards.errors import DeckFileError, UnknownDeckError
-from flashcards.files.atomic import write_text_atomically
+from flashcards.files.atomic import temp_prefix, write_text_atomically
+from flashcards.files.reading import MiB, read_regular_file
 from flashcards.files.settings import bundled_decks_dir
+from flashcards.files.tempfiles import remove_stale_temporaries
 from flashcards.model import Deck, slugify
 from flashcards.parse.deckfile import dump_deck, parse_deck
 
@@ -16,13 +18,15 @@ MAX_SLUG_CHARS = 80
 """Longest title slug kept in a deck file name."""
 MAX_FILENAME_BYTES = 255
 """The file-name limit of common file systems (ext4, APFS, NTFS)."""
+MAX_DECK_BYTES = 16 * MiB
+"""A chapter's deck is tens of kilobytes; a deck of thousands of cards a few MB."""
 
 
 def load_deck(path: str | Path) -> Deck:
     """Read one deck file; every problem is reported with ``path:line``."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_DECK_BYTES)
     except OSError as error:
         raise DeckFileError(
             f"cannot read deck: {error.strerror or error}", path=str(path)
@@ -135,6 +139,7 @@ def write_deck(deck: Deck, folder: Path) -> Path:
             raise DeckFileError(
                 f"not written: the deck file would land outside {folder}", path=name
             )
+        remove_stale_temporaries(folder, temp_prefix(target))  # left by a killed build
         write_text_atomically(target, dump_deck(deck))
     except OSError as error:  # disk full, read-only folder: the old deck stays as it was
         raise DeckFileError(

@@ -9,16 +9,22 @@ environment, so the pure core never has to.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
 from flashcards.errors import ConfigError, K8sprepError, StoreError
+from flashcards.files.reading import MiB, read_regular_file
 from flashcards.schedule.config import Config, parse_config
 
 APP_NAME = "k8sprep"
+EARLIEST_NOW = datetime(1970, 1, 2)
+LATEST_NOW = datetime(9000, 1, 1)
+"""``K8SPREP_NOW`` must lie between these: every date the commands derive from "now"
+(yesterday's study day, a 30-day forecast, intervals of years) stays a real date."""
 DB_FILENAME = "k8sprep.db"
 CONFIG_FILENAME = "config.toml"
+MAX_CONFIG_BYTES = 1 * MiB
 
 
 def data_dir() -> Path:
@@ -43,10 +49,14 @@ def load_config(path: Path) -> Config:
         ConfigError: the file cannot be read or is invalid.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise ConfigError(
+            f"cannot read config: {error.strerror or error}", path=str(path)
+        ) from None
+    except UnicodeDecodeError as error:
         raise ConfigError(f"cannot read config: {error}", path=str(path)) from None
     return parse_config(text, str(path))
 
@@ -83,6 +93,11 @@ def now() -> datetime:
         raise K8sprepError(
             f"K8SPREP_NOW={fixed!r} is not an ISO 8601 time (e.g. 2026-11-26T09:30)"
         ) from None
+    if not EARLIEST_NOW <= moment.replace(tzinfo=None) < LATEST_NOW - timedelta(days=1):
+        raise K8sprepError(
+            f"K8SPREP_NOW={fixed!r} is out of range: use a time from "
+            f"{EARLIEST_NOW.year} to {LATEST_NOW.year - 1}"
+        )
     if moment.tzinfo is not None:  # an offset is converted to this machine's local time
         moment = moment.astimezone().replace(tzinfo=None)
     return moment

@@ -19,11 +19,19 @@ BOX_CHARS = frozenset("─│┌┐└┘┬┴├┤┼═║╔╗╚╝╠╣
 
 HAS_BOX_CHAR = re.compile("[" + "".join(sorted(BOX_CHARS)) + "]")
 
-_ARROW_ROW = re.compile(r"^[\sv│|^↓▼]+$")
-_BULLET = re.compile(r"^\s*(?:[-*+•])\s+(.*)$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_ADMONITION = re.compile(r'^!!!\s*\w+\s*(?:"([^"]*)")?\s*$')
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Linear time on any text, as every pattern of the parser (see chapter.py): runs are
+# taken whole (``*+``), and a scan to a closing mark stops where a new opening one starts.
+_ARROW_ROW = re.compile(r"^[\sv│|^↓▼]++$")
+_BULLET = re.compile(r"^\s*+[-*+•]\s++(.*)$")
+_FENCE = re.compile(r"^\s*+(```|~~~)")
+_ADMONITION = re.compile(r'^!!!\s*+\w++\s*+(?:"([^"]*+)"\s*+)?$')
+_MD_HEADING = re.compile(r"^(#{1,6})\s++(.*)$")
+"""The heading's text is what follows, less closing ``#`` marks (see :func:`_heading_text`)."""
+_LINK = re.compile(r"!?\[([^\[\]]*+)\]\([^)\[]*+\)")
+_CODE = re.compile(r"`([^`]*+)`")
+_STRONG = re.compile(r"(\*\*|__)((?:(?!\1).)+?)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)((?:(?!\1).)+?)(?<!\s)\1(?![\w*])")
+"""Emphasis text holds no mark of its own kind, so a scan stops at the next mark."""
 
 
 class BlockKind(StrEnum):
@@ -70,11 +78,16 @@ def is_diagram_row(line: str) -> bool:
 
 def strip_markup(text: str) -> str:
     """Remove Markdown inline markup (emphasis, code, links) from prose."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"`([^`]*)`", r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\2", text)
     return " ".join(text.split())
+
+
+def _heading_text(text: str) -> str:
+    """``Title ##`` -> ``Title``: a heading's closing ``#`` marks are not its text."""
+    return text.rstrip().rstrip("#").rstrip()
 
 
 def site_blocks(lines: list[str]) -> list[Block]:
@@ -146,7 +159,8 @@ def markdown_blocks(lines: list[str]) -> list[Block]:
             flush()
             level = len(heading.group(1))
             kind = BlockKind.TITLE if level == 1 else BlockKind.HEADING
-            blocks.append(Block(kind, strip_markup(heading.group(2)).rstrip("¶").strip(), number))
+            text = strip_markup(_heading_text(heading.group(2)))
+            blocks.append(Block(kind, text.rstrip("¶").strip(), number))
             index += 1
         elif admonition := _ADMONITION.match(stripped):
             flush()

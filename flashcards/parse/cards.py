@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id
+from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id, normalise_text
 from flashcards.parse.chapter import Chapter, Concept, split_sentences
 from flashcards.parse.diagrams import Flow, draw_flow
 from flashcards.parse.terms import Vocabulary, abbreviations_in, inverse_document_frequency, overlap
@@ -75,26 +75,88 @@ def keep_existing_ids(cards: Iterable[Card], old_cards: Iterable[Card]) -> list[
 
     A card keeps an old id when that id is derived again, or else when its
     front is close to an unmatched old card of the same kind (a typo fixed).
+    Only the few old fronts sharing most words with it are compared letter by
+    letter (:class:`_FrontIndex`), so a chapter of 1,500 edited questions
+    rebuilds in about the time of a fresh build, not in minutes.
     """
     new = list(cards)
     old_by_id = {card.id: card for card in old_cards}
-    unmatched_old = [card for card in old_by_id.values() if card.id not in {c.id for c in new}]
-    taken = {card.id for card in new if card.id in old_by_id}
+    new_ids = {card.id for card in new}
+    index = _FrontIndex([card for card in old_by_id.values() if card.id not in new_ids])
     result: list[Card] = []
     for card in new:
-        if card.id in old_by_id:
-            result.append(card)
-            continue
-        best = max(
-            (old for old in unmatched_old if old.kind == card.kind and old.id not in taken),
-            key=lambda old: _similarity(old.front, card.front),
-            default=None,
-        )
-        if best is not None and _similarity(best.front, card.front) >= RENAMED_CARD_SIMILARITY:
-            taken.add(best.id)
-            card = _with_id(card, best.id)
+        if card.id not in old_by_id:
+            best = index.closest(card)
+            if best is not None:
+                card = _with_id(card, best.id)
         result.append(card)
     return result
+
+
+class _FrontIndex:
+    """Unmatched old cards by kind and by the words of their fronts.
+
+    ``closest`` scores old fronts by the words they share with a new one, rarest
+    words first: a word on few fronts adds every front it is on, a word on many
+    only adds to fronts already found (checked against their word sets), so a
+    front costs at most :data:`_POSTINGS_BUDGET` steps whatever the deck's size.
+    The :data:`_CANDIDATES` best-scored are then compared with difflib (case-folded), as before.
+    """
+
+    def __init__(self, old: list[Card]) -> None:
+        self.old = old
+        self.words = [frozenset(normalise_text(card.front).split()) for card in old]
+        self.by_word: dict[tuple[Kind, str], list[int]] = {}
+        self.by_kind: dict[Kind, list[int]] = {}
+        for position, card in enumerate(old):
+            self.by_kind.setdefault(card.kind, []).append(position)
+            for word in self.words[position]:
+                self.by_word.setdefault((card.kind, word), []).append(position)
+        self.taken: set[int] = set()
+
+    def closest(self, card: Card) -> Card | None:
+        """The free old card of ``card``'s kind most like it (and alike enough), taken."""
+        words = sorted(
+            normalise_text(card.front).split(),
+            key=lambda word: len(self.by_word.get((card.kind, word), ())),
+        )
+        scores: dict[int, int] = {}
+        budget = _POSTINGS_BUDGET
+        for word in dict.fromkeys(words):
+            posting = self.by_word.get((card.kind, word), [])
+            if len(posting) <= budget:
+                budget -= len(posting)
+                for position in posting:
+                    scores[position] = scores.get(position, 0) + 1
+            else:
+                for position in scores:
+                    scores[position] += word in self.words[position]
+        if not words:  # a front of punctuation only: compare with the first few
+            scores = dict.fromkeys(self.by_kind.get(card.kind, [])[:_POSTINGS_BUDGET], 0)
+        free = [position for position in scores if position not in self.taken]
+        free.sort(key=lambda position: (-scores[position], position))
+        # Most alike wins, the earlier old card on a tie; difflib's cheap upper bounds
+        # skip a candidate that cannot beat the best so far.
+        matcher = difflib.SequenceMatcher(None)
+        matcher.set_seq2(card.front.casefold())
+        best_ratio, best = RENAMED_CARD_SIMILARITY, -1
+        for position in free[:_CANDIDATES]:
+            matcher.set_seq1(self.old[position].front.casefold())
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio or (ratio == best_ratio and (best < 0 or position < best)):
+                best_ratio, best = ratio, position
+        if best < 0:
+            return None
+        self.taken.add(best)
+        return self.old[best]
+
+
+_CANDIDATES = 8
+"""Old fronts compared letter by letter with each edited one."""
+_POSTINGS_BUDGET = 256
+"""Most old fronts one new front adds through the words it shares with them."""
 
 
 def cloze(sentence: str) -> tuple[str, list[str]]:
@@ -290,10 +352,6 @@ class _CardMaker:
         front = f"{self.chapter.practice_heading}: {self.chapter.practice}"
         back = "Self-check, did you:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
         return [self.card(Kind.PRACTICE, front, back, self.chapter.practice_heading)]
-
-
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
 
 
 def _with_id(card: Card, card_id: str) -> Card:

@@ -20,6 +20,7 @@ from flashcards.parse.blocks import (
     markdown_blocks,
     site_blocks,
 )
+from flashcards.parse.controls import strip_controls
 from flashcards.parse.diagrams import MAX_STAGES, MIN_STAGES, Flow, Stage, read_stages
 
 MAX_CHAPTER_CHARS = 2_000_000
@@ -42,21 +43,29 @@ FILLER = frozenset(
 )
 """Sentences of the tutorial voice that carry no content."""
 
+# Every pattern runs in linear time on any text (tests/test_fuzz.py times each one on
+# long runs of the characters it looks for): a run that a quantifier could share with
+# the next one is taken whole (possessive ``*+``) or only where it starts
+# (``(?<!\s)\s``), a search that scans ahead stops where another match could begin, and
+# what a label captures is bounded.
 _TITLE = re.compile(
-    r"^(\d{1,3})\s*[.)]\s*(.+?)(?:\s+[—–]\s+|\s+-{1,2}\s+)(.+)$|^(\d{1,3})\s*[.)]\s*(.+)$"
+    r"^(\d{1,3})\s*+[.)]\s*+(.+?)(?<!\s)(?:\s++[—–]\s+|\s++-{1,2}\s+)(.+)$"
+    r"|^(\d{1,3})\s*+[.)]\s*+(.+)$"
 )
-_MINUTES = re.compile(r"(?:estimated\s+)?time\s*:?\s*(\d+)\s*min", re.IGNORECASE)
-_LEVEL = re.compile(r"level\s*:?\s*([A-Za-z][\w -]*?)\s*(?:\||$)", re.IGNORECASE)
+_MINUTES = re.compile(r"(?:estimated\s++)?time\s*+:?\s*+(\d++)\s*+min", re.IGNORECASE)
+_LEVEL = re.compile(r"level\s*+:?\s*+([A-Za-z][\w -]{0,40}?)\s*+(?:\||$)", re.IGNORECASE)
+"""A level is a word or two ("beginner", "hard"): the capture is bounded, so a line of
+thousands of "level" words costs a bounded scan after each one, not one to the line's end."""
 _ELI5 = re.compile(r"^ELI5(?: callback)?\s*:\s*(.*)$", re.IGNORECASE)
 _QUESTION = re.compile(r"^Q\s*:\s*", re.IGNORECASE)
-_ANSWER = re.compile(r"\s*\bA\s*:\s*")
-_WRONG = re.compile(r"\s*Common wrong answer to avoid\s*:?\s*", re.IGNORECASE)
+_ANSWER = re.compile(r"(?<!\s)\s*+\bA\s*+:\s*+")
+_WRONG = re.compile(r"(?<!\s)\s*+Common wrong answer to avoid\s*+:?\s*+", re.IGNORECASE)
 _BRIDGE = re.compile(r"^Bridge\s*[.:]\s*(.*)$", re.IGNORECASE)
-_BRIDGE_PARTS = re.compile(r"^(.*?)\s*(?:→|->)\s*(\d{1,3})\s*(?:(?:→|->)\s*(.*))?$")
-_LINK = re.compile(r"\[[^\]]*\]\(([^)]*)\)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"'(])")
+_BRIDGE_PARTS = re.compile(r"^(.*?)(?<!\s)\s*+(?:→|->)\s*+(\d{1,3})\s*+(?:(?:→|->)\s*+(.*))?$")
+_LINK = re.compile(r"\[[^\[\]]*+\]\(([^)\[]*+)\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s++(?=[A-Z0-9“\"'(])")
 _PUNCTUATION = re.compile(r"[^\w\s]")
-_TAKEAWAY_LABEL = re.compile(r"^(?:takeaway|key idea|remember)\s*[:.-]\s*", re.IGNORECASE)
+_TAKEAWAY_LABEL = re.compile(r"^(?:takeaway|key idea|remember)\s*+[:.-]\s*+", re.IGNORECASE)
 _LONGEST_FILLER = 40
 _QUOTES = "\"'“”‘’«»"
 
@@ -150,7 +159,8 @@ def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
         )
     if "\x00" in text:
         raise ChapterError("binary data (NUL bytes), not a chapter text", path=path)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # control characters go (an ESC must not reach the deck and a terminal), line ends stay
+    lines = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     if not any(line.strip() for line in lines):
         raise ChapterError("empty file, not a chapter", path=path, line=1)
     blocks = markdown_blocks(lines) if is_markdown(lines) else site_blocks(lines)
@@ -227,9 +237,9 @@ class _Reader:
             elif minutes := _MINUTES.search(text):
                 fields["minutes"] = int(minutes.group(1))
                 if level := _LEVEL.search(text):
-                    fields["level"] = level.group(1).strip().lower()
+                    fields["level"] = _level(level.group(1))
             elif level := _LEVEL.search(text):
-                fields["level"] = level.group(1).strip().lower()
+                fields["level"] = _level(level.group(1))
             elif not self._maybe_bridge(block, fields):
                 self.warn(block, f"text before the first section was not placed: {_clip(block)}")
         return fields
@@ -393,6 +403,11 @@ def _is_diagram_name(block: Block) -> bool:
         and len(text.split()) <= 6
         and not text.endswith((".", "!", "?", ":"))
     )
+
+
+def _level(text: str) -> str:
+    """``Very Hard`` -> ``very-hard``: the level is a card tag, and a tag is one word."""
+    return "-".join(text.lower().split())
 
 
 def _clean_takeaway(text: str) -> str:

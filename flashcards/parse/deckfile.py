@@ -19,6 +19,7 @@ import yaml
 
 from flashcards.errors import DeckFileError, DeckProblems
 from flashcards.model import DECK_SCHEMA_VERSION, Card, ChapterInfo, Deck, Kind, Source
+from flashcards.parse.controls import strip_controls
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -169,7 +170,9 @@ class _Checker:
             except ValueError:  # YAML 1.1 ints Python refuses: 010, 0x_, 1:30, 5000 digits
                 self.problem(node, f"{what} must be a whole number, not {_clip(node.value)}")
                 return None
-        return str(node.value)  # a bare number where text is expected keeps its text
+        # a bare number where text is expected keeps its text; a control character
+        # ("\e[2J" in double quotes) is dropped, so no card can drive a terminal
+        return strip_controls(str(node.value))
 
     def text(self, fields: dict[str, yaml.Node], key: str, what: str, *, required: bool) -> str:
         node = fields.get(key)

@@ -67,7 +67,7 @@ def parse_config(text: str, path: str = "<config>") -> Config:
         if "(at end of document)" in message:  # an unclosed [ or string: point at the end
             line = max(len(text.splitlines()), 1)
             message = message.replace("(at end of document)", "(the file ends too early)")
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        message = re.sub(r"(?<!\s)\s*+\(at line \d+, column \d+\)", "", message)
         raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
     known = {f.name for f in fields(Config)}
     values: dict[str, int] = {}

@@ -22,11 +22,16 @@ from typing import Any
 
 from flashcards.errors import HistoryFileError, StoreError
 from flashcards.schedule.sm2 import SM2State
+from flashcards.schedule.studyday import study_day
 from flashcards.store import Answer, Store
 from flashcards.store import answers as store_answers
 
 MAX_HISTORY_CHARS = 200_000_000
-"""A decade of daily reviews is a few hundred MB of JSON at most; more is the wrong file."""
+"""A decade of daily reviews is a few hundred MB of JSON at most; more is the wrong file
+(also the most bytes ``history import`` reads)."""
+
+MAX_INTEGER = 2**63 - 1
+"""The largest whole number the database stores (SQLite and PostgreSQL BIGINT)."""
 
 ENTRY_KEYS = ("id", "card_id", "time", "day", "grade", "redrill", "answer_ms", "before", "after")
 STATE_KEYS = ("repetitions", "interval", "easiness", "due", "lapses")
@@ -136,6 +141,10 @@ def _decode(decoder: json.JSONDecoder, text: str, position: int, path: str) -> t
         raise HistoryFileError(
             "not valid JSON: nested too deeply", path=path, line=_line(text, position)
         ) from None
+    except ValueError:  # a number of more than 4,300 digits: Python refuses to read it
+        raise HistoryFileError(
+            "not valid JSON: a number far too long", path=path, line=_line(text, position)
+        ) from None
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -161,7 +170,7 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
     if missing:
         raise fail(f"answer has no {missing[0]!r}")
     try:
-        return HistoryEntry(
+        entry = HistoryEntry(
             line=line,
             log_id=_int(value["id"], "id"),
             card_id=_text(value["card_id"], "card_id"),
@@ -175,14 +184,27 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
         )
     except ValueError as error:
         raise fail(str(error)) from None
+    # The day is the study day of the time, whatever the rollover hour (0-23) was: the
+    # time's date, or the day before for a time before 23:00. An edited time is refused.
+    if entry.day not in (study_day(entry.time, 0), study_day(entry.time, 23)):
+        raise fail(
+            f"time {value['time']!r} does not fall on study day {value['day']!r} "
+            "(the file was edited)"
+        )
+    return entry
 
 
-def _int(value: Any, name: str, *, high: int | None = None) -> int:
+def _int(value: Any, name: str, *, high: int = MAX_INTEGER) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}")
-    if high is not None and value > high:
-        raise ValueError(f"{name} must be from 0 to {high}, got {value}")
+        raise ValueError(f"{name} must be a whole number of at least 0, got {_clip(value)}")
+    if value > high:
+        raise ValueError(f"{name} must be from 0 to {high:,}, got {_clip(value)}")
     return value
+
+
+def _clip(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _text(value: Any, name: str) -> str:

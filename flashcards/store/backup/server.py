@@ -142,4 +142,4 @@ def _bools(table: str, columns: list[str], row: tuple[Any, ...]) -> tuple[Any, .
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    return re.sub(r"(://[^:/@]++):(?:(?!://)[^@])*+@", r"\1:***@", url)

@@ -1,0 +1,31 @@
+"""What the commands print: text with no control characters, JSON with them escaped.
+
+Card text, deck names and file names come from files a user may not have written;
+an ESC or OSC sequence among them would drive the terminal (clear it, retitle it,
+hide text). Text lines lose every control character but newline and tab
+(:func:`flashcards.parse.controls.strip_controls`); JSON keeps its data exactly, with the
+control characters ``json`` leaves raw (DEL and C1) written as ``\\u`` escapes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import typer
+
+from flashcards.parse.controls import strip_controls
+
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print ``text`` and a newline, without control characters."""
+    typer.echo(strip_controls(text), err=err)
+
+
+def echo_json(data: object) -> None:
+    """Print ``data`` as indented JSON; no control character is printed raw."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    typer.echo(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))

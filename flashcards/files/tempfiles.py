@@ -1,0 +1,77 @@
+"""Cleaning up the temporary files a killed write left behind.
+
+Every file k8sprep writes goes first to a temporary file beside it (``.x.apkg.<pid>.<random>.tmp``)
+that is renamed over the target once complete. ``kill -9``, a power cut or a second
+SIGTERM leaves that temporary file where it was, and nothing else ever removes it: a
+big package left a few times over fills the folder. The next write of the same
+target removes such leftovers, only those of its own naming, and only when they are
+surely abandoned:
+
+- the writer's pid is in the name and no such process runs (after a short grace
+  period, for a writer on another machine sharing the folder), or
+- the file has not been written to for :data:`STALE_AFTER_S` (names without a pid).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+STALE_AFTER_S = 3600.0
+"""A temporary file untouched this long is abandoned: an export takes seconds."""
+DEAD_WRITER_GRACE_S = 60.0
+"""How old a temporary file of a process that is gone must be before it goes."""
+
+
+def remove_stale_temporaries(
+    folder: Path, prefix: str, suffix: str = ".tmp", *, now: float | None = None
+) -> list[Path]:
+    """Delete abandoned ``{prefix}*{suffix}`` files in ``folder``; returns what went.
+
+    Best effort: a file that cannot be examined or removed is left alone, never an error.
+    """
+    moment = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return removed
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(suffix)):
+            continue
+        if len(name) <= len(prefix) + len(suffix):
+            continue
+        path = folder / name
+        try:
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            age = moment - info.st_mtime
+            writer = _writer_pid(name[len(prefix) : len(name) - len(suffix)])
+            gone = writer is not None and not _running(writer)
+            if age > STALE_AFTER_S or (gone and age > DEAD_WRITER_GRACE_S):
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _writer_pid(middle: str) -> int | None:
+    """The pid at the start of ``<pid>.<random>``, if the name carries one."""
+    pid, dot, _ = middle.partition(".")
+    return int(pid) if dot and pid.isdigit() and 0 < len(pid) <= 10 else None
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or no way to tell: keep the file
+    return True
