@@ -196,16 +196,33 @@ class Store:
     # --- answers (see flashcards.store.answers)
 
     def record_review(
-        self, card_id: str, *, time: datetime, day: date, grade: int, answer_ms: int = 0
+        self,
+        card_id: str,
+        *,
+        time: datetime,
+        day: date,
+        grade: int,
+        answer_ms: int = 0,
+        typed_answer: str | None = None,
+        verdict: str | None = None,
     ) -> Answer:
         """Log one answer and update the card's state, in one committed transaction.
+
+        A drill answer passes what was typed and the grader's verdict along.
 
         Raises:
             UnknownCardError: no card has this id.
             ValueError: ``grade`` is not 0..5.
         """
         return answers.record_review(
-            self.db, card_id, time=time, day=day, grade=grade, answer_ms=answer_ms
+            self.db,
+            card_id,
+            time=time,
+            day=day,
+            grade=grade,
+            answer_ms=answer_ms,
+            typed_answer=typed_answer,
+            verdict=verdict,
         )
 
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:

@@ -172,6 +172,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_card_state_queue ON card_state (due, queue_order)",
         ),
     ),
+    Migration(
+        3,
+        "review_log.typed_answer and verdict: a drill answer keeps what was typed",
+        sqlite=(
+            "ALTER TABLE review_log ADD COLUMN typed_answer VARCHAR",
+            "ALTER TABLE review_log ADD COLUMN verdict VARCHAR",
+        ),
+        postgresql=(
+            "ALTER TABLE review_log ADD COLUMN typed_answer VARCHAR",
+            "ALTER TABLE review_log ADD COLUMN verdict VARCHAR",
+        ),
+    ),
 )
 """Every migration, in order; numbers follow each other from 2."""
 

@@ -46,7 +46,7 @@ LOG_COLUMNS = (
     "id, card_id, answered_at, day, grade, redrill, answer_ms, before_repetitions, "
     "before_interval, before_easiness, before_due, before_lapses, after_repetitions, "
     "after_interval, "
-    "after_easiness, after_due, after_lapses"
+    "after_easiness, after_due, after_lapses, typed_answer, verdict"
 )
 ACTIVE = "NOT c.retired AND NOT s.suspended"
 """SQL condition (aliases ``c`` card, ``s`` card_state) for cards that may be shown."""
@@ -160,6 +160,8 @@ def to_answer(row: Sequence[Any]) -> Answer:
         ae,
         ad,
         al,
+        typed,
+        verdict,
     ) = row
     return Answer(
         int(log_id),
@@ -175,4 +177,6 @@ def to_answer(row: Sequence[Any]) -> Answer:
         to_sm2(ar, ai, ae),
         to_date(ad),
         int(al),
+        None if typed is None else str(typed),
+        None if verdict is None else str(verdict),
     )
