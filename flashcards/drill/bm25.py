@@ -33,13 +33,15 @@ class BM25:
     def scores(self, query: Sequence[str]) -> list[float]:
         """BM25 score of every document for ``query`` (each distinct term counted once)."""
         wanted = [term for term in set(query) if term in self._idf]
-        found = []
-        for counts, length in zip(self._counts, self._lengths, strict=True):
-            norm = K1 * (1 - B + B * length / self._average)
-            score = 0.0
-            for term in wanted:
-                tf = counts.get(term, 0)
-                if tf:
-                    score += self._idf[term] * tf * (K1 + 1) / (tf + norm)
-            found.append(score)
+        return [self.score(wanted, document) for document in range(len(self._counts))]
+
+    def score(self, query: Sequence[str], document: int) -> float:
+        """BM25 score of one document for ``query``."""
+        counts, length = self._counts[document], self._lengths[document]
+        norm = K1 * (1 - B + B * length / self._average)
+        found = 0.0
+        for term in set(query):
+            tf = counts.get(term, 0)
+            if tf:
+                found += self._idf[term] * tf * (K1 + 1) / (tf + norm)
         return found

@@ -203,14 +203,36 @@ def _negations(text: str) -> int:
     return len(_NEGATION.findall(normalise(text)))
 
 
+class _Chapter:
+    """A chapter's vocabulary, term weights and BM25 index: built once per chapter."""
+
+    def __init__(self, cards: tuple[Card, ...]) -> None:
+        texts = [t for c in cards for t in (c.front, c.back, c.wrong_answer) if t]
+        self.vocabulary = Vocabulary(abbreviations_in("\n".join(texts)))
+        documents = [self.vocabulary.terms(" ".join(key_points(c.back))) for c in cards]
+        self.model_document = {card.id: position for position, card in enumerate(cards)}
+        self.trap_document: dict[str, int] = {}
+        for card in cards:
+            if card.wrong_answer:
+                self.trap_document[card.id] = len(documents)
+                documents.append(self.vocabulary.terms(card.wrong_answer))
+        self.bm25 = BM25(documents)
+        self.self_scores = [
+            max(self.bm25.score(document, position), 1e-9)
+            for position, document in enumerate(documents)
+        ]
+        self.idf = inverse_document_frequency(documents)
+        self.rarest = max(self.idf.values(), default=1.0)
+
+
 class _Index:
     """What grading one card needs, computed once per card and chapter."""
 
-    def __init__(self, card: Card, chapter: tuple[Card, ...]) -> None:
-        others = [other for other in chapter if other.id != card.id]
-        cards = [card, *others]
-        texts = [t for c in cards for t in (c.front, c.back, c.wrong_answer) if t]
-        self.vocabulary = Vocabulary(abbreviations_in("\n".join(texts)))
+    def __init__(self, card: Card, chapter: _Chapter) -> None:
+        self.chapter = chapter
+        self.vocabulary = chapter.vocabulary
+        self.bm25 = chapter.bm25
+        self.self_scores = chapter.self_scores
         self.points = key_points(card.back) or [card.back]
         self.point_terms = [frozenset(self.vocabulary.terms(point)) for point in self.points]
         self.question = frozenset(self.vocabulary.terms(card.front))
@@ -218,28 +240,15 @@ class _Index:
         self.trap_text = self._fresh(card.wrong_answer)
         self.trap_terms = frozenset(self.vocabulary.terms(card.wrong_answer))
         self.trap_negations = _negations(card.wrong_answer)
-        documents = [self.vocabulary.terms(" ".join(key_points(c.back))) for c in cards]
-        self.model_document = 0
-        self.trap_document: int | None = None
-        for position, other in enumerate(cards):
-            if other.wrong_answer:
-                if position == 0:
-                    self.trap_document = len(documents)
-                documents.append(self.vocabulary.terms(other.wrong_answer))
-        self.bm25 = BM25(documents)
-        self.self_scores = [
-            max(self.bm25.scores(document)[position], 1e-9)
-            for position, document in enumerate(documents)
-        ]
-        self.idf = inverse_document_frequency(documents)
-        self._rarest = max(self.idf.values(), default=1.0)
+        self.model_document = chapter.model_document[card.id]
+        self.trap_document = chapter.trap_document.get(card.id)
 
     def _fresh(self, text: str) -> str:
         """The terms of ``text`` the question does not already use, as one string."""
         return " ".join(t for t in self.vocabulary.terms(text) if t not in self.question)
 
     def weight(self, term: str) -> float:
-        weight = self.idf.get(term, self._rarest)
+        weight = self.chapter.idf.get(term, self.chapter.rarest)
         return weight * QUESTION_WEIGHT if term in self.question else weight
 
     def coverage(self, wanted: frozenset[str], have: set[str]) -> float:
@@ -248,6 +257,16 @@ class _Index:
         return sum(self.weight(term) for term in wanted & have) / total if total else 0.0
 
 
+@functools.lru_cache(maxsize=8)
+def _chapter(cards: tuple[Card, ...]) -> _Chapter:
+    return _Chapter(cards)
+
+
 @functools.lru_cache(maxsize=256)
 def _index(card: Card, chapter: tuple[Card, ...]) -> _Index:
-    return _Index(card, chapter)
+    """The card's index within its chapter (the card joins it if it is not there)."""
+    if all(other.id != card.id for other in chapter):
+        chapter = (card, *chapter)
+    else:  # the card as given, not a stale copy of it
+        chapter = tuple(card if other.id == card.id else other for other in chapter)
+    return _Index(card, _chapter(chapter))

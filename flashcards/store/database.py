@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flashcards.errors import StoreError, UnknownCardError
-from flashcards.model import Deck
+from flashcards.model import Card, Deck, Kind
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
 from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path
@@ -161,6 +161,38 @@ class Store:
             limit=None,
             deck=deck,
         )
+
+    def drill_ids(
+        self, today: date, kinds: Sequence[str], limit: int, deck: str | None = None
+    ) -> list[str]:
+        """Cards of ``kinds`` to drill: due today first, then new ones, then the soonest due.
+
+        Three range scans with a LIMIT, as for the daily queue, so that a big database
+        shows its first question at once. ``kinds`` must be :class:`~flashcards.model.Kind`
+        values (they are written into the statement).
+        """
+        chosen = ", ".join(f"'{Kind(kind).value}'" for kind in kinds)
+        of_kind = f"c.kind IN ({chosen})"
+        found: list[str] = []
+        for where, order in (
+            ("s.due <= :today", "s.due, s.queue_order"),
+            ("s.due IS NULL", "s.queue_order"),
+            ("s.due > :today", "s.due, s.queue_order"),
+        ):
+            found += self._ids(
+                f"{where} AND {of_kind}", order, today=today, limit=limit - len(found), deck=deck
+            )
+        return found
+
+    def deck_cards(self, deck: str) -> list[Card]:
+        """The active cards of deck ``deck`` (slug), in deck order: a drill's chapter."""
+        rows = self.db.rows(
+            f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
+            "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id "
+            "WHERE c.deck = :deck AND NOT c.retired ORDER BY c.position",
+            {"deck": deck},
+        )
+        return [to_stored_card(row).card for row in rows]
 
     def _ids(
         self,
