@@ -165,17 +165,19 @@ def drive(drill: Drill, lines: Iterator[str], write: Write, *, width: Width) -> 
         shown = front(session, columns)
         write("\n".join([*shown, *(option_lines(found, columns) if found else [ANSWER_PROMPT])]))
         typed = _next(lines)
+        while found and typed is not None and typed.strip().casefold() not in (QUIT, UNDO):
+            if _pick(typed, found) is not None:
+                break
+            say(f"Pick a number from 1 to {len(found)}.")  # the same options, unshuffled
+            typed = _next(lines)
         if typed is None or typed.strip().casefold() == QUIT:
             session.quit()
             return
         if typed.strip().casefold() == UNDO:
             _undo(session, say)
             continue
-        if found:
-            picked = _pick(typed, found)
-            if picked is None:
-                say(f"Pick a number from 1 to {len(found)}.")
-                continue
+        picked = _pick(typed, found)
+        if picked is not None:
             grade, text = choice_grade(stored, picked), picked.text
         else:
             text = typed.strip()

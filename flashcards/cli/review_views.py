@@ -31,7 +31,12 @@ def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:
-    """One answer of the review log as JSON."""
+    """One answer of the review log as JSON; a drill answer adds what was typed and its verdict."""
+    drill = (
+        {}
+        if answer.typed_answer is None
+        else {"typed_answer": answer.typed_answer, "verdict": answer.verdict}
+    )
     return {
         "id": answer.log_id,
         "card_id": answer.card_id,
@@ -42,6 +47,7 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "answer_ms": answer.answer_ms,
         "before": state_record(answer.before, answer.before_due, answer.before_lapses),
         "after": state_record(answer.after, answer.after_due, answer.after_lapses),
+        **drill,
     }
 
 
@@ -53,7 +59,15 @@ def answer_line(answer: Answer) -> str:
         f"{answer.time.isoformat(sep=' ', timespec='minutes')}  {answer.card_id}  "
         f"grade {answer.grade}  {kind}  ease {before.easiness}->{after.easiness}  "
         f"due {answer.after_due}  {answer.answer_ms / 1000:.1f}s"
-    )
+    ) + _drilled(answer)
+
+
+def _drilled(answer: Answer) -> str:
+    if answer.typed_answer is None:
+        return ""
+    from flashcards.cli.drill_screen import drilled
+
+    return drilled(answer)
 
 
 def due_report(
