@@ -93,7 +93,8 @@ def option_lines(found: Sequence[Option], width: int | None) -> list[str]:
             if width is None
             else wrap_text(option.text, width, prefix=prefix)
         )
-    return [*lines, CHOICE_PROMPT.format(n=len(found))]
+    prompt = CHOICE_PROMPT.format(n=len(found))
+    return [*lines, *([prompt] if width is None else wrap_text(prompt, width))]
 
 
 def verdict_lines(
@@ -163,7 +164,8 @@ def drive(drill: Drill, lines: Iterator[str], write: Write, *, width: Width) -> 
         columns = width()
         found = drill.options(stored) if drill.choice else []
         shown = front(session, columns)
-        write("\n".join([*shown, *(option_lines(found, columns) if found else [ANSWER_PROMPT])]))
+        prompt = [ANSWER_PROMPT] if columns is None else wrap_text(ANSWER_PROMPT, columns)
+        write("\n".join([*shown, *(option_lines(found, columns) if found else prompt)]))
         typed = _next(lines)
         while found and typed is not None and typed.strip().casefold() not in (QUIT, UNDO):
             if _pick(typed, found) is not None:
