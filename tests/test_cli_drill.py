@@ -204,3 +204,24 @@ def test_kill_9_mid_drill_loses_no_confirmed_answer(home: Path) -> None:
         for n, (card, grade) in enumerate(zip([PVC, SLOW, BACKUPS], grades, strict=True))
     ]
     assert table_rows(db(home), "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_stats_gains_a_drill_section(home: Path) -> None:
+    env = k8sprep_env(home, NOW)
+    plain = run_k8sprep(["stats"], env=env).stdout
+    assert "Drill" not in plain  # nothing drilled yet: no section
+    trap = "Because Kubernetes storage is always slower than local disks"
+    drill(home, f"{RIGHT_PVC}\n4\n{trap}\n\nq\n")
+    drill(home, "", "--deck", "5")  # nothing confirmed: changes nothing
+    lines = run_k8sprep(["stats"], env=env).stdout.splitlines()
+    start = lines.index("Drill (typed answers graded 3 or more):")
+    assert lines[start + 1].split() == ["chapter", "05", "50.0%", "(1/2)"]
+    assert lines[start + 2] == "Traps fallen into:"
+    assert lines[start + 3] == f"  1x  Why can dynamic provisioning still feel slow?  ({SLOW})"
+    report = json.loads(run_k8sprep(["stats", "--json"], env=env).stdout)["drill"]
+    assert report == {
+        "pass_rate": [{"chapter": 5, "passed": 1, "answered": 2, "share": 0.5}],
+        "traps": [
+            {"card_id": SLOW, "front": "Why can dynamic provisioning still feel slow?", "count": 1}
+        ],
+    }

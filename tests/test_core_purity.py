@@ -13,6 +13,9 @@ CORE = [
     "flashcards.schedule.sm2",
     "flashcards.schedule.studyday",
     "flashcards.schedule.stats",
+    "flashcards.drill.grading",
+    "flashcards.drill.choice",
+    "flashcards.drill.stats",
 ]
 FORBIDDEN = [
     "sqlmodel",

@@ -121,8 +121,9 @@ def stats_report(
     facts: Iterable[tuple[str, date, int, int, str, bool]],
     scheduled: Sequence[tuple[date, int]],
     today: date,
+    drill: Sequence[tuple[str, str, int, int, str]] = (),
 ) -> dict[str, Any]:
-    """Activity, retention, easiness, streak and forecast, as JSON."""
+    """Activity, retention, easiness, streak, forecast and the drill section, as JSON."""
     rows = [
         stats.ReviewRow(card, day, grade, chapter, kind, first_of_day=not redrill)
         for card, day, grade, chapter, kind, redrill in facts
@@ -150,6 +151,29 @@ def stats_report(
             {"day": d.isoformat(), "count": n}
             for d, n in stats.forecast((due for due, _ in scheduled), today)
         ],
+        "drill": drill_report(drill),
+    }
+
+
+def drill_report(facts: Sequence[tuple[str, str, int, int, str]]) -> dict[str, Any]:
+    """The drill section of ``stats``: typed-answer pass rate per chapter, traps fallen into."""
+    from flashcards.drill.stats import DrillFact, pass_rates, traps_fallen
+
+    rows = [DrillFact(*fact) for fact in facts]
+    return {
+        "pass_rate": [
+            {
+                "chapter": row.chapter,
+                "passed": row.passed,
+                "answered": row.answered,
+                "share": round(row.passed / row.answered, 4),
+            }
+            for row in pass_rates(rows)
+        ],
+        "traps": [
+            {"card_id": row.card_id, "front": row.front, "count": row.count}
+            for row in traps_fallen(rows)
+        ],
     }
 
 
@@ -175,6 +199,22 @@ def stats_lines(report: dict[str, Any]) -> list[str]:
     lines.append(f"Streak: {report['streak']} day{'' if report['streak'] == 1 else 's'}")
     lines.append("Forecast (cards due, next 30 days):")
     lines += ["  " + line for line in stats.bar_chart(series("forecast"))]
+    return lines + drill_lines(report.get("drill"))
+
+
+def drill_lines(drill: dict[str, Any] | None) -> list[str]:
+    """The drill section: nothing until a typed answer has been confirmed."""
+    if not drill or not drill["pass_rate"]:
+        return []
+    lines = ["Drill (typed answers graded 3 or more):"]
+    for row in drill["pass_rate"]:
+        label = f"chapter {row['chapter']:02d}"
+        lines.append(
+            f"  {label:<24} {100 * row['share']:5.1f}%  ({row['passed']}/{row['answered']})"
+        )
+    lines.append("Traps fallen into:" if drill["traps"] else "Traps fallen into: none")
+    for row in drill["traps"]:
+        lines.append(f"  {row['count']}x  {row['front']}  ({row['card_id']})")
     return lines
 
 

@@ -5,6 +5,6 @@ and :mod:`flashcards.schedule` it does no I/O and reads no clock; randomness com
 as an argument.
 
 May import: the standard library, rapidfuzz, :mod:`flashcards.model`,
-:mod:`flashcards.parse.terms` and its own modules. Never: files, the environment,
-the clock, SQL, the store, the CLI.
+:mod:`flashcards.parse.terms`, :mod:`flashcards.schedule.sm2` and its own modules.
+Never: files, the environment, the clock, SQL, the store, the CLI.
 """

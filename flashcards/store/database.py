@@ -277,6 +277,10 @@ class Store:
         """``(card_id, day, grade, chapter, kind, redrill)`` per answer, oldest first."""
         return reports.review_facts(self.db)
 
+    def drill_facts(self) -> list[tuple[str, str, int, int, str]]:
+        """``(card_id, front, chapter, grade, verdict)`` per drill answer, oldest first."""
+        return reports.drill_facts(self.db)
+
     def scheduled(self) -> list[tuple[date, int]]:
         """``(due date, easiness hundredths)`` of every active card answered at least once."""
         return reports.scheduled(self.db)

@@ -29,6 +29,18 @@ def review_facts(db: Db) -> list[tuple[str, date, int, int, str, bool]]:
     ]
 
 
+def drill_facts(db: Db) -> list[tuple[str, str, int, int, str]]:
+    """``(card_id, front, chapter, grade, verdict)`` per drill answer, oldest first."""
+    return [
+        (card_id, front, int(chapter), int(grade), str(verdict))
+        for card_id, front, chapter, grade, verdict in db.rows(
+            "SELECT r.card_id, c.front, c.chapter, r.grade, r.verdict "
+            "FROM review_log r JOIN card c ON c.id = r.card_id "
+            "WHERE r.typed_answer IS NOT NULL ORDER BY r.id"
+        )
+    ]
+
+
 def scheduled(db: Db) -> list[tuple[date, int]]:
     """``(due date, easiness hundredths)`` of every active card answered at least once."""
     return [
