@@ -175,3 +175,131 @@ def _lines(stream: TextIO) -> Iterator[str]:
 
     for line in iter(stream.readline, ""):
         yield printable(line.rstrip("\r\n"))
+
+
+MOCK_KINDS = "interview,recall,definition"
+MOCK_QUESTIONS = 60
+"""More than anyone answers in the time: the clock, not the pool, ends an interview."""
+
+
+@app.command()
+def mock(
+    minutes: Annotated[
+        int, typer.Option("--minutes", min=1, max=600, help="Length of the interview.")
+    ] = 20,
+    deck: Annotated[
+        list[str] | None,
+        typer.Option("--deck", help="Only these decks (repeat the option for more)."),
+    ] = None,
+    last: Annotated[bool, typer.Option("--last", help="Show the last report again.")] = False,
+    json: JsonOpt = False,
+    seed: Annotated[int | None, typer.Option("--seed", hidden=True)] = None,
+    db: DbOpt = None,
+) -> None:
+    """A timed mock interview: typed answers across chapters, then a report.
+
+    Weak and overdue cards are asked more often. The report (pass rate per chapter,
+    traps fallen into, time per answer, cards to study next) is saved; `mock --last`
+    shows it again. Grades reach your schedule only when you confirm them at the end.
+    """
+    from flashcards.drill.mock import report_lines
+
+    if last:
+        from flashcards.files.mocks import last_report
+
+        data = last_report()
+        if data is None:
+            typer.echo("No mock interview yet: `k8sprep mock` starts one.")
+        elif json:
+            _print_json_data(data)
+        else:
+            for line in report_lines(data):
+                typer.echo(line)
+        return
+    if json:
+        from flashcards.errors import K8sprepError
+
+        raise K8sprepError("--json goes with --last (the interview itself is typed)")
+    _run_mock(minutes, deck or [], seed, db)
+
+
+def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) -> None:
+    import random
+    import sys
+    import time
+
+    from flashcards.cli.mock_screen import confirm, interview
+    from flashcards.cli.review_screen import terminal_width
+    from flashcards.drill.grading import grade_answer
+    from flashcards.drill.mock import MockAnswer, report, report_lines, sample
+    from flashcards.files import settings
+    from flashcards.files.mocks import save_report
+
+    today = _today(_config())
+    started = settings.now()
+    rng = random.Random(seed)
+    with _open(db) as store:
+        if not store.has_cards():
+            from flashcards.files.decks import load_decks
+
+            imported = store.sync_decks(load_decks())
+            typer.echo(f"Imported {imported.added} cards from the bundled decks.")
+        slugs = [slug for slug in (_deck_slug(store, key) for key in decks) if slug]
+        pool = store.cards_of_kinds(_kinds(MOCK_KINDS), slugs)
+        cards = sample(pool, today, rng, MOCK_QUESTIONS)
+        chapters: dict[str, list[Card]] = {}
+
+        def grade_one(stored: StoredCard, text: str) -> Grade:
+            if stored.deck not in chapters:
+                chapters[stored.deck] = store.deck_cards(stored.deck)
+            return grade_answer(stored.card, text, chapter=chapters[stored.deck])
+
+        saved = 0
+
+        def record(answer: MockAnswer, grade: int) -> None:
+            nonlocal saved
+            store.record_review(
+                answer.card_id,
+                time=settings.now(),
+                day=today,
+                grade=grade,
+                answer_ms=round(answer.seconds * 1000),
+                typed_answer=answer.typed,
+                verdict=answer.verdict,
+            )
+            saved += 1
+
+        lines = _lines(sys.stdin)
+        answers: list[MockAnswer] = []
+        try:
+            answers = interview(
+                cards,
+                grade_one,
+                lines,
+                typer.echo,
+                seconds=minutes * 60,
+                timer=time.monotonic,
+                width=terminal_width,
+            )
+        except KeyboardInterrupt:
+            typer.echo("")
+        data = report(answers, started=started.isoformat(timespec="seconds"), minutes=minutes)
+        if not answers:
+            typer.echo("Mock interview over: nothing answered.")
+            return
+        path = save_report(data, started.strftime("%Y%m%d-%H%M%S"))
+        typer.echo("")
+        for line in report_lines(data):
+            typer.echo(line)
+        typer.echo(f"Report saved to {path}.")
+        try:
+            confirm(answers, lines, typer.echo, record)
+        except KeyboardInterrupt:
+            typer.echo("")
+        typer.echo(f"Grades saved to your schedule: {saved} of {len(answers)}.")
+
+
+def _print_json_data(data: object) -> None:
+    import json as json_module
+
+    typer.echo(json_module.dumps(data, indent=2, ensure_ascii=False))

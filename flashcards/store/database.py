@@ -184,6 +184,19 @@ class Store:
             )
         return found
 
+    def cards_of_kinds(self, kinds: Sequence[str], decks: Sequence[str] = ()) -> list[StoredCard]:
+        """Active cards of ``kinds`` (Kind values), of ``decks`` (slugs) or all: a mock's pool."""
+        chosen = ", ".join(f"'{Kind(kind).value}'" for kind in kinds)
+        params = {f"d{n}": slug for n, slug in enumerate(decks)}
+        in_decks = f" AND c.deck IN ({', '.join(':' + name for name in params)})" if decks else ""
+        rows = self.db.rows(
+            f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
+            "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id "
+            f"WHERE {ACTIVE} AND c.kind IN ({chosen}){in_decks} ORDER BY s.queue_order",
+            params,
+        )
+        return [to_stored_card(row) for row in rows]
+
     def deck_cards(self, deck: str) -> list[Card]:
         """The active cards of deck ``deck`` (slug), in deck order: a drill's chapter."""
         rows = self.db.rows(
