@@ -225,3 +225,13 @@ def test_stats_gains_a_drill_section(home: Path) -> None:
             {"card_id": SLOW, "front": "Why can dynamic provisioning still feel slow?", "count": 1}
         ],
     }
+
+
+def test_nothing_to_drill_says_so(home: Path) -> None:
+    env = k8sprep_env(home, NOW)
+    practice = table_rows(db(home), "SELECT id FROM card WHERE kind = 'practice'")[0][0]
+    assert run_k8sprep(["card", str(practice), "--suspend"], env=env).returncode == 0
+    result = drill(home, "", "--kinds", "practice")
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to drill right now." in result.stdout
+    assert "Session over: nothing answered." in result.stdout
