@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import flashcards
 from flashcards.drill.grading import Verdict, grade_answer, key_points, normalise
@@ -123,3 +125,14 @@ def test_the_labelled_set_is_complete_and_split_by_card() -> None:
         every = [*card["right"], *card["trap_answers"], *card["wrong"]]
         assert all(isinstance(text, str) and text for text in every)
         assert card["model"] not in every  # written apart from the model answer
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=300))
+def test_any_text_gets_a_verdict_and_scores_in_range(text: str) -> None:
+    for card in (PVC, SLOW):
+        result = grade(card, text)
+        assert 0.0 <= result.score <= 1.0 and 0.0 <= result.trap_score <= 1.0
+        assert result.suggested_grade is None or 0 <= result.suggested_grade <= 5
+        assert (result.suggested_grade is None) == (result.verdict is Verdict.UNSURE)
+        assert len(result.key_points) == 2
