@@ -8,7 +8,8 @@ held-out half). Prints against the targets:
 - coverage: share of answers not ``unsure``; target >= 50%;
 - accuracy of the auto-graded (every verdict but ``unsure``): ``partly`` counts as
   correct for a right answer, ``wrong`` for a trap answer (a fail either way; how often
-  the trap is named is trap recall), ``trap`` for a wrong answer does not; target >= 95%;
+  the trap is named is trap recall), ``trap`` for a wrong answer does not; target >= 95%
+  (also printed strictly, a trap answer called ``wrong`` counted as an error);
 - trap precision and recall; targets >= 95% and >= 80%;
 - the share of wrong or trap answers suggested a pass (>= 3); target <= 2%;
 - milliseconds per answer, warm (best of several passes); target <= 20 ms.
@@ -112,6 +113,8 @@ def main() -> None:
         print(f"{label:<16}{row}")
     print(f"coverage (not unsure):        {graded / total:6.1%}   target >= 50%")
     print(f"auto-graded correct:          {_share(correct, graded)}   target >= 95%")
+    strict = correct - confusion["trap", "wrong"]
+    print(f"  strictly (trap called wrong is an error): {_share(strict, graded)}")
     print(
         f"trap precision:               {_share(confusion['trap', 'trap'], trap_said)}"
         "   target >= 95%"
