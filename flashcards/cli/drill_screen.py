@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from flashcards.cli.review_screen import LAST_CARD, TRAP_LABEL, Width, Write, _rule, graded
 from flashcards.cli.wrap import wrap_text
 from flashcards.drill.choice import Option, options
-from flashcards.drill.grading import Grade, KeyPoint, Verdict, grade_answer
+from flashcards.drill.grading import Grade, KeyPoint, Verdict, grade_answer, key_points
 from flashcards.errors import StoreError
 from flashcards.model import Card
 from flashcards.schedule.records import Answer, StoredCard
@@ -139,8 +139,6 @@ def choice_grade(stored: StoredCard, option: Option) -> Grade:
 
 
 def _points(stored: StoredCard) -> list[str]:
-    from flashcards.drill.grading import key_points
-
     return key_points(stored.card.back) or [stored.card.back]
 
 
