@@ -19,15 +19,18 @@ import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flashcards.cli.review_screen import LAST_CARD, TRAP_LABEL, Width, Write, _rule, graded
 from flashcards.cli.wrap import wrap_text
-from flashcards.drill.choice import Option, options
 from flashcards.drill.grading import Grade, KeyPoint, Verdict, grade_answer, key_points
 from flashcards.errors import StoreError
 from flashcards.model import Card
 from flashcards.schedule.records import Answer, StoredCard
 from flashcards.schedule.session import ReviewSession
+
+if TYPE_CHECKING:
+    from flashcards.drill.choice import Option
 
 QUIT, UNDO = "q", "u"
 ANSWER_PROMPT = "Your answer (one line; Enter alone: I don't know; q quits, u undoes):"
@@ -68,6 +71,8 @@ class Drill:
         return grade_answer(stored.card, text, chapter=self.chapter(stored))
 
     def options(self, stored: StoredCard) -> list[Option]:
+        from flashcards.drill.choice import options  # only --choice needs it
+
         return options(stored.card, self.chapter(stored), self.rng)
 
 
