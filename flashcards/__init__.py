@@ -44,6 +44,7 @@ from flashcards.model import Card, ChapterInfo, Deck, Kind, Source
 
 if TYPE_CHECKING:
     from exporters.base import ExportResult
+    from flashcards.drill.grading import grade_answer
     from flashcards.files.decks import load_deck, load_decks
     from flashcards.parse.cards import build_deck
     from flashcards.parse.chapter import Chapter, ParsedChapter, ParseWarning
@@ -84,6 +85,7 @@ __all__ = [
     "build_deck",
     "dump_deck",
     "export",
+    "grade_answer",
     "load_deck",
     "load_decks",
     "parse_chapter",
@@ -108,6 +110,7 @@ _LAZY = {
     "CardState": "flashcards.schedule.records",
     "Store": "flashcards.store.database",
     "upgrade": "flashcards.store.upgrade",
+    "grade_answer": "flashcards.drill.grading",
 }
 """Public name -> the module that defines it, imported when the name is first used."""
 

@@ -97,7 +97,7 @@ CARD = "storage-in-kubernetes-concept-ee5ed1158f"  # five answers over two weeks
             "INSERT INTO review_log SELECT 9999, 'no-such-card', answered_at, day, grade, "
             "redrill, answer_ms, before_repetitions, before_interval, before_easiness, "
             "before_due, before_lapses, after_repetitions, after_interval, after_easiness, "
-            "after_due, after_lapses FROM review_log LIMIT 1",
+            "after_due, after_lapses, typed_answer, verdict FROM review_log LIMIT 1",
             "integrity: row 9999 of review_log points to a missing card",
         ),
         (

@@ -12,6 +12,7 @@ needs them (``k8sprep review`` must show its first card at once). Nothing import
 
 from flashcards.cli import (  # noqa: F401  (importing registers the commands)
     build_commands,
+    drill_commands,
     export_commands,
     review_commands,
     safety_commands,

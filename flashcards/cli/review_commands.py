@@ -195,7 +195,7 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
 
     today = _today(_config())
     with _open_to_read(db) as store:
-        report = stats_report(store.review_facts(), store.scheduled(), today)
+        report = stats_report(store.review_facts(), store.scheduled(), today, store.drill_facts())
     if json:
         _print_json(report)
     else:

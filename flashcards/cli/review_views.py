@@ -34,7 +34,12 @@ def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:
-    """One answer of the review log as JSON."""
+    """One answer of the review log as JSON; a drill answer adds what was typed and its verdict."""
+    drill = (
+        {}
+        if answer.typed_answer is None
+        else {"typed_answer": answer.typed_answer, "verdict": answer.verdict}
+    )
     return {
         "id": answer.log_id,
         "card_id": answer.card_id,
@@ -45,6 +50,7 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "answer_ms": answer.answer_ms,
         "before": state_record(answer.before, answer.before_due, answer.before_lapses),
         "after": state_record(answer.after, answer.after_due, answer.after_lapses),
+        **drill,
     }
 
 
@@ -56,7 +62,15 @@ def answer_line(answer: Answer) -> str:
         f"{answer.time.isoformat(sep=' ', timespec='minutes')}  {answer.card_id}  "
         f"grade {answer.grade}  {kind}  ease {before.easiness}->{after.easiness}  "
         f"due {answer.after_due}  {answer.answer_ms / 1000:.1f}s"
-    )
+    ) + _drilled(answer)
+
+
+def _drilled(answer: Answer) -> str:
+    if answer.typed_answer is None:
+        return ""
+    from flashcards.cli.drill_screen import drilled
+
+    return drilled(answer)
 
 
 def due_report(
@@ -110,8 +124,9 @@ def stats_report(
     facts: Iterable[ReviewFact],
     scheduled: Sequence[ScheduledCard],
     today: date,
+    drill: Sequence[tuple[str, str, int, int, str]] = (),
 ) -> dict[str, Any]:
-    """Activity, retention, easiness, streak and forecast, as JSON."""
+    """Activity, retention, easiness, streak, forecast and the drill section, as JSON."""
     rows = [
         stats.ReviewRow(card, day, grade, chapter, kind, first_of_day=not redrill)
         for card, day, grade, chapter, kind, redrill in facts
@@ -139,6 +154,29 @@ def stats_report(
             {"day": d.isoformat(), "count": n}
             for d, n in stats.forecast((due for due, _ in scheduled), today)
         ],
+        "drill": drill_report(drill),
+    }
+
+
+def drill_report(facts: Sequence[tuple[str, str, int, int, str]]) -> dict[str, Any]:
+    """The drill section of ``stats``: typed-answer pass rate per chapter, traps fallen into."""
+    from flashcards.drill.stats import DrillFact, pass_rates, traps_fallen
+
+    rows = [DrillFact(*fact) for fact in facts]
+    return {
+        "pass_rate": [
+            {
+                "chapter": row.chapter,
+                "passed": row.passed,
+                "answered": row.answered,
+                "share": round(row.passed / row.answered, 4),
+            }
+            for row in pass_rates(rows)
+        ],
+        "traps": [
+            {"card_id": row.card_id, "front": row.front, "count": row.count}
+            for row in traps_fallen(rows)
+        ],
     }
 
 
@@ -164,6 +202,22 @@ def stats_lines(report: dict[str, Any]) -> list[str]:
     lines.append(f"Streak: {report['streak']} day{'' if report['streak'] == 1 else 's'}")
     lines.append("Forecast (cards due, next 30 days):")
     lines += ["  " + line for line in stats.bar_chart(series("forecast"))]
+    return lines + drill_lines(report.get("drill"))
+
+
+def drill_lines(drill: dict[str, Any] | None) -> list[str]:
+    """The drill section: nothing until a typed answer has been confirmed."""
+    if not drill or not drill["pass_rate"]:
+        return []
+    lines = ["Drill (typed answers graded 3 or more):"]
+    for row in drill["pass_rate"]:
+        label = f"chapter {row['chapter']:02d}"
+        lines.append(
+            f"  {label:<24} {100 * row['share']:5.1f}%  ({row['passed']}/{row['answered']})"
+        )
+    lines.append("Traps fallen into:" if drill["traps"] else "Traps fallen into: none")
+    for row in drill["traps"]:
+        lines.append(f"  {row['count']}x  {row['front']}  ({row['card_id']})")
     return lines
 
 

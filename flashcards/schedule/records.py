@@ -56,3 +56,7 @@ class Answer:
     after: SM2State
     after_due: date | None
     after_lapses: int
+    typed_answer: str | None = None
+    """What a drill answer typed ("" for "I don't know"); None for a plain review."""
+    verdict: str | None = None
+    """The grader's verdict on ``typed_answer``."""

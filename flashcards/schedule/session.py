@@ -29,7 +29,15 @@ class SessionStore(Protocol):
 
     def get(self, card_id: str) -> StoredCard: ...
     def record_review(
-        self, card_id: str, *, time: datetime, day: date, grade: int, answer_ms: int = 0
+        self,
+        card_id: str,
+        *,
+        time: datetime,
+        day: date,
+        grade: int,
+        answer_ms: int = 0,
+        typed_answer: str | None = None,
+        verdict: str | None = None,
     ) -> Answer: ...
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str: ...
     def set_suspended(self, card_id: str, suspended: bool) -> None: ...
@@ -115,10 +123,13 @@ class ReviewSession:
         if self.current is not None:
             self.revealed = True
 
-    def grade(self, quality: int) -> Answer:
+    def grade(
+        self, quality: int, *, typed_answer: str | None = None, verdict: str | None = None
+    ) -> Answer:
         """Answer the current card (revealing it if need be) and move to the next.
 
-        A grade below 4 brings the card back at the end of today's queue.
+        A grade below 4 brings the card back at the end of today's queue. A drill
+        passes the typed answer and the grader's verdict, logged with the grade.
 
         Raises:
             RuntimeError: there is no current card.
@@ -129,7 +140,13 @@ class ReviewSession:
         self.revealed = True
         elapsed_ms = round((self.timer() - self._shown_at) * 1000)
         answer = self.store.record_review(
-            card.card.id, time=self.clock(), day=self.today, grade=quality, answer_ms=elapsed_ms
+            card.card.id,
+            time=self.clock(),
+            day=self.today,
+            grade=quality,
+            answer_ms=elapsed_ms,
+            typed_answer=typed_answer,
+            verdict=verdict,
         )
         requeued = needs_redrill(quality)
         if requeued:

@@ -18,13 +18,22 @@ from flashcards.store.values import Answer, iso, to_date, to_sm2
 
 
 def record_review(
-    db: Db, card_id: str, *, time: datetime, day: date, grade: int, answer_ms: int = 0
+    db: Db,
+    card_id: str,
+    *,
+    time: datetime,
+    day: date,
+    grade: int,
+    answer_ms: int = 0,
+    typed_answer: str | None = None,
+    verdict: str | None = None,
 ) -> Answer:
     """Log one answer and update the card's state, in one committed transaction.
 
     The day's first answer of a card schedules it with SM-2; later answers the
     same study day are re-drills: logged, state unchanged. Deciding inside the
     transaction keeps two sessions on one database from applying a card twice.
+    A drill answer also logs what was typed and the grader's verdict.
 
     Raises:
         UnknownCardError: no card has this id.
@@ -67,6 +76,8 @@ def record_review(
             "ae": after.sm2.easiness_hundredths,
             "ad": iso(after.due),
             "al": after.lapses,
+            "typed": typed_answer,
+            "verdict": verdict,
         }
         db.run(
             "UPDATE card_state SET repetitions = :ar, interval_days = :ai, easiness = :ae, "
@@ -77,9 +88,10 @@ def record_review(
         log_id = db.insert(
             "INSERT INTO review_log (card_id, answered_at, day, grade, redrill, answer_ms, "
             "before_repetitions, before_interval, before_easiness, before_due, before_lapses, "
-            "after_repetitions, after_interval, after_easiness, after_due, after_lapses) "
+            "after_repetitions, after_interval, after_easiness, after_due, after_lapses, "
+            "typed_answer, verdict) "
             "VALUES (:id, :time, :day, :grade, :redrill, :ms, :br, :bi, :be, :bd, :bl, "
-            ":ar, :ai, :ae, :ad, :al)",
+            ":ar, :ai, :ae, :ad, :al, :typed, :verdict)",
             params,
         )
     return Answer(
@@ -96,6 +108,8 @@ def record_review(
         after.sm2,
         after.due,
         after.lapses,
+        typed_answer,
+        verdict,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flashcards.errors import StoreError, UnknownCardError
-from flashcards.model import Deck
+from flashcards.model import Card, Deck, Kind
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
 from flashcards.store.connection import (
@@ -27,6 +27,7 @@ from flashcards.store.values import (
     CardState,
     DeckCount,
     DeckRow,
+    DrillFact,
     NextDue,
     ReviewFact,
     ScheduledCard,
@@ -182,6 +183,51 @@ class Store:
             deck=deck,
         )
 
+    def drill_ids(
+        self, today: date, kinds: Sequence[str], limit: int, deck: str | None = None
+    ) -> list[str]:
+        """Cards of ``kinds`` to drill: due today first, then new ones, then the soonest due.
+
+        Three range scans with a LIMIT, as for the daily queue, so that a big database
+        shows its first question at once. ``kinds`` must be :class:`~flashcards.model.Kind`
+        values (they are written into the statement).
+        """
+        chosen = ", ".join(f"'{Kind(kind).value}'" for kind in kinds)
+        of_kind = f"c.kind IN ({chosen})"
+        found: list[str] = []
+        for where, order in (
+            ("s.due <= :today", "s.due, s.queue_order"),
+            ("s.due IS NULL", "s.queue_order"),
+            ("s.due > :today", "s.due, s.queue_order"),
+        ):
+            found += self._ids(
+                f"{where} AND {of_kind}", order, today=today, limit=limit - len(found), deck=deck
+            )
+        return found
+
+    def cards_of_kinds(self, kinds: Sequence[str], decks: Sequence[str] = ()) -> list[StoredCard]:
+        """Active cards of ``kinds`` (Kind values), of ``decks`` (slugs) or all: a mock's pool."""
+        chosen = ", ".join(f"'{Kind(kind).value}'" for kind in kinds)
+        params = {f"d{n}": slug for n, slug in enumerate(decks)}
+        in_decks = f" AND c.deck IN ({', '.join(':' + name for name in params)})" if decks else ""
+        rows = self.db.rows(
+            f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
+            "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id "
+            f"WHERE {ACTIVE} AND c.kind IN ({chosen}){in_decks} ORDER BY s.queue_order",
+            params,
+        )
+        return [to_stored_card(row) for row in rows]
+
+    def deck_cards(self, deck: str) -> list[Card]:
+        """The active cards of deck ``deck`` (slug), in deck order: a drill's chapter."""
+        rows = self.db.rows(
+            f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
+            "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id "
+            "WHERE c.deck = :deck AND NOT c.retired ORDER BY c.position",
+            {"deck": deck},
+        )
+        return [to_stored_card(row).card for row in rows]
+
     def _ids(
         self,
         where: str,
@@ -216,16 +262,33 @@ class Store:
     # --- answers (see flashcards.store.answers)
 
     def record_review(
-        self, card_id: str, *, time: datetime, day: date, grade: int, answer_ms: int = 0
+        self,
+        card_id: str,
+        *,
+        time: datetime,
+        day: date,
+        grade: int,
+        answer_ms: int = 0,
+        typed_answer: str | None = None,
+        verdict: str | None = None,
     ) -> Answer:
         """Log one answer and update the card's state, in one committed transaction.
+
+        A drill answer passes what was typed and the grader's verdict along.
 
         Raises:
             UnknownCardError: no card has this id.
             ValueError: ``grade`` is not 0..5.
         """
         return answers.record_review(
-            self.db, card_id, time=time, day=day, grade=grade, answer_ms=answer_ms
+            self.db,
+            card_id,
+            time=time,
+            day=day,
+            grade=grade,
+            answer_ms=answer_ms,
+            typed_answer=typed_answer,
+            verdict=verdict,
         )
 
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:
@@ -247,6 +310,10 @@ class Store:
     def review_facts(self) -> list[ReviewFact]:
         """Every answer with its card's chapter and kind, oldest first."""
         return reports.review_facts(self.db)
+
+    def drill_facts(self) -> list[DrillFact]:
+        """Every drill answer (typed text graded), oldest first."""
+        return reports.drill_facts(self.db)
 
     def scheduled(self) -> list[ScheduledCard]:
         """Due day and easiness of every active card answered at least once."""

@@ -78,6 +78,8 @@ SQLITE_SCHEMA: tuple[str, ...] = (
     after_easiness INTEGER NOT NULL,
     after_due VARCHAR,
     after_lapses INTEGER NOT NULL,
+    typed_answer VARCHAR,
+    verdict VARCHAR,
     PRIMARY KEY (id),
     FOREIGN KEY(card_id) REFERENCES card (id)
 )""",

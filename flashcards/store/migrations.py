@@ -2,9 +2,9 @@
 
 A database written by an older release carries an older ``schema_version`` in its
 ``meta`` table. Opening it runs every migration numbered above that version, in
-order, each in its own transaction that also bumps ``schema_version`` and records
-``migration.NNNN`` (name and time), so a crash between two migrations leaves a valid
-database at a known version and the next open carries on. Before the first one, the
+order, all in one transaction; each bumps ``schema_version`` and records
+``migration.NNNN`` (name and time). A crash part-way leaves the database as it was,
+and two processes opening it at once upgrade it once. Before the first one, the
 whole database is copied to ``backups/pre-migration-vN-<time>.db``: an upgrade that
 goes wrong (or a release that turns out to be bad) never costs a learner's history.
 A database from a newer release is refused, never "downgraded" or half-read.
@@ -168,6 +168,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_card_state_queue ON card_state (due, queue_order)",
         ),
     ),
+    Migration(
+        3,
+        "review_log.typed_answer and verdict: a drill answer keeps what was typed",
+        sqlite=(
+            "ALTER TABLE review_log ADD COLUMN typed_answer VARCHAR",
+            "ALTER TABLE review_log ADD COLUMN verdict VARCHAR",
+        ),
+        postgresql=(
+            "ALTER TABLE review_log ADD COLUMN typed_answer VARCHAR",
+            "ALTER TABLE review_log ADD COLUMN verdict VARCHAR",
+        ),
+    ),
 )
 """Every migration, in order; numbers follow each other from 2."""
 
@@ -259,20 +271,24 @@ def upgrade(
         migration.statements(dialect)  # refuse an unknown backend before the backup
     copy = backup(start) if backup is not None else None
     applied: list[Migration] = []
-    for migration in todo:
-        try:
-            with db.transaction():
-                if read_version(db, where) >= migration.number:
+    migration = todo[0]
+    try:
+        # One write transaction for every step: a second process opening the same old
+        # database waits, then finds it upgraded, rather than taking over half-way.
+        with db.transaction():
+            version = read_version(db, where)
+            for migration in todo:
+                if version >= migration.number:
                     continue  # another process got here first
                 for statement in migration.statements(dialect):
                     db.run(statement, {})
                 _record(db, migration, now)
-        except Exception as error:  # driver errors, or the store's one-line StoreError
-            raise StoreError(
-                f"{where}: upgrade to schema version {migration.number} failed and was "
-                f"rolled back ({driver_message(error)}); the copy taken before upgrading is {copy}"
-            ) from None
-        applied.append(migration)
+                applied.append(migration)
+    except Exception as error:  # driver errors, or the store's one-line StoreError
+        raise StoreError(
+            f"{where}: upgrade to schema version {migration.number} failed and was "
+            f"rolled back ({driver_message(error)}); the copy taken before upgrading is {copy}"
+        ) from None
     return UpgradeReport(start, read_version(db, where), tuple(applied), copy)
 
 

@@ -12,6 +12,7 @@ from flashcards.store.values import (
     LOG_COLUMNS,
     Answer,
     DeckCount,
+    DrillFact,
     NextDue,
     ReviewFact,
     ScheduledCard,
@@ -34,6 +35,18 @@ def review_facts(db: Db) -> list[ReviewFact]:
         for card_id, day, grade, chapter, kind, redrill in db.rows(
             "SELECT r.card_id, r.day, r.grade, c.chapter, c.kind, r.redrill "
             "FROM review_log r JOIN card c ON c.id = r.card_id ORDER BY r.id"
+        )
+    ]
+
+
+def drill_facts(db: Db) -> list[DrillFact]:
+    """Every drill answer (typed text graded), oldest first."""
+    return [
+        DrillFact(card_id, front, int(chapter), int(grade), str(verdict))
+        for card_id, front, chapter, grade, verdict in db.rows(
+            "SELECT r.card_id, c.front, c.chapter, r.grade, r.verdict "
+            "FROM review_log r JOIN card c ON c.id = r.card_id "
+            "WHERE r.typed_answer IS NOT NULL ORDER BY r.id"
         )
     ]
 

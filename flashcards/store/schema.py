@@ -12,7 +12,7 @@ import functools
 from types import SimpleNamespace
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the table layout, recorded in ``meta``; equals the number of the last
 migration in :mod:`flashcards.store.migrations`, which upgrades older databases on open."""
 
@@ -108,6 +108,8 @@ def tables() -> SimpleNamespace:
         after_easiness: int
         after_due: str | None = None
         after_lapses: int
+        typed_answer: str | None = None  # what a drill answer typed (None: a plain review)
+        verdict: str | None = None  # the grader's verdict on it
 
     return SimpleNamespace(
         Meta=Meta,

@@ -51,6 +51,16 @@ class ReviewFact(NamedTuple):
     redrill: bool
 
 
+class DrillFact(NamedTuple):
+    """One drill answer: the card, its front and chapter, the grade and the verdict."""
+
+    card_id: str
+    front: str
+    chapter: int
+    grade: int
+    verdict: str
+
+
 class ScheduledCard(NamedTuple):
     """An answered, active card's due day and easiness (in hundredths), for forecasts."""
 
@@ -99,7 +109,7 @@ LOG_COLUMNS = (
     "id, card_id, answered_at, day, grade, redrill, answer_ms, before_repetitions, "
     "before_interval, before_easiness, before_due, before_lapses, after_repetitions, "
     "after_interval, "
-    "after_easiness, after_due, after_lapses"
+    "after_easiness, after_due, after_lapses, typed_answer, verdict"
 )
 ACTIVE = "NOT c.retired AND NOT s.suspended"
 """SQL condition (aliases ``c`` card, ``s`` card_state) for cards that may be shown."""
@@ -213,6 +223,8 @@ def to_answer(row: Sequence[Any]) -> Answer:
         ae,
         ad,
         al,
+        typed,
+        verdict,
     ) = row
     return Answer(
         int(log_id),
@@ -228,4 +240,6 @@ def to_answer(row: Sequence[Any]) -> Answer:
         to_sm2(ar, ai, ae),
         to_date(ad),
         int(al),
+        None if typed is None else str(typed),
+        None if verdict is None else str(verdict),
     )
