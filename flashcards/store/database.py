@@ -9,7 +9,10 @@ from typing import Any
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
 from flashcards.schedule.sm2 import REDRILL_BELOW
+from flashcards.schedule.config import Config
+from flashcards.schedule.exam import Exam, ExamCounts, Feasibility, Progress
 from flashcards.store import answers, reports, sync
+from flashcards.store import exam as exam_store
 from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path
 from flashcards.store.values import (
     ACTIVE,
@@ -192,6 +195,41 @@ class Store:
             {"today": iso(today)},
         )[0]
         return int(row[0]), int(row[1])
+
+    # --- the exam (see flashcards.store.exam; the plan is in flashcards.schedule.exam)
+
+    def exam(self) -> Exam | None:
+        """The exam set, or None."""
+        return exam_store.load_exam(self.db)
+
+    def set_exam(self, settings: Exam | None) -> bool:
+        """Store the exam (None: clear it); whether one was set before."""
+        had = exam_store.load_exam(self.db) is not None
+        if settings is None:
+            exam_store.clear_exam(self.db)
+        else:
+            exam_store.save_exam(self.db, settings)
+        return had
+
+    def exam_plan_check(self, settings: Exam, config: Config, today: date) -> Feasibility:
+        """Whether the exam's cards fit its window and limit, from ``today`` on."""
+        return exam_store.check_plan(self.db, settings, config, today)
+
+    def exam_progress(self, settings: Exam, config: Config, today: date) -> Progress:
+        """Where the candidate stands with the exam today."""
+        return exam_store.exam_progress(self.db, settings, config, today)
+
+    def exam_counts(self, today: date, settings: Exam) -> ExamCounts:
+        """What today's exam plan is computed from."""
+        return exam_store.exam_counts(self.db, today, settings)
+
+    def unseen_ids(self, settings: Exam, limit: int, deck: str | None = None) -> list[str]:
+        """Exam cards not answered since the window started, soonest due first."""
+        return exam_store.unseen_ids(self.db, settings, limit, deck) if limit > 0 else []
+
+    def exam_new_ids(self, settings: Exam, limit: int, deck: str | None = None) -> list[str]:
+        """Never-answered exam cards in chapter order."""
+        return exam_store.exam_new_ids(self.db, settings, limit, deck) if limit > 0 else []
 
     # --- answers (see flashcards.store.answers)
 
