@@ -37,8 +37,12 @@ START = date(2026, 3, 2)
 def plans(draw: st.DrawFn) -> dict[str, object]:
     sizes = draw(st.lists(st.integers(1, 16), min_size=1, max_size=3))
     slugs = [f"deck{i}" for i in range(len(sizes))]
-    exam_decks = draw(st.one_of(st.just(()), st.lists(st.sampled_from(slugs), min_size=1,
-                                                       max_size=len(slugs), unique=True)))
+    exam_decks = draw(
+        st.one_of(
+            st.just(()),
+            st.lists(st.sampled_from(slugs), min_size=1, max_size=len(slugs), unique=True),
+        )
+    )
     days = draw(st.integers(1, 20))
     window = draw(st.integers(1, 10))
     limit = draw(st.one_of(st.none(), st.integers(1, 15)))
@@ -49,8 +53,9 @@ def plans(draw: st.DrawFn) -> dict[str, object]:
         "days": days,
         "window": window,
         "limit": limit,
-        "config": Config(new_per_day=draw(st.integers(0, 6)),
-                         reviews_per_day=draw(st.integers(1, 20))),
+        "config": Config(
+            new_per_day=draw(st.integers(0, 6)), reviews_per_day=draw(st.integers(1, 20))
+        ),
         "grades": draw(st.lists(st.integers(0, 5), min_size=1, max_size=40)),
         "skips": draw(st.sets(st.integers(0, days - 1), max_size=3)),
         "splits": draw(st.sets(st.integers(0, days - 1), max_size=3)),
@@ -101,11 +106,16 @@ def test_every_exam_card_is_seen_in_the_window(plan: dict[str, object]) -> None:
     skips: set[int] = plan["skips"]  # type: ignore[assignment]
     splits: set[int] = plan["splits"]  # type: ignore[assignment]
     days: int = plan["days"]  # type: ignore[assignment]
-    with tempfile.TemporaryDirectory() as folder, Store.open(
-        f"sqlite:///{Path(folder) / 'k8sprep.db'}"
-    ) as store:
-        store.sync_decks([make_deck(i + 1, slug, n) for i, (slug, n) in
-                          enumerate(zip(slugs, sizes, strict=True))])
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Store.open(f"sqlite:///{Path(folder) / 'k8sprep.db'}") as store,
+    ):
+        store.sync_decks(
+            [
+                make_deck(i + 1, slug, n)
+                for i, (slug, n) in enumerate(zip(slugs, sizes, strict=True))
+            ]
+        )
         for i in plan["suspend"]:  # type: ignore[attr-defined]
             if i < sizes[0]:
                 store.set_suspended(f"deck0-{i}", True)
@@ -114,8 +124,13 @@ def test_every_exam_card_is_seen_in_the_window(plan: dict[str, object]) -> None:
         for back in range(int(plan["history"]), 0, -1):  # type: ignore[call-overload]
             day = START - timedelta(days=back)
             candidate.session(day, build_queue(store, day, config).cards)
-        exam = Exam(START + timedelta(days=days), plan["window"],  # type: ignore[arg-type]
-                    plan["limit"], plan["exam_decks"])  # type: ignore[arg-type]
+        exam = Exam(
+            START + timedelta(days=days),
+            plan["window"],  # type: ignore[arg-type]
+            plan["limit"],
+            plan["exam_decks"],
+            set_on=START,
+        )  # type: ignore[arg-type]
         check = store.exam_plan_check(exam, config, START)
         limit = exam.limit(config)
         event("refused" if not check.ok else "simulated")
@@ -164,6 +179,8 @@ def test_every_exam_card_is_seen_in_the_window(plan: dict[str, object]) -> None:
         if days - 1 not in skips:  # a missed card was announced on the last morning
             assert final.shortfall == len(missed)
             assert final.on_track == (not missed)
+            if missed:  # and named the skipped days as the reason
+                assert set(final.skipped) >= {d for d, n in held.items() if n}
         # After the exam date the mode is over: the queue is plain SM-2 again.
         after = exam.date + timedelta(days=1)
         assert build_queue(store, after, config, exam=exam) == build_queue(store, after, config)

@@ -5,6 +5,7 @@ Importing a command module registers its commands on :data:`app`.
 
 from flashcards.cli import (  # noqa: F401  (importing registers the commands)
     build_commands,
+    exam_commands,
     export_commands,
     review_commands,
     safety_commands,

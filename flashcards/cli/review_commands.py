@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from flashcards.schedule.config import Config
+    from flashcards.schedule.exam import Exam
     from flashcards.store import Store
 
 DbOpt = Annotated[
@@ -87,6 +88,33 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
 
     decks = [Deck(name, ChapterInfo(chapter, slug, name)) for slug, name, chapter in store.decks()]
     return find_deck(decks, key).chapter.slug
+
+
+def exam_lines(store: Store, config: Config, today: date) -> list[str]:
+    """The exam's standing for ``due``, ``review`` and ``stats``; nothing without an exam."""
+    exam = store.exam()
+    if exam is None:
+        return []
+    from flashcards.cli.exam_views import exam_summary
+
+    return exam_summary(exam, store.exam_progress(exam, config, today))
+
+
+def exam_json(store: Store, config: Config, today: date) -> dict[str, object] | None:
+    """``exam show --json``'s record plus today's share, for ``due`` and ``stats``; or None."""
+    exam = store.exam()
+    if exam is None:
+        return None
+    from flashcards.cli.exam_views import exam_record
+
+    progress = store.exam_progress(exam, config, today)
+    record = exam_record(exam, progress, config, exam_deck_names(store, exam))
+    return {**record, "today_share": progress.today_share}
+
+
+def exam_deck_names(store: Store, exam: Exam) -> list[str]:
+    """The slugs of the exam decks: the ones named, or every deck."""
+    return list(exam.decks) or [slug for slug, _name, _chapter in store.decks()]
 
 
 def _print_json(data: object) -> None:
@@ -173,7 +201,11 @@ def review(
             report = store.sync_decks(load_decks())
             typer.echo(f"Imported {report.added} cards from the bundled decks.")
         slug = _deck_slug(store, deck)
-        session = ReviewSession(store, build_queue(store, today, config, slug), clock=settings.now)
+        exam = store.exam()
+        queue = build_queue(store, today, config, slug, exam=exam)
+        for line in exam_lines(store, config, today):
+            typer.echo(line)
+        session = ReviewSession(store, queue, clock=settings.now)
         try:
             with keys(sys.stdin) as tokens:
                 drive(session, tokens, typer.echo, keys=is_terminal(sys.stdin))
@@ -196,10 +228,12 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
         left = allowance(config, introduced_today=introduced, reviewed_today=reviewed)
         report = due_report(store.deck_counts(today), left, today, store.next_due(today))
         empty = not store.has_cards()
+        exam = exam_json(store, config, today)
+        standing = exam_lines(store, config, today)
     if json:
-        _print_json(report)
+        _print_json(report if exam is None else {**report, "exam": exam})
     else:
-        for line in due_lines(report):
+        for line in due_lines(report) + standing:
             typer.echo(line)
         if empty:  # the first review imports the bundled decks; say so before it
             typer.echo(
@@ -213,13 +247,16 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
     """Reviews per day, retention per chapter and kind, easiness, streak and forecast."""
     from flashcards.cli.review_views import stats_lines, stats_report
 
-    today = _today(_config())
+    config = _config()
+    today = _today(config)
     with _open_to_read(db) as store:
         report = stats_report(store.review_facts(), store.scheduled(), today)
+        exam = exam_json(store, config, today)
+        standing = exam_lines(store, config, today)
     if json:
-        _print_json(report)
+        _print_json(report if exam is None else {**report, "exam": exam})
     else:
-        for line in stats_lines(report):
+        for line in stats_lines(report) + standing:
             typer.echo(line)
 
 

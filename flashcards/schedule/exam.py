@@ -28,6 +28,7 @@ as many cards as the skipped days held, and :func:`progress` says so.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -50,16 +51,18 @@ class Phase(Enum):
 class Exam:
     """The exam settings: date, window, daily limit (None: ``reviews_per_day``), decks.
 
-    ``decks`` holds deck slugs; empty means every deck.
+    ``decks`` holds deck slugs; empty means every deck. ``set_on`` is the study day
+    the exam was set: days before it are not "skipped".
     """
 
-    date: date
+    date: _dt.date
     window_days: int = DEFAULT_WINDOW_DAYS
     max_per_day: int | None = None
     decks: tuple[str, ...] = ()
+    set_on: _dt.date | None = None
 
     @property
-    def window_start(self) -> date:
+    def window_start(self) -> _dt.date:
         """The first study day of the window."""
         return self.date - timedelta(days=self.window_days)
 
@@ -67,16 +70,16 @@ class Exam:
         """First views allowed per study day."""
         return config.reviews_per_day if self.max_per_day is None else self.max_per_day
 
-    def phase(self, today: date) -> Phase:
+    def phase(self, today: _dt.date) -> Phase:
         if today >= self.date:
             return Phase.OVER
         return Phase.WINDOW if today >= self.window_start else Phase.BEFORE
 
-    def days_left(self, today: date) -> int:
+    def days_left(self, today: _dt.date) -> int:
         """Study days from today until the exam, today included (0 once it has come)."""
         return max(0, (self.date - today).days)
 
-    def window_days_left(self, today: date) -> int:
+    def window_days_left(self, today: _dt.date) -> int:
         """Study days of the window still to come, today included."""
         return min(self.window_days, self.days_left(today))
 
@@ -189,8 +192,9 @@ def feasibility(
             smallest_window = window
             break
     smallest_limit = _ceil_div(need, days) if days else 0
-    return Feasibility(need <= capacity and days > 0, need, capacity, days, smallest_window,
-                       smallest_limit)
+    return Feasibility(
+        need <= capacity and days > 0, need, capacity, days, smallest_window, smallest_limit
+    )
 
 
 @dataclass(frozen=True)
@@ -234,11 +238,11 @@ def progress(
     capacity = plan.budget + max(0, window_left - 1) * exam.limit(config) if window_left else 0
     skipped: tuple[date, ...] = ()
     if phase is not Phase.BEFORE:
-        first = exam.window_start
+        first = max(exam.window_start, exam.set_on or exam.window_start)
         last = min(today, exam.date)
         skipped = tuple(
             day
-            for day in (first + timedelta(days=i) for i in range((last - first).days))
+            for day in (first + timedelta(days=i) for i in range(max(0, (last - first).days)))
             if day not in study_days
         )
     return Progress(

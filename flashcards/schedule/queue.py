@@ -134,5 +134,6 @@ def _exam_queue(
     firsts = must + due + required_new + new
     seen = set(firsts)
     redo = [card_id for card_id in source.redrill_ids(today, deck) if card_id not in seen]
-    return DailyQueue(today=today, due=tuple(must + due), new=tuple(required_new + new),
-                      redo=tuple(redo))
+    return DailyQueue(
+        today=today, due=tuple(must + due), new=tuple(required_new + new), redo=tuple(redo)
+    )

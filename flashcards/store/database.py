@@ -8,9 +8,9 @@ from typing import Any
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
-from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.schedule.config import Config
 from flashcards.schedule.exam import Exam, ExamCounts, Feasibility, Progress
+from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
 from flashcards.store import exam as exam_store
 from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path

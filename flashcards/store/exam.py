@@ -48,6 +48,7 @@ def load_exam(db: Db) -> Exam | None:
             window_days=int(data["window_days"]),
             max_per_day=None if data["max_per_day"] is None else int(data["max_per_day"]),
             decks=tuple(str(d) for d in data["decks"]),
+            set_on=date.fromisoformat(data["set_on"]) if data.get("set_on") else None,
         )
     except (ValueError, KeyError, TypeError) as error:
         raise StoreError(
@@ -63,11 +64,14 @@ def save_exam(db: Db, exam: Exam) -> None:
             "window_days": exam.window_days,
             "max_per_day": exam.max_per_day,
             "decks": list(exam.decks),
+            "set_on": iso(exam.set_on),
         }
     )
     with db.transaction():
         db.run("DELETE FROM meta WHERE key = :key", {"key": EXAM_KEY})
-        db.run("INSERT INTO meta (key, value) VALUES (:key, :value)", {"key": EXAM_KEY, "value": value})
+        db.run(
+            "INSERT INTO meta (key, value) VALUES (:key, :value)", {"key": EXAM_KEY, "value": value}
+        )
 
 
 def clear_exam(db: Db) -> bool:
@@ -151,8 +155,11 @@ def exam_new_ids(db: Db, exam: Exam, limit: int, deck: str | None = None) -> lis
 def exam_card_count(db: Db, exam: Exam) -> int:
     """Unsuspended cards of the exam decks."""
     params: dict[str, Any] = {}
-    return int(db.rows(f"SELECT COUNT(*) {_FROM} WHERE {ACTIVE}" + _decks(exam, None, params),
-                       params)[0][0])
+    return int(
+        db.rows(f"SELECT COUNT(*) {_FROM} WHERE {ACTIVE}" + _decks(exam, None, params), params)[0][
+            0
+        ]
+    )
 
 
 def last_days(db: Db, exam: Exam) -> dict[date | None, int]:
