@@ -7,6 +7,7 @@ from flashcards.cli import (  # noqa: F401  (importing registers the commands)
     build_commands,
     exam_commands,
     export_commands,
+    fsrs_commands,
     review_commands,
     safety_commands,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
@@ -27,6 +27,10 @@ from flashcards.store.values import (
     to_state,
     to_stored_card,
 )
+
+if TYPE_CHECKING:  # FSRS loads only for the commands that use it
+    from flashcards.schedule.memory import ShadowFSRS
+    from flashcards.store.memory_states import MemoryTable
 
 _GET_CARD = (
     f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
@@ -230,6 +234,20 @@ class Store:
     def exam_new_ids(self, settings: Exam, limit: int, deck: str | None = None) -> list[str]:
         """Never-answered exam cards in chapter order."""
         return exam_store.exam_new_ids(self.db, settings, limit, deck) if limit > 0 else []
+
+    # --- FSRS memory states from the log (see flashcards.store.memory_states)
+
+    def memory_states(self, shadow: ShadowFSRS) -> MemoryTable:
+        """Every answered card's FSRS memory state, replayed from the review log."""
+        from flashcards.store import memory_states
+
+        return memory_states.memory_states(self.db, shadow)
+
+    def card_decks(self, decks: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """``(card_id, deck slug)`` of every active card (of ``decks`` only, when given)."""
+        from flashcards.store import memory_states
+
+        return memory_states.card_decks(self.db, decks)
 
     # --- answers (see flashcards.store.answers)
 

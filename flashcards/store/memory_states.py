@@ -1,0 +1,181 @@
+"""FSRS memory states of every card, rebuilt from the review log ("shadow FSRS").
+
+The log is replayed through :class:`flashcards.schedule.memory.ShadowFSRS`. The result
+is cached in one ``meta`` row (packed arrays, base64) with the log position it reached,
+so the next call replays only newer answers: ``readiness`` on a million logged answers
+stays well under a second once the cache exists. An undone answer (a row gone below
+that position, or replaced at it) is noticed and the whole log replayed again. The
+cache is only ever derived from the log: deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from array import array
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flashcards.errors import StoreError
+from flashcards.schedule.memory import Memory, ShadowFSRS
+from flashcards.store.connection import Db
+from flashcards.store.values import ACTIVE
+
+CACHE_KEY = "fsrs_shadow"
+_CACHE_VERSION = 2
+
+
+@dataclass
+class MemoryTable:
+    """Memory states by card, in columns: cheap to load and to scan for 100,000 cards."""
+
+    ids: list[str] = field(default_factory=list)
+    stability: array[float] = field(default_factory=lambda: array("d"))
+    difficulty: array[float] = field(default_factory=lambda: array("d"))
+    last_day: array[int] = field(default_factory=lambda: array("q"))  # date ordinals
+
+    def index(self) -> dict[str, int]:
+        return {card_id: i for i, card_id in enumerate(self.ids)}
+
+    def get(self, card_id: str) -> Memory | None:
+        """One card's state (a linear search: for tests and single cards)."""
+        try:
+            i = self.ids.index(card_id)
+        except ValueError:
+            return None
+        return self.at(i)
+
+    def at(self, i: int) -> Memory:
+        return Memory(self.stability[i], self.difficulty[i], date.fromordinal(self.last_day[i]))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def memory_states(db: Db, shadow: ShadowFSRS) -> MemoryTable:
+    """Every answered card's memory state, from the log (incrementally, via the cache)."""
+    top = int(db.rows("SELECT MAX(id) FROM review_log")[0][0] or 0)
+    cached = _load(db, shadow, top)
+    table, position = cached if cached is not None else (MemoryTable(), 0)
+    if cached is not None and top == position:
+        return table
+    where = table.index()
+    days: dict[str, date] = {}
+    memories: dict[str, Memory | None] = {}
+    step = shadow.step
+    for card_id, day_text, grade in db.rows(
+        "SELECT card_id, day, grade FROM review_log WHERE id > :after ORDER BY id",
+        {"after": position},
+    ):
+        day = days.get(day_text)
+        if day is None:
+            day = days[day_text] = date.fromisoformat(day_text)
+        if card_id in memories:
+            before = memories[card_id]
+        else:
+            before = table.at(where[card_id]) if card_id in where else None
+        memories[card_id] = step(before, int(grade), day)
+    for card_id, memory in memories.items():
+        assert memory is not None
+        i = where.get(card_id)
+        if i is None:
+            table.ids.append(card_id)
+            table.stability.append(memory.stability)
+            table.difficulty.append(memory.difficulty)
+            table.last_day.append(memory.last_day.toordinal())
+        else:
+            table.stability[i] = memory.stability
+            table.difficulty[i] = memory.difficulty
+            table.last_day[i] = memory.last_day.toordinal()
+    _save(db, shadow, table, top)
+    return table
+
+
+def _fingerprint(db: Db, position: int, top: int) -> list[Any]:
+    """What must not change at or below ``position``: the row count and the row at it."""
+    where = "" if position >= top else " WHERE id <= :p"  # counting all rows is cheaper
+    count = db.rows(f"SELECT COUNT(*) FROM review_log{where}", {"p": position})[0][0]
+    row = db.rows(
+        "SELECT card_id, answered_at, grade, answer_ms FROM review_log WHERE id = :p",
+        {"p": position},
+    )
+    return [int(count), [str(v) for v in row[0]] if row else None]
+
+
+def _load(db: Db, shadow: ShadowFSRS, top: int) -> tuple[MemoryTable, int] | None:
+    rows = db.rows("SELECT value FROM meta WHERE key = :key", {"key": CACHE_KEY})
+    if not rows:
+        return None
+    try:
+        data = json.loads(rows[0][0])
+        if data["version"] != _CACHE_VERSION or data["parameters"] != list(shadow.w):
+            return None
+        position = int(data["position"])
+        if position > top or data["fingerprint"] != _fingerprint(db, position, top):
+            return None  # an answer was undone (or the log replaced) since
+        table = MemoryTable(
+            ids=data["ids"].split("\n") if data["ids"] else [],
+            stability=_unpack("d", data["stability"]),
+            difficulty=_unpack("d", data["difficulty"]),
+            last_day=_unpack("q", data["last_day"]),
+        )
+        if (
+            not len(table.ids)
+            == len(table.stability)
+            == len(table.difficulty)
+            == len(table.last_day)
+        ):
+            return None
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
+        return None  # a damaged cache is rebuilt from the log
+    return table, position
+
+
+def _unpack(code: str, text: str) -> array[Any]:
+    values = array(code)
+    values.frombytes(base64.b64decode(text))
+    return values
+
+
+def _save(db: Db, shadow: ShadowFSRS, table: MemoryTable, position: int) -> None:
+    """Cache ``table``; a database that refuses the write (read-only) just goes uncached."""
+    if any("\n" in card_id for card_id in table.ids):
+        return  # ids are stored one a line
+    value = json.dumps(
+        {
+            "version": _CACHE_VERSION,
+            "parameters": list(shadow.w),
+            "position": position,
+            "fingerprint": _fingerprint(db, position, position),
+            "ids": "\n".join(table.ids),
+            "stability": base64.b64encode(table.stability.tobytes()).decode(),
+            "difficulty": base64.b64encode(table.difficulty.tobytes()).decode(),
+            "last_day": base64.b64encode(table.last_day.tobytes()).decode(),
+        },
+        separators=(",", ":"),
+    )
+    try:
+        with db.transaction():
+            db.run("DELETE FROM meta WHERE key = :key", {"key": CACHE_KEY})
+            db.run(
+                "INSERT INTO meta (key, value) VALUES (:key, :value)",
+                {"key": CACHE_KEY, "value": value},
+            )
+    except StoreError:
+        pass
+
+
+def card_decks(db: Db, decks: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """``(card_id, deck slug)`` of every active card, of ``decks`` only when given."""
+    params: dict[str, Any] = {f"x{i}": slug for i, slug in enumerate(decks)}
+    only = f" AND c.deck IN ({', '.join(':' + k for k in params)})" if decks else ""
+    return [
+        (str(card_id), str(deck))
+        for card_id, deck in db.rows(
+            "SELECT c.id, c.deck FROM card c JOIN card_state s ON s.card_id = c.id "
+            f"WHERE {ACTIVE}{only}",
+            params,
+        )
+    ]
