@@ -81,11 +81,11 @@ def exam_set(
             if slug is not None and slug not in slugs:
                 slugs.append(slug)
         exam = Exam(exam_date, window, max_per_day, tuple(slugs), set_on=today)
-        check = store.exam_plan_check(exam, config, today)
+        check, standing = store.exam_status(exam, config, today)
         if not check.ok:
             raise K8sprepError(refusal(exam, check, exam.limit(config)))
         store.set_exam(exam)
-        cards = store.exam_progress(exam, config, today).cards
+        cards = standing.cards
         names = exam_deck_names(store, exam)
     typer.echo(
         f"Exam on {exam_date.isoformat()}: {cards} cards of {len(names)} "

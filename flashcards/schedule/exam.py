@@ -95,6 +95,7 @@ class ExamCounts:
         never_answered: exam cards never answered at all (new cards).
         introduced_today: exam cards answered today for the first time ever.
         firsts_today: first answers of the day today, every deck (new + due).
+        cards: all (active) exam cards.
     """
 
     unseen: int
@@ -102,6 +103,7 @@ class ExamCounts:
     never_answered: int
     introduced_today: int
     firsts_today: int
+    cards: int = 0
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,6 @@ def progress(
     today: date,
     counts: ExamCounts,
     *,
-    cards: int,
     study_days: set[date],
 ) -> Progress:
     """The exam's standing today, given the study days with answers so far."""
@@ -248,8 +249,8 @@ def progress(
     return Progress(
         phase=phase,
         days_left=exam.days_left(today),
-        cards=cards,
-        seen_in_window=cards - counts.unseen if phase is Phase.WINDOW else 0,
+        cards=counts.cards,
+        seen_in_window=counts.cards - counts.unseen if phase is Phase.WINDOW else 0,
         remaining=remaining,
         today_share=plan.share,
         capacity_left=capacity,

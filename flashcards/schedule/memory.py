@@ -22,7 +22,7 @@ Pure: no I/O, no clock. ``fsrs`` is a pure-computation package.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -80,15 +80,23 @@ class ShadowFSRS:
         elapsed = max(0, (day - memory.last_day).days)
         return float((1 + self.factor * elapsed / memory.stability) ** self.decay)
 
-    def recalls(
+    def recall_of(
         self, ids: Sequence[str], stability: Sequence[float], last_day: Sequence[int], day: date
-    ) -> dict[str, float]:
-        """Predicted recall on ``day`` of many cards at once (``last_day`` as date ordinals)."""
+    ) -> Callable[[str], float | None]:
+        """Predicted recall on ``day`` by card id (None: never answered), from state columns.
+
+        ``last_day`` holds date ordinals. Built for 100,000 cards: an index, no objects.
+        """
+        where = {card_id: i for i, card_id in enumerate(ids)}
         today, factor, decay = day.toordinal(), self.factor, self.decay
-        return {
-            card_id: (1 + factor * max(0, today - last) / s) ** decay
-            for card_id, s, last in zip(ids, stability, last_day, strict=True)
-        }
+
+        def recall(card_id: str) -> float | None:
+            i = where.get(card_id)
+            if i is None:
+                return None
+            return float((1 + factor * max(0, today - last_day[i]) / stability[i]) ** decay)
+
+        return recall
 
     def step(self, memory: Memory | None, grade: int, day: date) -> Memory:
         """The memory state after answering with ``grade`` on study day ``day``."""

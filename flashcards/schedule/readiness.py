@@ -8,7 +8,7 @@ predicted recall is the mean over its cards, and the overall figure the mean ove
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,38 +52,37 @@ class Readiness:
 def readiness(
     at: date,
     decks: Sequence[tuple[str, str]],
-    cards: Iterable[tuple[str, str]],
-    recalls: Mapping[str, float],
+    cards: Mapping[str, Sequence[str]],
+    recall_of: Callable[[str], float | None],
 ) -> Readiness:
-    """Per deck (``(slug, name)``, in order) the predicted recall on ``at`` of its ``cards``.
+    """Per deck (``(slug, name)``, in order) the predicted recall on ``at`` of its cards.
 
     Args:
-        cards: ``(card_id, deck slug)`` of every card that counts.
-        recalls: predicted recall on ``at`` of every answered card
-            (:meth:`flashcards.schedule.memory.ShadowFSRS.recalls`).
+        cards: the ids of the cards that count, by deck slug.
+        recall_of: a card's predicted recall on ``at``, None if never answered
+            (:meth:`flashcards.schedule.memory.ShadowFSRS.recall_of`).
     """
-    tallies = {slug: [0, 0, 0, 0.0] for slug, _name in decks}  # cards, unseen, weak, sum
-    for card_id, slug in cards:
-        tally = tallies.get(slug)
-        if tally is None:
+    chapters = []
+    everything = 0.0
+    for slug, name in decks:
+        ids = cards.get(slug, ())
+        if not ids:
             continue
-        tally[0] += 1
-        recall = recalls.get(card_id)
-        if recall is None:
-            tally[1] += 1
-            continue
-        tally[2] += recall < WEAK_BELOW
-        tally[3] += recall
-    chapters = tuple(
-        ChapterReadiness(
-            slug, name, int(n), int(unseen), int(weak), round(total / n, 3) if n else 0.0
+        unseen = weak = 0
+        total = 0.0
+        for card_id in ids:
+            recall = recall_of(card_id)
+            if recall is None:
+                unseen += 1
+                continue
+            weak += recall < WEAK_BELOW
+            total += recall
+        everything += total
+        chapters.append(
+            ChapterReadiness(slug, name, len(ids), unseen, weak, round(total / len(ids), 3))
         )
-        for (slug, name), (n, unseen, weak, total) in ((d, tallies[d[0]]) for d in decks)
-        if n
-    )
     count = sum(c.cards for c in chapters)
-    total = sum(tallies[c.deck][3] for c in chapters)
-    return Readiness(at, round(total / count, 3) if count else 0.0, chapters)
+    return Readiness(at, round(everything / count, 3) if count else 0.0, tuple(chapters))
 
 
 def bar(share: float, width: int = BAR_WIDTH) -> str:

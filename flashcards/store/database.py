@@ -215,13 +215,20 @@ class Store:
             exam_store.save_exam(self.db, settings)
         return had
 
+    def exam_status(
+        self, settings: Exam, config: Config, today: date
+    ) -> tuple[Feasibility, Progress]:
+        """Whether the exam's cards fit its window and limit from ``today`` on, and where
+        the candidate stands with it today."""
+        return exam_store.exam_status(self.db, settings, config, today)
+
     def exam_plan_check(self, settings: Exam, config: Config, today: date) -> Feasibility:
         """Whether the exam's cards fit its window and limit, from ``today`` on."""
-        return exam_store.check_plan(self.db, settings, config, today)
+        return self.exam_status(settings, config, today)[0]
 
     def exam_progress(self, settings: Exam, config: Config, today: date) -> Progress:
         """Where the candidate stands with the exam today."""
-        return exam_store.exam_progress(self.db, settings, config, today)
+        return self.exam_status(settings, config, today)[1]
 
     def exam_counts(self, today: date, settings: Exam) -> ExamCounts:
         """What today's exam plan is computed from."""
@@ -243,8 +250,8 @@ class Store:
 
         return memory_states.memory_states(self.db, shadow)
 
-    def card_decks(self, decks: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-        """``(card_id, deck slug)`` of every active card (of ``decks`` only, when given)."""
+    def card_decks(self, decks: tuple[str, ...] = ()) -> dict[str, list[str]]:
+        """The ids of every active card by deck slug (of ``decks`` only, when given)."""
         from flashcards.store import memory_states
 
         return memory_states.card_decks(self.db, decks)

@@ -103,7 +103,7 @@ def exam_counts(db: Db, today: date, exam: Exam) -> ExamCounts:
     where = f"WHERE {ACTIVE}" + _decks(exam, None, params)
     row = db.rows(
         f"SELECT COALESCE(SUM(CASE WHEN {_UNSEEN} THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN s.due IS NULL THEN 1 ELSE 0 END), 0) "
+        "COALESCE(SUM(CASE WHEN s.due IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
         f"{_FROM} {where}",
         params,
     )[0]
@@ -127,6 +127,7 @@ def exam_counts(db: Db, today: date, exam: Exam) -> ExamCounts:
         never_answered=int(row[1]),
         introduced_today=int(today_rows[1]),
         firsts_today=int(firsts),
+        cards=int(row[2]),
     )
 
 
@@ -152,26 +153,23 @@ def exam_new_ids(db: Db, exam: Exam, limit: int, deck: str | None = None) -> lis
     return [r[0] for r in db.rows(sql, params)]
 
 
-def exam_card_count(db: Db, exam: Exam) -> int:
-    """Unsuspended cards of the exam decks."""
-    params: dict[str, Any] = {}
-    return int(
-        db.rows(f"SELECT COUNT(*) {_FROM} WHERE {ACTIVE}" + _decks(exam, None, params), params)[0][
-            0
-        ]
-    )
+def recent_last_days(db: Db, exam: Exam, total: int, since: date) -> dict[date | None, int]:
+    """Exam cards by the study day of their last answer, from ``since`` on.
 
-
-def last_days(db: Db, exam: Exam) -> dict[date | None, int]:
-    """Exam cards by the study day of their last answer (None: never answered)."""
-    params: dict[str, Any] = {}
+    The cards last answered before ``since`` (or never) are lumped under None: for any
+    window starting on ``since`` or later they are all unseen. Only the recent days are
+    read, on the ``last_day`` index, so this is cheap on 100,000 cards.
+    """
+    params: dict[str, Any] = {"since": iso(since)}
     rows = db.rows(
-        f"SELECT s.last_day, COUNT(*) {_FROM} WHERE {ACTIVE}"
+        f"SELECT s.last_day, COUNT(*) {_FROM} WHERE s.last_day >= :since AND {ACTIVE}"
         + _decks(exam, None, params)
         + " GROUP BY s.last_day",
         params,
     )
-    return {(None if day is None else date.fromisoformat(day)): int(n) for day, n in rows}
+    recent: dict[date | None, int] = {date.fromisoformat(day): int(n) for day, n in rows}
+    recent[None] = total - sum(recent.values())
+    return recent
 
 
 def other_dues(db: Db, exam: Exam, first: date, last: date) -> dict[date, int]:
@@ -200,26 +198,20 @@ def study_days(db: Db, first: date, last: date) -> set[date]:
     return {date.fromisoformat(r[0]) for r in rows}
 
 
-def check_plan(db: Db, exam: Exam, config: Config, today: date) -> Feasibility:
-    """Whether ``exam`` fits from ``today`` on, with the smallest window and limit that do."""
-    first = max(today, exam.date - timedelta(days=exam.days_left(today)))
-    return feasibility(
+def exam_status(db: Db, exam: Exam, config: Config, today: date) -> tuple[Feasibility, Progress]:
+    """Whether ``exam`` fits from ``today`` on (with the smallest window and limit that do),
+    and where the candidate stands (see :func:`flashcards.schedule.exam.progress`)."""
+    counts = exam_counts(db, today, exam)
+    since = min(exam.window_start, today)
+    check = feasibility(
         exam,
         config,
         today,
-        unseen_since=last_days(db, exam),
-        dues_on=other_dues(db, exam, first, exam.date - timedelta(days=1)),
-        firsts_today=exam_counts(db, today, exam).firsts_today,
+        unseen_since=recent_last_days(db, exam, counts.cards, since),
+        dues_on=other_dues(db, exam, today, exam.date - timedelta(days=1)),
+        firsts_today=counts.firsts_today,
     )
-
-
-def exam_progress(db: Db, exam: Exam, config: Config, today: date) -> Progress:
-    """Where the candidate stands today (see :func:`flashcards.schedule.exam.progress`)."""
-    return progress(
-        exam,
-        config,
-        today,
-        exam_counts(db, today, exam),
-        cards=exam_card_count(db, exam),
-        study_days=study_days(db, exam.window_start, today),
+    standing = progress(
+        exam, config, today, counts, study_days=study_days(db, exam.window_start, today)
     )
+    return check, standing

@@ -167,15 +167,21 @@ def _save(db: Db, shadow: ShadowFSRS, table: MemoryTable, position: int) -> None
         pass
 
 
-def card_decks(db: Db, decks: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """``(card_id, deck slug)`` of every active card, of ``decks`` only when given."""
+def card_decks(db: Db, decks: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """The ids of every active card by deck slug, of ``decks`` only when given.
+
+    The ids come concatenated per deck: 50 rows instead of 100,000.
+    """
     params: dict[str, Any] = {f"x{i}": slug for i, slug in enumerate(decks)}
     only = f" AND c.deck IN ({', '.join(':' + k for k in params)})" if decks else ""
-    return [
-        (str(card_id), str(deck))
-        for card_id, deck in db.rows(
-            "SELECT c.id, c.deck FROM card c JOIN card_state s ON s.card_id = c.id "
-            f"WHERE {ACTIVE}{only}",
+    joined = (
+        "group_concat(c.id, char(10))" if db.sqlite is not None else "string_agg(c.id, chr(10))"
+    )
+    return {
+        str(deck): str(ids).split("\n")
+        for deck, ids in db.rows(
+            f"SELECT c.deck, {joined} FROM card c JOIN card_state s ON s.card_id = c.id "
+            f"WHERE {ACTIVE}{only} GROUP BY c.deck",
             params,
         )
-    ]
+    }
