@@ -90,6 +90,20 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
     return find_deck(decks, key).chapter.slug
 
 
+def _switched(store: Store, config: Config) -> str:
+    """Say what a scheduler switch does: the log replayed, nothing rescheduled."""
+    if config.scheduler == "sm2":
+        return "Scheduler: SM-2 from now on; due dates already set are kept."
+    from flashcards.schedule.memory import ShadowFSRS
+
+    states = store.memory_states(ShadowFSRS())
+    return (
+        f"Scheduler: FSRS from now on (desired retention {config.desired_retention}); memory "
+        f"states of {len(states)} cards rebuilt from the review log; due dates already set are "
+        "kept."
+    )
+
+
 def exam_lines(store: Store, config: Config, today: date) -> list[str]:
     """The exam's standing for ``due``, ``review`` and ``stats``; nothing without an exam."""
     exam = store.exam()
@@ -200,6 +214,8 @@ def review(
 
             report = store.sync_decks(load_decks())
             typer.echo(f"Imported {report.added} cards from the bundled decks.")
+        if store.use_scheduler(config.scheduler, config.desired_retention):
+            typer.echo(_switched(store, config))
         slug = _deck_slug(store, deck)
         exam = store.exam()
         queue = build_queue(store, today, config, slug, exam=exam)

@@ -35,6 +35,9 @@ from fsrs.scheduler import (
 
 DEFAULT_DESIRED_RETENTION = 0.9
 
+MAXIMUM_INTERVAL = 36500
+"""py-fsrs's default longest interval, in days."""
+
 RATING_OF_GRADE = (1, 1, 1, 2, 3, 4)
 """FSRS rating (1 Again, 2 Hard, 3 Good, 4 Easy) for each grade 0..5."""
 
@@ -74,6 +77,11 @@ class ShadowFSRS:
         self._easy_d0 = w[4] - (math.e ** (w[5] * 3)) + 1  # D0(Easy), unclamped
         self._forget_cap = math.e ** (w[17] * w[18])
         self._e8 = math.e ** w[8]
+
+    def interval(self, stability: float, desired_retention: float) -> int:
+        """Days until recall is predicted to fall to ``desired_retention`` (py-fsrs's rule)."""
+        days = (stability / self.factor) * ((desired_retention ** (1 / self.decay)) - 1)
+        return int(min(max(round(days), 1), MAXIMUM_INTERVAL))
 
     def retrievability(self, memory: Memory, day: date) -> float:
         """Predicted recall on study day ``day``."""

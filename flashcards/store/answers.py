@@ -13,18 +13,28 @@ from datetime import date, datetime
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
 from flashcards.schedule.studyday import due_date
+from flashcards.store import scheduler_rule
 from flashcards.store.connection import Db
 from flashcards.store.values import Answer, iso, to_date, to_sm2
 
 
 def record_review(
-    db: Db, card_id: str, *, time: datetime, day: date, grade: int, answer_ms: int = 0
+    db: Db,
+    card_id: str,
+    *,
+    time: datetime,
+    day: date,
+    grade: int,
+    answer_ms: int = 0,
+    fsrs_retention: float | None = None,
 ) -> Answer:
     """Log one answer and update the card's state, in one committed transaction.
 
     The day's first answer of a card schedules it with SM-2; later answers the
     same study day are re-drills: logged, state unchanged. Deciding inside the
     transaction keeps two sessions on one database from applying a card twice.
+    With ``fsrs_retention`` (``scheduler = "fsrs"``) FSRS sets the due date; see
+    :mod:`flashcards.store.scheduler_rule`.
 
     Raises:
         UnknownCardError: no card has this id.
@@ -48,6 +58,8 @@ def record_review(
         else:
             after = _schedule(before, grade)
             after_due = iso(due_date(day, after.interval))
+            if fsrs_retention is not None:
+                after_due = iso(scheduler_rule.fsrs_due(db, card_id, day, grade, fsrs_retention))
             # A lapse: a card that had been learned (a pass in a row) is forgotten.
             lapses = before_lapses + int(grade < PASSING_QUALITY and reps > 0)
         moment = time.isoformat(timespec="seconds")
@@ -84,6 +96,7 @@ def record_review(
             ":ar, :ai, :ae, :ad, :al)",
             params,
         )
+        scheduler_rule.note_rule(db, int(log_id), scheduler_rule.rule_for_retention(fsrs_retention))
     return Answer(
         int(log_id),
         card_id,

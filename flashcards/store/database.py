@@ -44,6 +44,8 @@ class Store:
     def __init__(self, db: Db, where: str) -> None:
         self.db = db
         self.where = where
+        self.fsrs_retention: float | None = None
+        """Set (``use_scheduler``) when FSRS sets due dates; None: SM-2."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> Store:
@@ -256,6 +258,20 @@ class Store:
 
         return memory_states.card_decks(self.db, decks)
 
+    def use_scheduler(self, scheduler: str, desired_retention: float) -> bool:
+        """Let ``scheduler`` ("sm2" or "fsrs") set the due dates of the answers to come.
+
+        Nothing already scheduled moves. Returns whether this is a switch from the rule
+        of the latest answers (the caller may then say so).
+        """
+        from flashcards.store import scheduler_rule
+
+        self.fsrs_retention = desired_retention if scheduler == "fsrs" else None
+        rule = scheduler_rule.rule_for_retention(self.fsrs_retention)
+        return bool(self.db.rows("SELECT 1 FROM review_log LIMIT 1")) and (
+            scheduler_rule.current_rule(self.db) != rule
+        )
+
     # --- answers (see flashcards.store.answers)
 
     def record_review(
@@ -268,7 +284,13 @@ class Store:
             ValueError: ``grade`` is not 0..5.
         """
         return answers.record_review(
-            self.db, card_id, time=time, day=day, grade=grade, answer_ms=answer_ms
+            self.db,
+            card_id,
+            time=time,
+            day=day,
+            grade=grade,
+            answer_ms=answer_ms,
+            fsrs_retention=self.fsrs_retention,
         )
 
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:
