@@ -66,3 +66,38 @@ def readiness(json: JsonOpt = False, db: DbOpt = None) -> None:
             f"  {c.name:<{width}}  {bar(c.predicted_recall)} {round(100 * c.predicted_recall):>3}%"
             f"  {c.cards} cards, {c.below_0_8} below 0.8, {c.unseen} never reviewed: {c.verdict}"
         )
+
+
+fsrs_app = typer.Typer(help="FSRS beside SM-2: how each predicts your own answers.")
+app.add_typer(fsrs_app, name="fsrs")
+
+
+@fsrs_app.command("evaluate")
+def fsrs_evaluate(json: JsonOpt = False, db: DbOpt = None) -> None:
+    """Log loss and RMSE (bins) of SM-2's and FSRS's predictions on your review log."""
+    from flashcards.schedule.evaluate import MIN_REVIEWS, evaluate
+
+    with _open_to_read(db) as store:
+        result = evaluate(store.evaluation_rows())
+    scores = {
+        name: None
+        if s is None
+        else {"log_loss": round(s.log_loss, 4), "rmse_bins": round(s.rmse_bins, 4)}
+        for name, s in (("sm2", result.sm2), ("fsrs", result.fsrs))
+    }
+    if json:
+        _print_json({"reviews": result.reviews, "minimum": MIN_REVIEWS, **scores})
+        return
+    if result.sm2 is None or result.fsrs is None:
+        typer.echo(
+            f"Too little history: {result.reviews} reviews to predict (a first answer of a day "
+            f"on a card answered before); at least {MIN_REVIEWS} are needed."
+        )
+        return
+    typer.echo(f"Predictions of {result.reviews} reviews in your log (lower is better):")
+    for label, s in (("SM-2", result.sm2), ("FSRS", result.fsrs)):
+        typer.echo(f"  {label}  log loss {s.log_loss:.4f}   RMSE (bins) {s.rmse_bins:.4f}")
+    typer.echo(
+        "SM-2's predicted recall is 0.9 ** (days since the last review / its interval), as "
+        "the srs-benchmark project defines it; FSRS uses its default parameters."
+    )

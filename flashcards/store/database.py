@@ -252,6 +252,12 @@ class Store:
 
         return memory_states.memory_states(self.db, shadow)
 
+    def evaluation_rows(self) -> Iterator[tuple[str, date, int, bool, int]]:
+        """``(card_id, day, grade, re-drill, SM-2 interval before)`` per answer, log order."""
+        from flashcards.store import memory_states
+
+        return memory_states.evaluation_rows(self.db)
+
     def card_decks(self, decks: tuple[str, ...] = ()) -> dict[str, list[str]]:
         """The ids of every active card by deck slug (of ``decks`` only, when given)."""
         from flashcards.store import memory_states

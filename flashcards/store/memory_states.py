@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -185,3 +186,15 @@ def card_decks(db: Db, decks: tuple[str, ...] = ()) -> dict[str, list[str]]:
             params,
         )
     }
+
+
+def evaluation_rows(db: Db) -> Iterator[tuple[str, date, int, bool, int]]:
+    """``(card_id, study day, grade, re-drill, SM-2 interval before)`` per answer, in log order."""
+    days: dict[str, date] = {}
+    for card_id, day_text, grade, redrill, interval in db.rows(
+        "SELECT card_id, day, grade, redrill, before_interval FROM review_log ORDER BY id"
+    ):
+        day = days.get(day_text)
+        if day is None:
+            day = days[day_text] = date.fromisoformat(day_text)
+        yield str(card_id), day, int(grade), bool(redrill), int(interval)
