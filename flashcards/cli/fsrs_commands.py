@@ -33,9 +33,9 @@ def readiness(json: JsonOpt = False, db: DbOpt = None) -> None:
         at = exam.date if exam is not None and active else today + timedelta(days=1)
         only = exam.decks if exam is not None and active else ()
         table = store.memory_states(shadow)
-        recall_of = shadow.recall_of(table.ids, table.stability, table.last_day, at)
         decks = [(slug, name) for slug, name, _chapter in store.decks() if not only or slug in only]
-        report = readiness(at, decks, store.card_decks(only), recall_of)
+        memory = (table.ids, table.stability, table.last_day)
+        report = readiness(at, decks, store.card_decks(only), memory, shadow)
     record: dict[str, Any] = {
         "at": report.at.isoformat(),
         "overall": report.overall,

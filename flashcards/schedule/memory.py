@@ -22,7 +22,7 @@ Pure: no I/O, no clock. ``fsrs`` is a pure-computation package.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -87,24 +87,6 @@ class ShadowFSRS:
         """Predicted recall on study day ``day``."""
         elapsed = max(0, (day - memory.last_day).days)
         return float((1 + self.factor * elapsed / memory.stability) ** self.decay)
-
-    def recall_of(
-        self, ids: Sequence[str], stability: Sequence[float], last_day: Sequence[int], day: date
-    ) -> Callable[[str], float | None]:
-        """Predicted recall on ``day`` by card id (None: never answered), from state columns.
-
-        ``last_day`` holds date ordinals. Built for 100,000 cards: an index, no objects.
-        """
-        where = {card_id: i for i, card_id in enumerate(ids)}
-        today, factor, decay = day.toordinal(), self.factor, self.decay
-
-        def recall(card_id: str) -> float | None:
-            i = where.get(card_id)
-            if i is None:
-                return None
-            return float((1 + factor * max(0, today - last_day[i]) / stability[i]) ** decay)
-
-        return recall
 
     def step(self, memory: Memory | None, grade: int, day: date) -> Memory:
         """The memory state after answering with ``grade`` on study day ``day``."""

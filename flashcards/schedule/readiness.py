@@ -8,9 +8,11 @@ predicted recall is the mean over its cards, and the overall figure the mean ove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from flashcards.schedule.memory import ShadowFSRS
 
 WEAK_BELOW = 0.8
 """A card predicted to be recalled with less than this probability is weak."""
@@ -53,33 +55,43 @@ def readiness(
     at: date,
     decks: Sequence[tuple[str, str]],
     cards: Mapping[str, Sequence[str]],
-    recall_of: Callable[[str], float | None],
+    memory: tuple[Sequence[str], Sequence[float], Sequence[int]],
+    shadow: ShadowFSRS,
 ) -> Readiness:
     """Per deck (``(slug, name)``, in order) the predicted recall on ``at`` of its cards.
 
     Args:
         cards: the ids of the cards that count, by deck slug.
-        recall_of: a card's predicted recall on ``at``, None if never answered
-            (:meth:`flashcards.schedule.memory.ShadowFSRS.recall_of`).
+        memory: the answered cards' memory states as columns: ids, stabilities and the
+            study days of their last answers (date ordinals). One pass over them, no
+            objects: this runs on 100,000 cards.
     """
+    deck_of: dict[str, str] = {}
+    for slug, ids in cards.items():
+        deck_of.update(dict.fromkeys(ids, slug))
+    tallies = {slug: [0, 0, 0.0] for slug in cards}  # answered, weak, sum of recall
+    day, factor, decay = at.toordinal(), shadow.factor, shadow.decay
+    for card_id, stability, last in zip(*memory, strict=True):
+        deck = deck_of.get(card_id)
+        if deck is None:
+            continue  # retired, suspended or outside the decks asked for
+        recall = (1 + factor * (day - last if day > last else 0) / stability) ** decay
+        tally = tallies[deck]
+        tally[0] += 1
+        tally[1] += recall < WEAK_BELOW
+        tally[2] += recall
     chapters = []
     everything = 0.0
     for slug, name in decks:
-        ids = cards.get(slug, ())
-        if not ids:
+        count = len(cards.get(slug, ()))
+        if not count:
             continue
-        unseen = weak = 0
-        total = 0.0
-        for card_id in ids:
-            recall = recall_of(card_id)
-            if recall is None:
-                unseen += 1
-                continue
-            weak += recall < WEAK_BELOW
-            total += recall
+        answered, weak, total = tallies[slug]
         everything += total
         chapters.append(
-            ChapterReadiness(slug, name, len(ids), unseen, weak, round(total / len(ids), 3))
+            ChapterReadiness(
+                slug, name, count, count - int(answered), int(weak), round(total / count, 3)
+            )
         )
     count = sum(c.cards for c in chapters)
     return Readiness(at, round(everything / count, 3) if count else 0.0, tuple(chapters))
