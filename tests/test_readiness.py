@@ -130,3 +130,14 @@ def test_no_database_yet_is_an_empty_report(isolated_home: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout)["chapters"] == []
     assert not (isolated_home / "k8sprep.db").exists()
+
+
+def test_suspended_cards_do_not_count(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("K8SPREP_NOW", "2026-11-20T10:00:00")
+    runner.invoke(app, ["readiness"])  # cache the memory states first
+    assert runner.invoke(app, ["card", "pods-1", "--suspend"]).exit_code == 0
+    report = json.loads(runner.invoke(app, ["readiness", "--json"]).stdout)
+    tomorrow = date(2026, 11, 21)
+    pods = [expected_recall(LOG[f"pods-{i}"], tomorrow) for i in (0, 2)]
+    assert report["chapters"][0]["cards"] == 3
+    assert report["chapters"][0]["predicted_recall"] == round(sum(pods) / 3, 3)

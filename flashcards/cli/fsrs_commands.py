@@ -34,8 +34,8 @@ def readiness(json: JsonOpt = False, db: DbOpt = None) -> None:
         only = exam.decks if exam is not None and active else ()
         table = store.memory_states(shadow)
         decks = [(slug, name) for slug, name, _chapter in store.decks() if not only or slug in only]
-        memory = (table.ids, table.stability, table.last_day)
-        report = readiness(at, decks, store.card_decks(only), memory, shadow)
+        counts, inactive = store.active_counts(only)
+        report = readiness(at, decks, counts, table, shadow, inactive)
     record: dict[str, Any] = {
         "at": report.at.isoformat(),
         "overall": report.overall,

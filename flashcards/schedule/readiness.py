@@ -8,9 +8,10 @@ predicted recall is the mean over its cards, and the overall figure the mean ove
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from flashcards.schedule.memory import ShadowFSRS
 
@@ -54,36 +55,34 @@ class Readiness:
 def readiness(
     at: date,
     decks: Sequence[tuple[str, str]],
-    cards: Mapping[str, Sequence[str]],
-    memory: tuple[Sequence[str], Sequence[float], Sequence[int]],
+    counts: Mapping[str, int],
+    memory: MemoryColumns,
     shadow: ShadowFSRS,
+    inactive: Set[str] = frozenset(),
 ) -> Readiness:
     """Per deck (``(slug, name)``, in order) the predicted recall on ``at`` of its cards.
 
     Args:
-        cards: the ids of the cards that count, by deck slug.
-        memory: the answered cards' memory states as columns: ids, stabilities and the
-            study days of their last answers (date ordinals). One pass over them, no
-            objects: this runs on 100,000 cards.
+        counts: the cards that count, per deck slug.
+        memory: the answered cards' memory states as columns (one pass over them, no
+            objects: this runs on 100,000 cards).
+        inactive: ids of retired or suspended cards, left out.
     """
-    deck_of: dict[str, str] = {}
-    for slug, ids in cards.items():
-        deck_of.update(dict.fromkeys(ids, slug))
-    tallies = {slug: [0, 0, 0.0] for slug in cards}  # answered, weak, sum of recall
+    tallies = {slug: [0, 0, 0.0] for slug in counts}  # answered, weak, sum of recall
     day, factor, decay = at.toordinal(), shadow.factor, shadow.decay
-    for card_id, stability, last in zip(*memory, strict=True):
-        deck = deck_of.get(card_id)
-        if deck is None:
-            continue  # retired, suspended or outside the decks asked for
+    columns = zip(memory.ids, memory.deck, memory.stability, memory.last_day, strict=True)
+    for card_id, deck, stability, last in columns:
+        tally = tallies.get(deck)
+        if tally is None or (inactive and card_id in inactive):
+            continue
         recall = (1 + factor * (day - last if day > last else 0) / stability) ** decay
-        tally = tallies[deck]
         tally[0] += 1
         tally[1] += recall < WEAK_BELOW
         tally[2] += recall
     chapters = []
     everything = 0.0
     for slug, name in decks:
-        count = len(cards.get(slug, ()))
+        count = counts.get(slug, 0)
         if not count:
             continue
         answered, weak, total = tallies[slug]
@@ -95,6 +94,19 @@ def readiness(
         )
     count = sum(c.cards for c in chapters)
     return Readiness(at, round(everything / count, 3) if count else 0.0, tuple(chapters))
+
+
+class MemoryColumns(Protocol):
+    """Memory states by card, as columns (the store's cached table has this shape)."""
+
+    @property
+    def ids(self) -> Sequence[str]: ...
+    @property
+    def deck(self) -> Sequence[str]: ...
+    @property
+    def stability(self) -> Sequence[float]: ...
+    @property
+    def last_day(self) -> Sequence[int]: ...  # date ordinals
 
 
 def bar(share: float, width: int = BAR_WIDTH) -> str:

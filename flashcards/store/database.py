@@ -258,11 +258,11 @@ class Store:
 
         return memory_states.evaluation_rows(self.db)
 
-    def card_decks(self, decks: tuple[str, ...] = ()) -> dict[str, list[str]]:
-        """The ids of every active card by deck slug (of ``decks`` only, when given)."""
+    def active_counts(self, decks: tuple[str, ...] = ()) -> tuple[dict[str, int], set[str]]:
+        """Active cards per deck slug (of ``decks`` only, when given), and inactive card ids."""
         from flashcards.store import memory_states
 
-        return memory_states.card_decks(self.db, decks)
+        return memory_states.active_counts(self.db, decks)
 
     def use_scheduler(self, scheduler: str, desired_retention: float) -> bool:
         """Let ``scheduler`` ("sm2" or "fsrs") set the due dates of the answers to come.

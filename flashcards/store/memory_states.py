@@ -22,10 +22,9 @@ from typing import Any
 from flashcards.errors import StoreError
 from flashcards.schedule.memory import Memory, ShadowFSRS
 from flashcards.store.connection import Db
-from flashcards.store.values import ACTIVE
 
 CACHE_KEY = "fsrs_shadow"
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 @dataclass
@@ -36,6 +35,7 @@ class MemoryTable:
     stability: array[float] = field(default_factory=lambda: array("d"))
     difficulty: array[float] = field(default_factory=lambda: array("d"))
     last_day: array[int] = field(default_factory=lambda: array("q"))  # date ordinals
+    deck: list[str] = field(default_factory=list)  # the card's deck slug, for readiness
 
     def index(self) -> dict[str, int]:
         return {card_id: i for i, card_id in enumerate(self.ids)}
@@ -78,11 +78,13 @@ def memory_states(db: Db, shadow: ShadowFSRS) -> MemoryTable:
         else:
             before = table.at(where[card_id]) if card_id in where else None
         memories[card_id] = step(before, int(grade), day)
+    decks = _decks_of(db, [card_id for card_id in memories if card_id not in where])
     for card_id, memory in memories.items():
         assert memory is not None
         i = where.get(card_id)
         if i is None:
             table.ids.append(card_id)
+            table.deck.append(decks.get(card_id, ""))
             table.stability.append(memory.stability)
             table.difficulty.append(memory.difficulty)
             table.last_day.append(memory.last_day.toordinal())
@@ -92,6 +94,22 @@ def memory_states(db: Db, shadow: ShadowFSRS) -> MemoryTable:
             table.last_day[i] = memory.last_day.toordinal()
     _save(db, shadow, table, top)
     return table
+
+
+def _decks_of(db: Db, card_ids: list[str]) -> dict[str, str]:
+    """The deck slug of each of ``card_ids`` (all cards at once when there are many)."""
+    if len(card_ids) > 1000:
+        return {str(c): str(d) for c, d in db.rows("SELECT id, deck FROM card")}
+    found: dict[str, str] = {}
+    for start in range(0, len(card_ids), 500):
+        chunk = card_ids[start : start + 500]
+        params = {f"c{i}": card_id for i, card_id in enumerate(chunk)}
+        names = ", ".join(f":{name}" for name in params)
+        found.update(
+            (str(c), str(d))
+            for c, d in db.rows(f"SELECT id, deck FROM card WHERE id IN ({names})", params)
+        )
+    return found
 
 
 def _fingerprint(db: Db, position: int, top: int) -> list[Any]:
@@ -121,13 +139,10 @@ def _load(db: Db, shadow: ShadowFSRS, top: int) -> tuple[MemoryTable, int] | Non
             stability=_unpack("d", data["stability"]),
             difficulty=_unpack("d", data["difficulty"]),
             last_day=_unpack("q", data["last_day"]),
+            deck=data["deck"].split("\n") if data["ids"] else [],
         )
-        if (
-            not len(table.ids)
-            == len(table.stability)
-            == len(table.difficulty)
-            == len(table.last_day)
-        ):
+        lengths = {len(table.stability), len(table.difficulty), len(table.last_day)}
+        if lengths | {len(table.deck)} != {len(table.ids)}:
             return None
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
         return None  # a damaged cache is rebuilt from the log
@@ -142,8 +157,8 @@ def _unpack(code: str, text: str) -> array[Any]:
 
 def _save(db: Db, shadow: ShadowFSRS, table: MemoryTable, position: int) -> None:
     """Cache ``table``; a database that refuses the write (read-only) just goes uncached."""
-    if any("\n" in card_id for card_id in table.ids):
-        return  # ids are stored one a line
+    if any("\n" in text for text in (*table.ids, *table.deck)):
+        return  # ids and slugs are stored one a line
     value = json.dumps(
         {
             "version": _CACHE_VERSION,
@@ -154,6 +169,7 @@ def _save(db: Db, shadow: ShadowFSRS, table: MemoryTable, position: int) -> None
             "stability": base64.b64encode(table.stability.tobytes()).decode(),
             "difficulty": base64.b64encode(table.difficulty.tobytes()).decode(),
             "last_day": base64.b64encode(table.last_day.tobytes()).decode(),
+            "deck": "\n".join(table.deck),
         },
         separators=(",", ":"),
     )
@@ -168,24 +184,30 @@ def _save(db: Db, shadow: ShadowFSRS, table: MemoryTable, position: int) -> None
         pass
 
 
-def card_decks(db: Db, decks: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """The ids of every active card by deck slug, of ``decks`` only when given.
+def active_counts(db: Db, decks: tuple[str, ...] = ()) -> tuple[dict[str, int], set[str]]:
+    """Active cards per deck slug (of ``decks`` only, when given), and the inactive ids.
 
-    The ids come concatenated per deck: 50 rows instead of 100,000.
+    Two cheap reads instead of every card's id: counts of the cards kept, minus the
+    suspended ones; and the (few) retired or suspended card ids.
     """
     params: dict[str, Any] = {f"x{i}": slug for i, slug in enumerate(decks)}
     only = f" AND c.deck IN ({', '.join(':' + k for k in params)})" if decks else ""
-    joined = (
-        "group_concat(c.id, char(10))" if db.sqlite is not None else "string_agg(c.id, chr(10))"
-    )
-    return {
-        str(deck): str(ids).split("\n")
-        for deck, ids in db.rows(
-            f"SELECT c.deck, {joined} FROM card c JOIN card_state s ON s.card_id = c.id "
-            f"WHERE {ACTIVE}{only} GROUP BY c.deck",
+    counts = {
+        str(deck): int(n)
+        for deck, n in db.rows(
+            f"SELECT c.deck, COUNT(*) FROM card c WHERE NOT c.retired{only} GROUP BY c.deck",
             params,
         )
     }
+    for deck, n in db.rows(
+        "SELECT c.deck, COUNT(*) FROM card_state s JOIN card c ON c.id = s.card_id "
+        f"WHERE s.suspended AND NOT c.retired{only} GROUP BY c.deck",
+        params,
+    ):
+        counts[str(deck)] -= int(n)
+    inactive = {str(r[0]) for r in db.rows("SELECT id FROM card WHERE retired")}
+    inactive |= {str(r[0]) for r in db.rows("SELECT card_id FROM card_state WHERE suspended")}
+    return counts, inactive
 
 
 def evaluation_rows(db: Db) -> Iterator[tuple[str, date, int, bool, int]]:
