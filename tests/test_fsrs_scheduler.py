@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -151,3 +152,25 @@ def test_scheduler_settings_parse() -> None:
     config = parse_config('scheduler = "fsrs"\ndesired_retention = 0.85\n')
     assert (config.scheduler, config.desired_retention) == ("fsrs", 0.85)
     assert parse_config("").scheduler == "sm2"
+
+
+def test_an_fsrs_history_exports_and_imports_alike(
+    isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = isolated_home / "config.toml"
+    for day, scheduler in (("02", "sm2"), ("03", "fsrs"), ("05", "fsrs"), ("09", "sm2")):
+        config.write_text(f'scheduler = "{scheduler}"\n', encoding="utf-8")
+        monkeypatch.setenv("K8SPREP_NOW", f"2026-11-{day}T09:00:00")
+        assert runner.invoke(app, ["review"], input="3\n4\n2\n5\n" * 10 + "\n").exit_code == 0
+    exported = runner.invoke(app, ["history", "--json"]).stdout
+    records = json.loads(exported)
+    assert {r.get("scheduler") for r in records} == {None, "fsrs"}
+    assert all(r["desired_retention"] == 0.9 for r in records if "scheduler" in r)
+    history = tmp_path / "history.json"
+    history.write_text(exported, encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["history", "import", str(history), "--db", str(fresh)])
+    assert result.exit_code == 0, result.stderr
+    assert runner.invoke(app, ["verify", "--db", str(fresh)]).exit_code == 0
+    again = json.loads(runner.invoke(app, ["history", "--json", "--db", str(fresh)]).stdout)
+    assert again == records

@@ -296,8 +296,9 @@ def history(
         if card is not None:
             store.get(card)  # an unknown id is an error, not an empty history
         answers = list(store.history(card))
+        retention_of = store.fsrs_retention_of()
     if json:
-        _print_json([answer_record(a) for a in answers])
+        _print_json([answer_record(a, retention_of(a.log_id)) for a in answers])
     elif not answers:
         typer.echo("No reviews yet.")
     else:

@@ -30,9 +30,10 @@ def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]
     }
 
 
-def answer_record(answer: Answer) -> dict[str, Any]:
-    """One answer of the review log as JSON."""
-    return {
+def answer_record(answer: Answer, fsrs_retention: float | None = None) -> dict[str, Any]:
+    """One answer of the review log as JSON; an FSRS-scheduled one says so, with its
+    desired retention (``fsrs_retention``), so that ``history import`` replays it alike."""
+    record = {
         "id": answer.log_id,
         "card_id": answer.card_id,
         "time": answer.time.isoformat(timespec="seconds"),
@@ -43,6 +44,9 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "before": state_record(answer.before, answer.before_due, answer.before_lapses),
         "after": state_record(answer.after, answer.after_due, answer.after_lapses),
     }
+    if fsrs_retention is not None:
+        record |= {"scheduler": "fsrs", "desired_retention": fsrs_retention}
+    return record
 
 
 def answer_line(answer: Answer) -> str:

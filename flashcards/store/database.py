@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -277,6 +277,13 @@ class Store:
         return bool(self.db.rows("SELECT 1 FROM review_log LIMIT 1")) and (
             scheduler_rule.current_rule(self.db) != rule
         )
+
+    def fsrs_retention_of(self) -> Callable[[int], float | None]:
+        """For a log id, the desired retention FSRS scheduled that answer with (None: SM-2)."""
+        from flashcards.store import scheduler_rule
+
+        found = scheduler_rule.periods(self.db)
+        return lambda log_id: scheduler_rule.rule_of(found, log_id)[1]
 
     # --- answers (see flashcards.store.answers)
 

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flashcards.errors import HistoryFileError, StoreError
+from flashcards.schedule.config import RETENTION_RANGE
 from flashcards.schedule.sm2 import SM2State
 from flashcards.store import Answer, Store
 from flashcards.store import answers as store_answers
@@ -29,6 +30,9 @@ MAX_HISTORY_CHARS = 200_000_000
 """A decade of daily reviews is a few hundred MB of JSON at most; more is the wrong file."""
 
 ENTRY_KEYS = ("id", "card_id", "time", "day", "grade", "redrill", "answer_ms", "before", "after")
+FSRS_KEYS = ("scheduler", "desired_retention")
+"""Written only for answers FSRS scheduled (``scheduler = "fsrs"``): ``"fsrs"`` and the
+desired retention, so that the import gives them the same due dates."""
 STATE_KEYS = ("repetitions", "interval", "easiness", "due", "lapses")
 
 
@@ -55,6 +59,7 @@ class HistoryEntry:
     answer_ms: int
     before: Snapshot
     after: Snapshot
+    fsrs_retention: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
 
     if not isinstance(value, dict):
         raise fail("each answer must be a JSON object")
-    unknown = sorted(set(value) - set(ENTRY_KEYS))
+    unknown = sorted(set(value) - set(ENTRY_KEYS) - set(FSRS_KEYS))
     if unknown:
         raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(ENTRY_KEYS)})")
     missing = [key for key in ENTRY_KEYS if key not in value]
@@ -172,9 +177,25 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
             answer_ms=_int(value["answer_ms"], "answer_ms"),
             before=_snapshot(value["before"], "before"),
             after=_snapshot(value["after"], "after"),
+            fsrs_retention=_fsrs_retention(value),
         )
     except ValueError as error:
         raise fail(str(error)) from None
+
+
+def _fsrs_retention(value: dict[str, Any]) -> float | None:
+    """The desired retention of an FSRS-scheduled answer; None for SM-2."""
+    if "scheduler" not in value and "desired_retention" not in value:
+        return None
+    if value.get("scheduler") != "fsrs":
+        raise ValueError(f'scheduler must be "fsrs" when given, got {value.get("scheduler")!r}')
+    retention = value.get("desired_retention")
+    low, high = RETENTION_RANGE
+    if isinstance(retention, bool) or not isinstance(retention, int | float):
+        raise ValueError(f"desired_retention must be a number, got {retention!r}")
+    if not low <= retention <= high:
+        raise ValueError(f"desired_retention must be from {low} to {high}, got {retention}")
+    return float(retention)
 
 
 def _int(value: Any, name: str, *, high: int | None = None) -> int:
@@ -266,6 +287,7 @@ def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> 
                 day=entry.day,
                 grade=entry.grade,
                 answer_ms=entry.answer_ms,
+                fsrs_retention=entry.fsrs_retention,
             )
             _check_replay(entry, answer, path)
     return ImportReport(len(entries), len({entry.card_id for entry in entries}))
