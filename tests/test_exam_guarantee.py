@@ -10,7 +10,8 @@ file, as ``k8sprep review`` runs it. Then:
 - without skipped days in the window, every unsuspended exam card got a graded first
   answer of its day inside the window;
 - with skipped days, the cards missed are no more than the skipped days' queues held,
-  and on the last window day the exam's progress says cards no longer fit.
+  and on the last window day the exam's progress says cards no longer fit;
+- whether SM-2 or FSRS (``scheduler = "fsrs"``) sets the due dates.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def plans(draw: st.DrawFn) -> dict[str, object]:
         "splits": draw(st.sets(st.integers(0, days - 1), max_size=3)),
         "suspend": draw(st.sets(st.integers(0, 11), max_size=3)),
         "history": draw(st.integers(0, 4)),
+        "fsrs": draw(st.booleans()),
     }
 
 
@@ -119,6 +121,8 @@ def test_every_exam_card_is_seen_in_the_window(plan: dict[str, object]) -> None:
         for i in plan["suspend"]:  # type: ignore[attr-defined]
             if i < sizes[0]:
                 store.set_suspended(f"deck0-{i}", True)
+        if plan["fsrs"]:  # the guarantee holds whichever scheduler sets the due dates
+            store.use_scheduler("fsrs", 0.9)
         candidate = Candidate(store, plan["grades"])  # type: ignore[arg-type]
         # Some history before the exam is set: plain SM-2 days.
         for back in range(int(plan["history"]), 0, -1):  # type: ignore[call-overload]
