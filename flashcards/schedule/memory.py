@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import NamedTuple
 
 from fsrs.scheduler import (
     DEFAULT_PARAMETERS,
@@ -57,9 +57,12 @@ def fsrs_moment(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Memory:
-    """A card's FSRS memory state after its last answer (study day ``last_day``)."""
+class Memory(NamedTuple):
+    """A card's FSRS memory state after its last answer (study day ``last_day``).
+
+    A named tuple: a million of them are made replaying a big log, three times faster
+    than a frozen dataclass.
+    """
 
     stability: float
     difficulty: float
