@@ -42,12 +42,12 @@ from bench_review import (  # noqa: E402
     working_copy,
 )
 
+from flashcards.model import Card, ChapterInfo, Deck, Kind, Source  # noqa: E402
 from flashcards.schedule.config import Config  # noqa: E402
 from flashcards.schedule.exam import Exam  # noqa: E402
 from flashcards.schedule.queue import build_queue  # noqa: E402
 from flashcards.schedule.sm2 import REDRILL_BELOW  # noqa: E402
 from flashcards.store import Store  # noqa: E402
-from tests.review_helpers import make_deck  # noqa: E402
 
 DAYS = 45
 WINDOW = 7
@@ -55,6 +55,23 @@ CARDS_PER_DECK = 30
 DECKS = 10
 START = date(2026, 1, 5)
 TARGET_S = 1.0
+
+
+def make_deck(number: int, size: int) -> Deck:
+    """A deck of ``size`` plain recall cards, chapter ``number``."""
+    slug = f"chapter-{number}"
+    cards = tuple(
+        Card(
+            id=f"{slug}-{i}",
+            kind=Kind.RECALL,
+            front=f"Question {i} of {slug}?",
+            back=f"Answer {i}.",
+            tags=(f"ch{number:02d}",),
+            source=Source(f"{number:02d}-{slug}.txt", f"Section {i // 5}"),
+        )
+        for i in range(size)
+    )
+    return Deck(f"{number:02d} Chapter {number}", ChapterInfo(number, slug, slug), cards)
 
 
 def simulate(with_exam: bool, folder: Path) -> dict[str, float]:
@@ -65,9 +82,7 @@ def simulate(with_exam: bool, folder: Path) -> dict[str, float]:
     exam = Exam(exam_day, WINDOW, set_on=START) if with_exam else None
     name = "exam" if with_exam else "plain"
     with Store.open(f"sqlite:///{folder / f'{name}.db'}") as store:
-        store.sync_decks(
-            [make_deck(n + 1, f"chapter-{n + 1}", CARDS_PER_DECK) for n in range(DECKS)]
-        )
+        store.sync_decks([make_deck(n + 1, CARDS_PER_DECK) for n in range(DECKS)])
         for offset in range(DAYS):
             day = START + timedelta(days=offset)
             moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
