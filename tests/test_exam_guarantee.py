@@ -140,13 +140,20 @@ def test_every_exam_card_is_seen_in_the_window(plan: dict[str, object]) -> None:
         event("refused" if not check.ok else "simulated")
         if not check.ok:
             # The refusal's figures work: the smallest limit fits, one less does not.
-            wider = Exam(exam.date, exam.window_days, check.smallest_limit, exam.decks)
-            assert check.smallest_limit > limit
-            assert store.exam_plan_check(wider, config, START).ok or check.days == 0
+            def fits(window: int, most: int | None) -> bool:
+                return store.exam_plan_check(Exam(exam.date, window, most, exam.decks), config,
+                                             START).ok  # fmt: skip
+
+            # The refusal's figures work, and one less would not.
+            if check.days:
+                assert check.smallest_limit > limit
+                assert fits(exam.window_days, check.smallest_limit)
+                assert not fits(exam.window_days, check.smallest_limit - 1)
             if check.smallest_window is not None:
-                assert check.smallest_window > exam.window_days
-                longer = Exam(exam.date, check.smallest_window, exam.max_per_day, exam.decks)
-                assert store.exam_plan_check(longer, config, START).ok
+                assert fits(check.smallest_window, exam.max_per_day)
+                assert all(not fits(w, exam.max_per_day) for w in range(1, check.smallest_window))
+            else:
+                assert not any(fits(w, exam.max_per_day) for w in range(1, 40))
             return
         store.set_exam(exam)
         held: Counter[date] = Counter()

@@ -69,6 +69,8 @@ def exam_set(
         raise K8sprepError(f"exam date {when!r} is not a date like 2026-12-15") from None
     config = _config()
     today = today_of(config)
+    if exam_date <= today:
+        raise K8sprepError(f"the exam date {exam_date.isoformat()} must be after today")
     with _open(db) as store:
         if not store.has_cards():  # as `review` does on first use
             from flashcards.files.decks import load_decks

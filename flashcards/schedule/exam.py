@@ -176,27 +176,54 @@ def feasibility(
         firsts_today: first answers of the day already given today.
     """
     limit = exam.limit(config)
+    days_left = exam.days_left(today)
 
-    def need_and_days(window: int) -> tuple[int, int]:
+    def need_of(window: int) -> int:
         start = exam.date - timedelta(days=window)
-        days = min(window, exam.days_left(today))
         unseen = sum(n for day, n in unseen_since.items() if day is None or day < start)
         first_day = max(start, today)
         dues = sum(n for day, n in dues_on.items() if first_day <= day < exam.date)
-        return unseen + dues + (firsts_today if start <= today else 0), days
+        return unseen + dues + (firsts_today if start <= today else 0)
 
-    need, days = need_and_days(exam.window_days)
+    need, days = need_of(exam.window_days), min(exam.window_days, days_left)
     capacity = days * limit
-    smallest_window = None
-    for window in range(1, exam.days_left(today) + 1):
-        window_need, window_days = need_and_days(window)
-        if window_need <= window_days * limit:
-            smallest_window = window
-            break
-    smallest_limit = _ceil_div(need, days) if days else 0
-    return Feasibility(
-        need <= capacity and days > 0, need, capacity, days, smallest_window, smallest_limit
-    )
+    ok = days > 0 and need <= capacity
+    smallest = None if ok else _smallest_window(exam, today, limit, unseen_since, dues_on,
+                                                firsts_today)  # fmt: skip
+    return Feasibility(ok, need, capacity, days, exam.window_days if ok else smallest,
+                       _ceil_div(need, days) if days else 0)  # fmt: skip
+
+
+def _smallest_window(
+    exam: Exam,
+    today: date,
+    limit: int,
+    unseen_since: dict[date | None, int],
+    dues_on: dict[date, int],
+    firsts_today: int,
+) -> int | None:
+    """The smallest window (up to :data:`MAX_WINDOW_DAYS`) whose need fits, else None.
+
+    One pass, widening the window a day at a time: its first day moves back, adding
+    that day's dues (from today on) and counting the cards last answered on it as seen.
+    """
+    days_left = exam.days_left(today)
+    if days_left == 0:
+        return None
+    unseen = sum(unseen_since.values())
+    dues = 0
+    floor = min([today, *(day for day in unseen_since if day is not None)])
+    for window in range(1, MAX_WINDOW_DAYS + 1):
+        start = exam.date - timedelta(days=window)
+        if start >= today:
+            dues += dues_on.get(start, 0)
+        unseen -= unseen_since.get(start, 0)  # last answered on the window's first day: seen
+        need = unseen + dues + (firsts_today if start <= today else 0)
+        if need <= min(window, days_left) * limit:
+            return window
+        if start < floor:
+            return None  # nothing changes any more as the window widens
+    return None
 
 
 @dataclass(frozen=True)
