@@ -93,14 +93,26 @@ class ShadowFSRS:
 
     def step(self, memory: Memory | None, grade: int, day: date) -> Memory:
         """The memory state after answering with ``grade`` on study day ``day``."""
+        if memory is None:
+            return Memory(*self.first(grade), day)
+        elapsed = (day - memory.last_day).days
+        return Memory(*self.advance(memory.stability, memory.difficulty, elapsed, grade), day)
+
+    def first(self, grade: int) -> tuple[float, float]:
+        """``(stability, difficulty)`` after a card's first answer."""
         w = self.w
         rating = RATING_OF_GRADE[grade]
-        if memory is None:
-            stability = max(w[rating - 1], STABILITY_MIN)
-            difficulty = _clamp(w[4] - (math.e ** (w[5] * (rating - 1))) + 1)
-            return Memory(stability, difficulty, day)
-        s, d = memory.stability, memory.difficulty
-        elapsed = (day - memory.last_day).days
+        return max(w[rating - 1], STABILITY_MIN), _clamp(
+            w[4] - (math.e ** (w[5] * (rating - 1))) + 1
+        )
+
+    def advance(self, s: float, d: float, elapsed: int, grade: int) -> tuple[float, float]:
+        """``(stability, difficulty)`` after an answer ``elapsed`` study days after the last.
+
+        Plain floats in and out, so that a whole log replays without making objects.
+        """
+        w = self.w
+        rating = RATING_OF_GRADE[grade]
         if elapsed < 1:
             increase = (math.e ** (w[17] * (rating - 3 + w[18]))) * (s ** -w[19])
             if rating > 1:
@@ -127,8 +139,7 @@ class ShadowFSRS:
                 )
             stability = max(stability, STABILITY_MIN)
         damped = d + (10.0 - d) * -(w[6] * (rating - 3)) / 9.0
-        difficulty = _clamp(w[7] * self._easy_d0 + (1 - w[7]) * damped)
-        return Memory(stability, difficulty, day)
+        return stability, _clamp(w[7] * self._easy_d0 + (1 - w[7]) * damped)
 
     def replay(self, answers: Iterable[tuple[date, int]]) -> Memory | None:
         """The memory state after ``(study day, grade)`` answers, oldest first."""

@@ -63,35 +63,40 @@ def memory_states(db: Db, shadow: ShadowFSRS) -> MemoryTable:
     if cached is not None and top == position:
         return table
     where = table.index()
-    days: dict[str, date] = {}
-    memories: dict[str, Memory | None] = {}
-    step = shadow.step
+    # Replayed on plain values (stability, difficulty, last day as an ordinal) per card:
+    # a million answers make no objects but the rows themselves.
+    ordinals: dict[str, int] = {}
+    states: dict[str, list[float]] = {}
+    first, advance = shadow.first, shadow.advance
     for card_id, day_text, grade in db.rows(
         "SELECT card_id, day, grade FROM review_log WHERE id > :after ORDER BY id",
         {"after": position},
     ):
-        day = days.get(day_text)
+        day = ordinals.get(day_text)
         if day is None:
-            day = days[day_text] = date.fromisoformat(day_text)
-        if card_id in memories:
-            before = memories[card_id]
-        else:
-            before = table.at(where[card_id]) if card_id in where else None
-        memories[card_id] = step(before, int(grade), day)
-    decks = _decks_of(db, [card_id for card_id in memories if card_id not in where])
-    for card_id, memory in memories.items():
-        assert memory is not None
+            day = ordinals[day_text] = date.fromisoformat(day_text).toordinal()
+        state = states.get(card_id)
+        if state is None:
+            i = where.get(card_id)
+            if i is None:
+                states[card_id] = [*first(int(grade)), day]
+                continue
+            state = states[card_id] = [table.stability[i], table.difficulty[i], table.last_day[i]]
+        state[0], state[1] = advance(state[0], state[1], day - int(state[2]), int(grade))
+        state[2] = day
+    decks = _decks_of(db, [card_id for card_id in states if card_id not in where])
+    for card_id, (stability, difficulty, last) in states.items():
         i = where.get(card_id)
         if i is None:
             table.ids.append(card_id)
             table.deck.append(decks.get(card_id, ""))
-            table.stability.append(memory.stability)
-            table.difficulty.append(memory.difficulty)
-            table.last_day.append(memory.last_day.toordinal())
+            table.stability.append(stability)
+            table.difficulty.append(difficulty)
+            table.last_day.append(int(last))
         else:
-            table.stability[i] = memory.stability
-            table.difficulty[i] = memory.difficulty
-            table.last_day[i] = memory.last_day.toordinal()
+            table.stability[i] = stability
+            table.difficulty[i] = difficulty
+            table.last_day[i] = int(last)
     _save(db, shadow, table, top)
     return table
 
