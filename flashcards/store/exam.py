@@ -15,6 +15,7 @@ from typing import Any
 from flashcards.errors import StoreError
 from flashcards.schedule.config import Config
 from flashcards.schedule.exam import (
+    MAX_WINDOW_DAYS,
     Exam,
     ExamCounts,
     Feasibility,
@@ -207,15 +208,18 @@ def exam_status(db: Db, exam: Exam, config: Config, today: date) -> tuple[Feasib
     """Whether ``exam`` fits from ``today`` on (with the smallest window and limit that do),
     and where the candidate stands (see :func:`flashcards.schedule.exam.progress`)."""
     counts = exam_counts(db, today, exam)
-    since = min(exam.window_start, today)
-    check = feasibility(
-        exam,
-        config,
-        today,
-        unseen_since=recent_last_days(db, exam, counts.cards, since),
-        dues_on=other_dues(db, exam, today, exam.date - timedelta(days=1)),
-        firsts_today=counts.firsts_today,
-    )
+    dues = other_dues(db, exam, today, exam.date - timedelta(days=1))
+
+    def check_from(since: date) -> Feasibility:
+        recent = recent_last_days(db, exam, counts.cards, since)
+        return feasibility(
+            exam, config, today, unseen_since=recent, dues_on=dues,
+            firsts_today=counts.firsts_today,
+        )  # fmt: skip
+
+    check = check_from(min(exam.window_start, today))
+    if not check.ok:  # the smallest window may reach back further: count those days too
+        check = check_from(min(exam.date - timedelta(days=MAX_WINDOW_DAYS), today))
     standing = progress(
         exam, config, today, counts, study_days=study_days(db, exam.window_start, today)
     )
