@@ -230,7 +230,7 @@ class Store:
 
     def exam_progress(self, settings: Exam, config: Config, today: date) -> Progress:
         """Where the candidate stands with the exam today."""
-        return self.exam_status(settings, config, today)[1]
+        return exam_store.exam_progress(self.db, settings, config, today)
 
     def exam_counts(self, today: date, settings: Exam) -> ExamCounts:
         """What today's exam plan is computed from."""

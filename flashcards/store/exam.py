@@ -224,3 +224,11 @@ def exam_status(db: Db, exam: Exam, config: Config, today: date) -> tuple[Feasib
         exam, config, today, counts, study_days=study_days(db, exam.window_start, today)
     )
     return check, standing
+
+
+def exam_progress(db: Db, exam: Exam, config: Config, today: date) -> Progress:
+    """Where the candidate stands, without the feasibility check (for ``due``, ``review``)."""
+    counts = exam_counts(db, today, exam)
+    return progress(
+        exam, config, today, counts, study_days=study_days(db, exam.window_start, today)
+    )
