@@ -51,7 +51,7 @@ IO_MODULES = {
     "genanki",
     "exporters",
 }
-THIRD_PARTY = {"__future__", "yaml", "rapidfuzz"}
+THIRD_PARTY = {"__future__", "yaml", "rapidfuzz", "fsrs"}
 """The libraries the pure layers may use: text in, values out."""
 CLOCK_CALLS = {"now", "today", "utcnow", "monotonic", "perf_counter", "open", "read_text"}
 

@@ -13,7 +13,9 @@ needs them (``k8sprep review`` must show its first card at once). Nothing import
 from flashcards.cli import (  # noqa: F401  (importing registers the commands)
     build_commands,
     drill_commands,
+    exam_commands,
     export_commands,
+    fsrs_commands,
     review_commands,
     safety_commands,
 )

@@ -13,6 +13,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, JsonOpt
+from flashcards.cli.output import echo
 from flashcards.cli.review_commands import _config, _deck_slug, _open, _today
 
 if TYPE_CHECKING:
@@ -61,14 +62,14 @@ def grade(
     if json:
         import json as json_module
 
-        typer.echo(json_module.dumps(grade_record(result), indent=2, ensure_ascii=False))
+        echo(json_module.dumps(grade_record(result), indent=2, ensure_ascii=False))
         return
-    typer.echo(f"Verdict: {result.verdict.value}")
+    echo(f"Verdict: {result.verdict.value}")
     suggested = "-" if result.suggested_grade is None else str(result.suggested_grade)
-    typer.echo(f"Suggested grade: {suggested}")
-    typer.echo(f"Score: {result.score:.2f}  trap score: {result.trap_score:.2f}")
+    echo(f"Suggested grade: {suggested}")
+    echo(f"Score: {result.score:.2f}  trap score: {result.trap_score:.2f}")
     for point in result.key_points:
-        typer.echo(("✓ " if point.covered else "✗ ") + point.text)
+        echo(("✓ " if point.covered else "✗ ") + point.text)
 
 
 def grade_record(result: Grade) -> dict[str, object]:
@@ -146,7 +147,7 @@ def drill(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            typer.echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {report.added} cards from the bundled decks.")
         slug = _deck_slug(store, deck)
         queue = DailyQueue(today=today, due=tuple(store.drill_ids(today, chosen, limit, slug)))
         session = ReviewSession(store, queue, clock=settings.now, timer=time.monotonic)
@@ -166,9 +167,9 @@ def drill(
                 width=terminal_width,
             )
         except KeyboardInterrupt:
-            typer.echo("")
+            echo("")
         for line in summary_lines(session.summary(), today, store.next_due(today, slug)):
-            typer.echo(line)
+            echo(line)
 
 
 def _lines(stream: TextIO) -> Iterator[str]:
@@ -211,12 +212,12 @@ def mock(
 
         data = last_report()
         if data is None:
-            typer.echo("No mock interview yet: `k8sprep mock` starts one.")
+            echo("No mock interview yet: `k8sprep mock` starts one.")
         elif json:
             _print_json_data(data)
         else:
             for line in report_lines(data):
-                typer.echo(line)
+                echo(line)
         return
     if json:
         from flashcards.errors import K8sprepError
@@ -245,7 +246,7 @@ def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) 
             from flashcards.files.decks import load_decks
 
             imported = store.sync_decks(load_decks())
-            typer.echo(f"Imported {imported.added} cards from the bundled decks.")
+            echo(f"Imported {imported.added} cards from the bundled decks.")
         slugs = [slug for slug in (_deck_slug(store, key) for key in decks) if slug]
         pool = store.cards_of_kinds(_kinds(MOCK_KINDS), slugs)
         cards = sample(pool, today, rng, MOCK_QUESTIONS)
@@ -284,24 +285,24 @@ def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) 
                 width=terminal_width,
             )
         except KeyboardInterrupt:
-            typer.echo("")
+            echo("")
         data = report(answers, started=started.isoformat(timespec="seconds"), minutes=minutes)
         if not answers:
-            typer.echo("Mock interview over: nothing answered.")
+            echo("Mock interview over: nothing answered.")
             return
         path = save_report(data, started.strftime("%Y%m%d-%H%M%S"))
-        typer.echo("")
+        echo("")
         for line in report_lines(data):
-            typer.echo(line)
-        typer.echo(f"Report saved to {path}.")
+            echo(line)
+        echo(f"Report saved to {path}.")
         try:
             confirm(answers, lines, typer.echo, record)
         except KeyboardInterrupt:
-            typer.echo("")
-        typer.echo(f"Grades saved to your schedule: {saved} of {len(answers)}.")
+            echo("")
+        echo(f"Grades saved to your schedule: {saved} of {len(answers)}.")
 
 
 def _print_json_data(data: object) -> None:
     import json as json_module
 
-    typer.echo(json_module.dumps(data, indent=2, ensure_ascii=False))
+    echo(json_module.dumps(data, indent=2, ensure_ascii=False))

@@ -14,6 +14,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DecksArg, select_decks
+from flashcards.cli.output import echo
 from flashcards.files import settings
 
 export_app = typer.Typer(
@@ -83,4 +84,4 @@ def _export(
     summary = f"Wrote {result.notes} notes ({result.cards} cards) from {result.decks} {decks_word}"
     if name == "anki":
         summary += f", {result.changed} new or changed,"
-    typer.echo(f"{summary} to {result.path}")
+    echo(f"{summary} to {result.path}")

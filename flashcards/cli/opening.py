@@ -8,8 +8,7 @@ stderr, since it happens inside whatever command the user ran.
 
 from __future__ import annotations
 
-import typer
-
+from flashcards.cli.output import echo
 from flashcards.errors import SchemaUpgradeNeededError
 from flashcards.files import settings
 from flashcards.store import Store
@@ -35,5 +34,5 @@ def open_url(url: str, *, create: bool = True) -> Store:
         pass
     report = upgrade(url, backup_dir=settings.data_dir() / "backups", now=settings.now())
     for line in describe(report):
-        typer.echo(f"k8sprep: {line}", err=True)
+        echo(f"k8sprep: {line}", err=True)
     return Store.open(url, create=create)

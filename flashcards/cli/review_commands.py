@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from flashcards.schedule.config import Config
+    from flashcards.schedule.exam import Exam
     from flashcards.store import Store
 
 
@@ -78,6 +79,47 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
 
     decks = [Deck(name, ChapterInfo(chapter, slug, name)) for slug, name, chapter in store.decks()]
     return find_deck(decks, key).chapter.slug
+
+
+def _switched(store: Store, config: Config) -> str:
+    """Say what a scheduler switch does: the log replayed, nothing rescheduled."""
+    if config.scheduler == "sm2":
+        return "Scheduler: SM-2 from now on; due dates already set are kept."
+    from flashcards.schedule.memory import ShadowFSRS
+
+    states = store.memory_states(ShadowFSRS())
+    return (
+        f"Scheduler: FSRS from now on (desired retention {config.desired_retention}); memory "
+        f"states of {len(states)} cards rebuilt from the review log; due dates already set are "
+        "kept."
+    )
+
+
+def exam_lines(store: Store, config: Config, today: date) -> list[str]:
+    """The exam's standing for ``due``, ``review`` and ``stats``; nothing without an exam."""
+    exam = store.exam()
+    if exam is None:
+        return []
+    from flashcards.cli.exam_views import exam_summary
+
+    return exam_summary(exam, store.exam_progress(exam, config, today))
+
+
+def exam_json(store: Store, config: Config, today: date) -> dict[str, object] | None:
+    """``exam show --json``'s record plus today's share, for ``due`` and ``stats``; or None."""
+    exam = store.exam()
+    if exam is None:
+        return None
+    from flashcards.cli.exam_views import exam_record
+
+    progress = store.exam_progress(exam, config, today)
+    record = exam_record(exam, progress, config, exam_deck_names(store, exam))
+    return {**record, "today_share": progress.today_share}
+
+
+def exam_deck_names(store: Store, exam: Exam) -> list[str]:
+    """The slugs of the exam decks: the ones named, or every deck."""
+    return list(exam.decks) or [slug for slug, _name, _chapter in store.decks()]
 
 
 def _print_json(data: object) -> None:
@@ -151,8 +193,13 @@ def review(
 
             report = store.sync_decks(load_decks())
             echo(f"Imported {report.added} cards from the bundled decks.")
+        if store.use_scheduler(config.scheduler, config.desired_retention):
+            echo(_switched(store, config))
         slug = _deck_slug(store, deck)
-        queue = build_queue(store, today, config, slug)
+        exam = store.exam()
+        queue = build_queue(store, today, config, slug, exam=exam)
+        for line in exam_lines(store, config, today):
+            echo(line)
         session = ReviewSession(store, queue, clock=settings.now, timer=time.monotonic)
         try:
             with keys(sys.stdin) as tokens:
@@ -176,10 +223,12 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
         left = allowance(config, introduced_today=introduced, reviewed_today=reviewed)
         report = due_report(store.deck_counts(today), left, today, store.next_due(today))
         empty = not store.has_cards()
+        exam = exam_json(store, config, today)
+        standing = exam_lines(store, config, today)
     if json:
-        _print_json(report)
+        _print_json(report if exam is None else {**report, "exam": exam})
     else:
-        for line in due_lines(report):
+        for line in due_lines(report) + standing:
             echo(line)
         if empty:  # the first review imports the bundled decks; say so before it
             echo(
@@ -193,13 +242,16 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
     """Reviews per day, retention per chapter and kind, easiness, streak and forecast."""
     from flashcards.cli.review_views import stats_lines, stats_report
 
-    today = _today(_config())
+    config = _config()
+    today = _today(config)
     with _open_to_read(db) as store:
         report = stats_report(store.review_facts(), store.scheduled(), today, store.drill_facts())
+        exam = exam_json(store, config, today)
+        standing = exam_lines(store, config, today)
     if json:
-        _print_json(report)
+        _print_json(report if exam is None else {**report, "exam": exam})
     else:
-        for line in stats_lines(report):
+        for line in stats_lines(report) + standing:
             echo(line)
 
 
@@ -225,8 +277,9 @@ def history(
         if card is not None:
             store.get(card)  # an unknown id is an error, not an empty history
         answers = list(store.history(card))
+        retention_of = store.fsrs_retention_of()
     if json:
-        _print_json([answer_record(a) for a in answers])
+        _print_json([answer_record(a, retention_of(a.log_id)) for a in answers])
     elif not answers:
         echo("No reviews yet.")
     else:

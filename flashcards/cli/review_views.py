@@ -33,14 +33,16 @@ def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]
     }
 
 
-def answer_record(answer: Answer) -> dict[str, Any]:
-    """One answer of the review log as JSON; a drill answer adds what was typed and its verdict."""
+def answer_record(answer: Answer, fsrs_retention: float | None = None) -> dict[str, Any]:
+    """One answer of the review log as JSON. A drill answer adds what was typed and its
+    verdict; an FSRS-scheduled one says so, with its desired retention
+    (``fsrs_retention``), so that ``history import`` replays it alike."""
     drill = (
         {}
         if answer.typed_answer is None
         else {"typed_answer": answer.typed_answer, "verdict": answer.verdict}
     )
-    return {
+    record: dict[str, Any] = {
         "id": answer.log_id,
         "card_id": answer.card_id,
         "time": answer.time.isoformat(timespec="seconds"),
@@ -52,6 +54,9 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "after": state_record(answer.after, answer.after_due, answer.after_lapses),
         **drill,
     }
+    if fsrs_retention is not None:
+        record |= {"scheduler": "fsrs", "desired_retention": fsrs_retention}
+    return record
 
 
 def answer_line(answer: Answer) -> str:

@@ -14,6 +14,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt
+from flashcards.cli.output import echo
 from flashcards.cli.review_commands import history_app
 
 
@@ -58,9 +59,9 @@ def backup(
 
     url = settings.database_url(db)
     result = take_backup(url, now=settings.now(), target=file, keep=_keep(keep))
-    typer.echo(f"backed up to {result.facts.path} ({result.facts.summary()})")
+    echo(f"backed up to {result.facts.path} ({result.facts.summary()})")
     for old in result.removed:
-        typer.echo(f"removed old backup {old}")
+        echo(f"removed old backup {old}")
 
 
 @app.command()
@@ -82,8 +83,8 @@ def restore(
     url = settings.database_url(db)
     result = restore_database(url, file, now=settings.now(), keep=_keep(None))
     if result.safety_copy is not None:
-        typer.echo(f"kept the replaced database as {result.safety_copy}")
-    typer.echo(f"restored {file} ({result.facts.summary()})")
+        echo(f"kept the replaced database as {result.safety_copy}")
+    echo(f"restored {file} ({result.facts.summary()})")
 
 
 @app.command()
@@ -102,13 +103,13 @@ def verify(db: DbOpt = None) -> None:
     checked = "integrity ok, " if report.integrity_checked else ""
     if report.ok:
         cards, answers = counted(report.cards, "card"), counted(report.answers, "answer")
-        typer.echo(f"{checked}{cards} and {answers}: every state matches its replayed log")
+        echo(f"{checked}{cards} and {answers}: every state matches its replayed log")
         return
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
-        typer.echo(f"problem: {problem}")
+        echo(f"problem: {problem}")
     more = len(report.problems) - MAX_PROBLEMS_SHOWN
     if more > 0:
-        typer.echo(f"... and {more} more")
+        echo(f"... and {more} more")
     raise K8sprepError(f"{counted(len(report.problems), 'problem')} found in {store.where}")
 
 
@@ -143,7 +144,7 @@ def history_import(
             from flashcards.files.decks import load_decks
 
             added = store.sync_decks(load_decks()).added
-            typer.echo(f"Imported {added} cards from the bundled decks.")
+            echo(f"Imported {added} cards from the bundled decks.")
         report = import_history(store, entries, str(file))
     answers, cards = counted(report.answers, "answer"), counted(report.cards, "card")
-    typer.echo(f"imported {answers} for {cards} from {file}")
+    echo(f"imported {answers} for {cards} from {file}")

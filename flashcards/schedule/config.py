@@ -5,6 +5,8 @@ new_per_day = 20       # new cards introduced per study day
 reviews_per_day = 200  # due reviews shown per study day
 rollover_hour = 4      # hour (0-23) at which a new study day begins
 backups_keep = 10      # timestamped backups `k8sprep backup` keeps
+scheduler = "sm2"      # "sm2", or "fsrs" (FSRS due dates; SM-2 numbers kept alongside)
+desired_retention = 0.9  # FSRS: the recall probability due dates aim at (0.7-0.99)
 ```
 
 A missing file means the defaults. A broken file, an unknown key or a value of the
@@ -25,6 +27,11 @@ MAX_NEW_PER_DAY = 100_000
 MAX_REVIEWS_PER_DAY = 1_000_000
 """Upper bounds for the daily limits, in the config file and on the command line alike."""
 
+SCHEDULERS = ("sm2", "fsrs")
+"""``sm2``: SuperMemo SM-2 sets due dates. ``fsrs``: FSRS does, from memory states
+replayed from the review log (:mod:`flashcards.schedule.memory`)."""
+RETENTION_RANGE = (0.7, 0.99)
+
 _LIMITS = {
     "new_per_day": (0, MAX_NEW_PER_DAY),
     "reviews_per_day": (0, MAX_REVIEWS_PER_DAY),
@@ -41,6 +48,8 @@ class Config:
     reviews_per_day: int = 200
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     backups_keep: int = 10  # timestamped backups kept by `k8sprep backup`
+    scheduler: str = "sm2"  # see SCHEDULERS
+    desired_retention: float = 0.9  # FSRS only
 
     def with_overrides(self, *, new: int | None = None, limit: int | None = None) -> Config:
         """This config with command-line ``--new`` / ``--limit`` applied."""
@@ -70,13 +79,34 @@ def parse_config(text: str, path: str = "<config>") -> Config:
         message = re.sub(r"(?<!\s)\s*+\(at line \d+, column \d+\)", "", message)
         raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
     known = {f.name for f in fields(Config)}
-    values: dict[str, int] = {}
+    values: dict[str, int | float | str] = {}
     for key, value in data.items():
         line = _line_of(text, key)
         if key not in known:
             raise ConfigError(
                 f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path=path, line=line
             )
+        if key == "scheduler":
+            if value not in SCHEDULERS:
+                raise ConfigError(
+                    f'scheduler must be "sm2" or "fsrs", got {value!r}', path=path, line=line
+                )
+            values[key] = value
+            continue
+        if key == "desired_retention":
+            low_r, high_r = RETENTION_RANGE
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not low_r <= value <= high_r
+            ):
+                raise ConfigError(
+                    f"desired_retention must be a number from {low_r} to {high_r}, got {value!r}",
+                    path=path,
+                    line=line,
+                )
+            values[key] = float(value)
+            continue
         low, high = _LIMITS[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigError(
@@ -85,7 +115,7 @@ def parse_config(text: str, path: str = "<config>") -> Config:
                 line=line,
             )
         values[key] = value
-    return Config(**values)
+    return Config(**values)  # type: ignore[arg-type]
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -10,6 +10,10 @@ rolled back on any exception, Ctrl-C included.
 - :mod:`~flashcards.store.database`: the :class:`Store` every command uses.
 - :mod:`~flashcards.store.sync`, :mod:`~flashcards.store.answers`,
   :mod:`~flashcards.store.reports`: importing decks, answering, reading back.
+- :mod:`~flashcards.store.exam`: the exam settings (a ``meta`` row) and its selections.
+- :mod:`~flashcards.store.memory_states`, :mod:`~flashcards.store.scheduler_rule`: FSRS
+  memory states replayed from the log (cached in ``meta``), and which scheduler set
+  each answer's due date.
 - :mod:`~flashcards.store.migrations`, :mod:`~flashcards.store.upgrade`: schema versions.
 - :mod:`~flashcards.store.verify`, :mod:`~flashcards.store.history_io`,
   :mod:`~flashcards.store.backup`: checking, history files, backups and restores.

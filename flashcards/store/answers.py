@@ -7,12 +7,14 @@ apply a card twice.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.schedule.answer import answer_card
 from flashcards.schedule.records import CardState
 from flashcards.schedule.sm2 import check_quality
+from flashcards.store import scheduler_rule
 from flashcards.store.connection import Db
 from flashcards.store.values import Answer, iso, to_date, to_sm2
 
@@ -27,13 +29,16 @@ def record_review(
     answer_ms: int = 0,
     typed_answer: str | None = None,
     verdict: str | None = None,
+    fsrs_retention: float | None = None,
 ) -> Answer:
     """Log one answer and update the card's state, in one committed transaction.
 
     The day's first answer of a card schedules it with SM-2; later answers the
     same study day are re-drills: logged, state unchanged. Deciding inside the
     transaction keeps two sessions on one database from applying a card twice.
-    A drill answer also logs what was typed and the grader's verdict.
+    A drill answer also logs what was typed and the grader's verdict. With
+    ``fsrs_retention`` (``scheduler = "fsrs"``) FSRS sets the due date; see
+    :mod:`flashcards.store.scheduler_rule`.
 
     Raises:
         UnknownCardError: no card has this id.
@@ -57,6 +62,9 @@ def record_review(
             last_day=to_date(last_day),
         )
         after, redrill = answer_card(before, grade, day=day)
+        if fsrs_retention is not None and not redrill:
+            fsrs_due = scheduler_rule.fsrs_due(db, card_id, day, grade, fsrs_retention)
+            after = replace(after, due=fsrs_due)
         moment = time.isoformat(timespec="seconds")
         ms = max(0, int(answer_ms))
         params = {
@@ -94,6 +102,7 @@ def record_review(
             ":ar, :ai, :ae, :ad, :al, :typed, :verdict)",
             params,
         )
+        scheduler_rule.note_rule(db, int(log_id), scheduler_rule.rule_for_retention(fsrs_retention))
     return Answer(
         int(log_id),
         card_id,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Card, Deck, Kind
+from flashcards.schedule.config import Config
+from flashcards.schedule.exam import Exam, ExamCounts, Feasibility, Progress
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
+from flashcards.store import exam as exam_store
 from flashcards.store.connection import (
     Db,
     connect,
@@ -39,6 +43,10 @@ from flashcards.store.values import (
     to_stored_card,
 )
 
+if TYPE_CHECKING:  # FSRS loads only for the commands that use it
+    from flashcards.schedule.memory import ShadowFSRS
+    from flashcards.store.memory_states import MemoryTable
+
 _GET_CARD = (
     f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
     "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id WHERE c.id = :id"
@@ -51,6 +59,8 @@ class Store:
     def __init__(self, db: Db, where: str) -> None:
         self.db = db
         self.where = where
+        self.fsrs_retention: float | None = None
+        """Set (``use_scheduler``) when FSRS sets due dates; None: SM-2."""
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -259,6 +269,89 @@ class Store:
         )[0]
         return AnsweredToday(int(row[0]), int(row[1]))
 
+    # --- the exam (see flashcards.store.exam; the plan is in flashcards.schedule.exam)
+
+    def exam(self) -> Exam | None:
+        """The exam set, or None."""
+        return exam_store.load_exam(self.db)
+
+    def set_exam(self, settings: Exam | None) -> bool:
+        """Store the exam (None: clear it); whether one was set before."""
+        had = exam_store.load_exam(self.db) is not None
+        if settings is None:
+            exam_store.clear_exam(self.db)
+        else:
+            exam_store.save_exam(self.db, settings)
+        return had
+
+    def exam_status(
+        self, settings: Exam, config: Config, today: date
+    ) -> tuple[Feasibility, Progress]:
+        """Whether the exam's cards fit its window and limit from ``today`` on, and where
+        the candidate stands with it today."""
+        return exam_store.exam_status(self.db, settings, config, today)
+
+    def exam_plan_check(self, settings: Exam, config: Config, today: date) -> Feasibility:
+        """Whether the exam's cards fit its window and limit, from ``today`` on."""
+        return self.exam_status(settings, config, today)[0]
+
+    def exam_progress(self, settings: Exam, config: Config, today: date) -> Progress:
+        """Where the candidate stands with the exam today."""
+        return exam_store.exam_progress(self.db, settings, config, today)
+
+    def exam_counts(self, today: date, settings: Exam) -> ExamCounts:
+        """What today's exam plan is computed from."""
+        return exam_store.exam_counts(self.db, today, settings)
+
+    def unseen_ids(self, settings: Exam, limit: int, deck: str | None = None) -> list[str]:
+        """Exam cards not answered since the window started, soonest due first."""
+        return exam_store.unseen_ids(self.db, settings, limit, deck) if limit > 0 else []
+
+    def exam_new_ids(self, settings: Exam, limit: int, deck: str | None = None) -> list[str]:
+        """Never-answered exam cards in chapter order."""
+        return exam_store.exam_new_ids(self.db, settings, limit, deck) if limit > 0 else []
+
+    # --- FSRS memory states from the log (see flashcards.store.memory_states)
+
+    def memory_states(self, shadow: ShadowFSRS) -> MemoryTable:
+        """Every answered card's FSRS memory state, replayed from the review log."""
+        from flashcards.store import memory_states
+
+        return memory_states.memory_states(self.db, shadow)
+
+    def evaluation_rows(self) -> Iterator[tuple[str, date, int, bool, int]]:
+        """``(card_id, day, grade, re-drill, SM-2 interval before)`` per answer, log order."""
+        from flashcards.store import memory_states
+
+        return memory_states.evaluation_rows(self.db)
+
+    def active_counts(self, decks: tuple[str, ...] = ()) -> tuple[dict[str, int], set[str]]:
+        """Active cards per deck slug (of ``decks`` only, when given), and inactive card ids."""
+        from flashcards.store import memory_states
+
+        return memory_states.active_counts(self.db, decks)
+
+    def use_scheduler(self, scheduler: str, desired_retention: float) -> bool:
+        """Let ``scheduler`` ("sm2" or "fsrs") set the due dates of the answers to come.
+
+        Nothing already scheduled moves. Returns whether this is a switch from the rule
+        of the latest answers (the caller may then say so).
+        """
+        from flashcards.store import scheduler_rule
+
+        self.fsrs_retention = desired_retention if scheduler == "fsrs" else None
+        rule = scheduler_rule.rule_for_retention(self.fsrs_retention)
+        return bool(self.db.rows("SELECT 1 FROM review_log LIMIT 1")) and (
+            scheduler_rule.current_rule(self.db) != rule
+        )
+
+    def fsrs_retention_of(self) -> Callable[[int], float | None]:
+        """For a log id, the desired retention FSRS scheduled that answer with (None: SM-2)."""
+        from flashcards.store import scheduler_rule
+
+        found = scheduler_rule.periods(self.db)
+        return lambda log_id: scheduler_rule.rule_of(found, log_id)[1]
+
     # --- answers (see flashcards.store.answers)
 
     def record_review(
@@ -289,6 +382,7 @@ class Store:
             answer_ms=answer_ms,
             typed_answer=typed_answer,
             verdict=verdict,
+            fsrs_retention=self.fsrs_retention,
         )
 
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flashcards.errors import HistoryFileError, StoreError
+from flashcards.schedule.config import RETENTION_RANGE
 from flashcards.schedule.sm2 import SM2State
 from flashcards.schedule.studyday import study_day
 from flashcards.store import Answer, Store
@@ -34,6 +35,9 @@ MAX_INTEGER = 2**63 - 1
 """The largest whole number the database stores (SQLite and PostgreSQL BIGINT)."""
 
 ENTRY_KEYS = ("id", "card_id", "time", "day", "grade", "redrill", "answer_ms", "before", "after")
+FSRS_KEYS = ("scheduler", "desired_retention")
+"""Written only for answers FSRS scheduled (``scheduler = "fsrs"``): ``"fsrs"`` and the
+desired retention, so that the import gives them the same due dates."""
 STATE_KEYS = ("repetitions", "interval", "easiness", "due", "lapses")
 
 
@@ -60,6 +64,7 @@ class HistoryEntry:
     answer_ms: int
     before: Snapshot
     after: Snapshot
+    fsrs_retention: float | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,7 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
 
     if not isinstance(value, dict):
         raise fail("each answer must be a JSON object")
-    unknown = sorted(set(value) - set(ENTRY_KEYS))
+    unknown = sorted(set(value) - set(ENTRY_KEYS) - set(FSRS_KEYS))
     if unknown:
         raise fail(f"unknown field {unknown[0]!r} (fields: {', '.join(ENTRY_KEYS)})")
     missing = [key for key in ENTRY_KEYS if key not in value]
@@ -181,6 +186,7 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
             answer_ms=_int(value["answer_ms"], "answer_ms"),
             before=_snapshot(value["before"], "before"),
             after=_snapshot(value["after"], "after"),
+            fsrs_retention=_fsrs_retention(value),
         )
     except ValueError as error:
         raise fail(str(error)) from None
@@ -192,6 +198,21 @@ def _entry(value: Any, path: str, line: int) -> HistoryEntry:
             "(the file was edited)"
         )
     return entry
+
+
+def _fsrs_retention(value: dict[str, Any]) -> float | None:
+    """The desired retention of an FSRS-scheduled answer; None for SM-2."""
+    if "scheduler" not in value and "desired_retention" not in value:
+        return None
+    if value.get("scheduler") != "fsrs":
+        raise ValueError(f'scheduler must be "fsrs" when given, got {value.get("scheduler")!r}')
+    retention = value.get("desired_retention")
+    low, high = RETENTION_RANGE
+    if isinstance(retention, bool) or not isinstance(retention, int | float):
+        raise ValueError(f"desired_retention must be a number, got {retention!r}")
+    if not low <= retention <= high:
+        raise ValueError(f"desired_retention must be from {low} to {high}, got {retention}")
+    return float(retention)
 
 
 def _int(value: Any, name: str, *, high: int = MAX_INTEGER) -> int:
@@ -288,6 +309,7 @@ def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> 
                 day=entry.day,
                 grade=entry.grade,
                 answer_ms=entry.answer_ms,
+                fsrs_retention=entry.fsrs_retention,
             )
             _check_replay(entry, answer, path)
     return ImportReport(len(entries), len({entry.card_id for entry in entries}))

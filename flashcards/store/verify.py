@@ -9,7 +9,10 @@ end, the state stored for the card:
   re-drills, logged with the state unchanged;
 - a lapse (grade < 3 on a card with passes in a row) adds one to ``lapses``;
 - an undone answer is gone from the log and its effect gone from the state, so an
-  undo leaves nothing to explain.
+  undo leaves nothing to explain;
+- an answer given under ``scheduler = "fsrs"`` (the periods in
+  :mod:`flashcards.store.scheduler_rule`) has the due date FSRS gives the card's memory
+  state replayed from its log; its SM-2 numbers follow SM-2 as always.
 
 :func:`replay_card` is pure; :func:`verify_database` reads the rows and adds SQLite's
 own integrity and foreign-key checks.
@@ -18,11 +21,14 @@ own integrity and foreign-key checks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from flashcards.schedule.answer import answer_card
 from flashcards.schedule.sm2 import SM2State
+from flashcards.schedule.studyday import due_date
 from flashcards.store.connection import Db
+from flashcards.store.scheduler_rule import Rule, periods, rule_of
 from flashcards.store.values import (
     LOG_COLUMNS,
     STATE_COLUMNS,
@@ -31,6 +37,9 @@ from flashcards.store.values import (
     to_answer,
     to_state,
 )
+
+if TYPE_CHECKING:
+    from flashcards.schedule.memory import Memory, ShadowFSRS
 
 MAX_PROBLEMS_SHOWN = 50
 """A badly broken database could list thousands; the first ones are enough to act on."""
@@ -61,14 +70,21 @@ class VerifyReport:
         return not self.problems
 
 
-def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> list[Problem]:
+def replay_card(
+    card_id: str,
+    answers: Sequence[Answer],
+    stored: CardState,
+    fsrs: FsrsPeriods | None = None,
+) -> list[Problem]:
     """Problems found replaying one card's log (oldest first) against its stored state.
 
     Reports the first answer whose logged states disagree with the replay (later ones
-    would only repeat it), then any difference in the final stored state.
+    would only repeat it), then any difference in the final stored state. With
+    ``fsrs``, the answers given under ``scheduler = "fsrs"`` have FSRS due dates.
     """
     problems: list[Problem] = []
     at = CardState()
+    memory: Memory | None = None
     for answer in answers:
         if answer.card_id != card_id:
             raise ValueError(f"answer {answer.log_id} is for {answer.card_id}, not {card_id}")
@@ -77,6 +93,12 @@ def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> l
         except ValueError:
             problems.append(Problem(card_id, f"answer {answer.log_id} has grade {answer.grade}"))
             return problems
+        if fsrs is not None:  # FSRS memory counts every answer; its due date the first
+            memory = fsrs.shadow.step(memory, answer.grade, answer.day)
+            name, retention = rule_of(fsrs.periods, answer.log_id)
+            if not redrill and name == "fsrs" and retention is not None:
+                interval = fsrs.shadow.interval(memory.stability, retention)
+                after = replace(after, due=due_date(answer.day, interval))
         found = _disagreement(answer, at, after, redrill)
         if found and not problems:
             problems.append(Problem(card_id, f"answer {answer.log_id} ({answer.day}): {found}"))
@@ -90,6 +112,14 @@ def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> l
             Problem(card_id, f"last review {stored.last_review} but last answer {answers[-1].time}")
         )
     return problems
+
+
+@dataclass(frozen=True)
+class FsrsPeriods:
+    """What replaying FSRS-scheduled answers needs: the model and the recorded periods."""
+
+    shadow: ShadowFSRS
+    periods: list[tuple[int, Rule]]
 
 
 def _disagreement(answer: Answer, before: CardState, after: CardState, redrill: bool) -> str:
@@ -144,9 +174,20 @@ def verify_database(db: Db) -> VerifyReport:
     for card_id in logs:
         if card_id not in known:
             problems.append(Problem(card_id, "answers logged for a card that does not exist"))
+    fsrs = _fsrs_periods(db)
     for card_id, state in states.items():
-        problems += replay_card(card_id, logs.get(card_id, []), state)
+        problems += replay_card(card_id, logs.get(card_id, []), state, fsrs)
     return VerifyReport(len(cards), answers, integrity, tuple(problems))
+
+
+def _fsrs_periods(db: Db) -> FsrsPeriods | None:
+    """The FSRS periods to replay by, or None when SM-2 scheduled every answer."""
+    found = periods(db)
+    if not any(name == "fsrs" for _start, (name, _retention) in found):
+        return None
+    from flashcards.schedule.memory import ShadowFSRS
+
+    return FsrsPeriods(ShadowFSRS(), found)
 
 
 def _answers_by_card(db: Db, problems: list[Problem]) -> tuple[dict[str, list[Answer]], int]:
