@@ -23,6 +23,7 @@ from flashcards.store.schema import (
     SCHEMA_VERSION,
     TABLE_NAMES,
     make_engine,
+    parse_version,
     sqlite_pragmas,
     tables,
 )
@@ -53,6 +54,24 @@ _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 def shown_url(url: str) -> str:
     """The URL as messages show it: a server password is never printed."""
     return _URL_PASSWORD.sub(r"\1***@", url)
+
+
+COMPANIONS = ("-journal", "-wal", "-shm")
+"""Files SQLite keeps beside a database: writing any of them breaks the database."""
+
+
+def is_database_file(database: Path, candidate: Path) -> bool:
+    """Whether ``candidate`` is the SQLite file ``database`` or one of its companions.
+
+    Compared by resolved path and, for files that exist, by identity (hard links).
+    """
+    if candidate.exists() and database.exists():
+        with suppress(OSError):
+            if candidate.samefile(database):
+                return True
+    resolved = candidate.resolve()
+    target = database.resolve()
+    return resolved in (target, *(Path(f"{target}{suffix}") for suffix in COMPANIONS))
 
 
 def sqlite_path(url: str) -> str | None:
@@ -136,6 +155,30 @@ class Db:
         finally:
             self.in_tx = False
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that all see one moment of the database, whatever other sessions write.
+
+        SQLite (WAL) keeps one read transaction's snapshot until it ends; a server
+        needs a repeatable-read transaction. Nothing is written; it ends in a rollback.
+        """
+        if self.in_tx:
+            yield
+            return
+        self.in_tx = True
+        try:
+            if self.sqlite is not None:
+                self.sqlite.execute("BEGIN DEFERRED")
+                self.sqlite.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            elif self.engine.dialect.name == "postgresql":
+                from sqlalchemy import text
+
+                self.server.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+            yield
+        finally:
+            self.in_tx = False
+            self._rollback()
+
     def _rollback(self) -> None:
         with suppress(Exception):  # a failed BEGIN or COMMIT may have nothing to roll back
             if self.sqlite is not None:
@@ -199,12 +242,15 @@ def _inspect_sqlite_file(path: Path) -> None:
     _check_meta(str(path), names, facts)
 
 
-def _check_meta(where: str, names: set[str], facts: dict[str, str]) -> None:
+def _check_meta(
+    where: str, names: set[str], facts: dict[str, str], *, server: bool = False
+) -> None:
     if not names:
         return
     if facts.get("application") != APPLICATION:
-        raise StoreError(f"{where}: not a k8sprep database (an SQLite database of another kind)")
-    version = int(facts.get("schema_version", "0"))
+        kind = "a server database" if server else "an SQLite database"
+        raise StoreError(f"{where}: not a k8sprep database ({kind} of another kind)")
+    version = parse_version(facts.get("schema_version"), where)
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{where}: database schema version {version} is newer than this k8sprep "
@@ -225,7 +271,9 @@ def connect(url: str, *, create: bool = True) -> Db:
         try:
             return Db(engine=make_engine(url))
         except Exception as error:  # driver missing, server down, bad URL
-            raise StoreError(f"{shown_url(url)}: cannot open database ({error})") from None
+            raise StoreError(
+                f"{shown_url(url)}: cannot open database ({driver_message(error)})"
+            ) from None
     if path != ":memory:":
         file = Path(path)
         _inspect_sqlite_file(file)
@@ -256,16 +304,15 @@ def ensure_schema(db: Db, where: str, url: str, *, create: bool = True) -> None:
     names = db.table_names()
     if set(TABLE_NAMES) <= names:
         facts = dict(db.rows("SELECT key, value FROM meta"))
-        _check_meta(where, names, facts)
-        if int(facts.get("schema_version", "0")) < SCHEMA_VERSION:
+        _check_meta(where, names, facts, server=db.sqlite is None)
+        if parse_version(facts.get("schema_version"), where) < SCHEMA_VERSION:
             from flashcards.store.migrations import upgrade_on_open
 
             upgrade_on_open(db, url, where)
         return
     if names:
-        _check_meta(
-            where, names, dict(db.rows("SELECT key, value FROM meta")) if "meta" in names else {}
-        )
+        facts = dict(db.rows("SELECT key, value FROM meta")) if "meta" in names else {}
+        _check_meta(where, names, facts, server=db.sqlite is None)
     if not create:
         raise NoDatabaseError(where)
     if db.sqlite is not None:

@@ -10,7 +10,14 @@ from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Deck
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
-from flashcards.store.connection import Db, connect, ensure_schema, shown_url, sqlite_path
+from flashcards.store.connection import (
+    Db,
+    connect,
+    driver_message,
+    ensure_schema,
+    shown_url,
+    sqlite_path,
+)
 from flashcards.store.values import (
     ACTIVE,
     CARD_COLUMNS,
@@ -61,7 +68,7 @@ class Store:
             raise
         except Exception as error:
             db.close()
-            raise StoreError(f"{where}: cannot open database ({error})") from None
+            raise StoreError(f"{where}: cannot open database ({driver_message(error)})") from None
         return cls(db, where)
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from flashcards.errors import StoreError
 from flashcards.store.backup.files import write_failure
 from flashcards.store.connection import driver_message
 from flashcards.store.migrations import pending, sqlite_layout
-from flashcards.store.schema import APPLICATION
+from flashcards.store.schema import APPLICATION, parse_version
 
 COPY_ORDER = ("meta", "deck", "card", "card_state", "review_log")
 """Tables in the order rows can be inserted with foreign keys on (parents first)."""
@@ -46,7 +46,7 @@ def copy_from_server(url: str, temporary: Path) -> None:
                     )
                     if found.get("application") != APPLICATION:
                         raise StoreError(f"{safe_url(url)}: not a k8sprep database")
-                    version = int(found.get("schema_version", "0"))
+                    version = parse_version(found.get("schema_version"), safe_url(url))
                     pending(version, where=safe_url(url))
                     dst.execute("BEGIN")
                     for statement in sqlite_layout(version):

@@ -17,7 +17,7 @@ from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.store.backup import files
 from flashcards.store.backup.check import DatabaseFacts, inspect_database
 from flashcards.store.backup.server import copy_from_server
-from flashcards.store.connection import has_sqlite_header, sqlite_path
+from flashcards.store.connection import has_sqlite_header, is_database_file, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
 
@@ -59,15 +59,19 @@ def take_backup(
     if target is None:
         folder = folder or default_backup_dir()
         files.make_dir(folder)
+        files.remove_stale(folder)
         target = files.free_name(folder, kind, now)
         facts = copy_database(url, target)
         names = [p.name for p in folder.iterdir()]
-        removed = tuple(folder / n for n in files.backups_to_remove(names, kind, keep))
+        removed = tuple(
+            folder / n for n in files.backups_to_remove(names, kind, keep, written=target.name)
+        )
         for old in removed:
             old.unlink(missing_ok=True)
         return BackupResult(facts, removed)
     if target.exists() or target.is_symlink():
         raise StoreError(f"{target}: exists already; backups never overwrite a file")
+    _refuse_database_files(url, target)
     files.make_dir(target.parent)
     return BackupResult(copy_database(url, target))
 
@@ -110,15 +114,20 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
     _require_database(url)
     with files.temporary_beside(target) as temporary:
         if path is not None:
-            source = Path(path)
-            if target.resolve() == source.resolve():
-                raise StoreError(f"{target}: is the database itself; choose another file")
-            _sqlite_copy(source, temporary)
+            _refuse_database_files(url, target)
+            _sqlite_copy(Path(path), temporary)
         else:
             copy_from_server(url, temporary)
         facts = inspect_database(temporary, shown=target)
         files.publish(temporary, target)
     return facts
+
+
+def _refuse_database_files(url: str, target: Path) -> None:
+    """A backup written over the database or its ``-journal``/``-wal``/``-shm`` breaks it."""
+    path = sqlite_path(url)
+    if path is not None and path != ":memory:" and is_database_file(Path(path), target):
+        raise StoreError(f"{target}: is the database itself or one of its files; choose another")
 
 
 def _require_database(url: str) -> None:
