@@ -59,9 +59,9 @@ _TIME = (
     " AND datetime({c}) IS NOT NULL"
 )
 _KIND = _TEXT + " AND {c} IN (" + ", ".join(f"'{k.value}'" for k in Kind) + ")"
-_TAGS = (
-    _TEXT + " AND json_valid({c}) AND json_type({c}) = 'array' AND NOT EXISTS "
-    "(SELECT 1 FROM json_each({c}) WHERE type != 'text')"
+_TAGS = (  # CASE: SQLite does not promise to stop at the first false AND
+    _TEXT + " AND CASE WHEN json_valid({c}) THEN json_type({c}) = 'array' AND NOT EXISTS "
+    "(SELECT 1 FROM json_each({c}) WHERE type != 'text') ELSE 0 END"
 )
 
 

@@ -7,6 +7,7 @@ a server database is copied by :mod:`flashcards.store.backup.server`.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.store.backup import files
 from flashcards.store.backup.check import DatabaseFacts, inspect_database
-from flashcards.store.backup.server import copy_from_server
+from flashcards.store.backup.server import copy_from_server, server_is_empty
 from flashcards.store.connection import has_sqlite_header, is_database_file, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
@@ -85,6 +86,8 @@ def safety_copy(
         return None
     if path is not None and not has_sqlite_header(Path(path)):
         return _raw_copy(Path(path), kind=kind, now=now)
+    if path is None and server_is_empty(url):
+        return None  # a fresh server database: nothing to keep
     return take_backup(url, now=now, keep=keep, kind=kind).facts.path
 
 
@@ -118,7 +121,9 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
             _sqlite_copy(Path(path), temporary)
         else:
             copy_from_server(url, temporary)
-        facts = inspect_database(temporary, shown=target)
+        # A copy that fails its check is the database's fault: name the database.
+        checked = inspect_database(temporary, shown=Path(path) if path is not None else target)
+        facts = dataclasses.replace(checked, path=target)
         files.publish(temporary, target)
     return facts
 
