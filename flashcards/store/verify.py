@@ -17,6 +17,7 @@ own integrity and foreign-key checks.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,8 +108,15 @@ def replay_card(card_id: str, answers: Sequence[Answer], stored: CardState) -> l
     return problems
 
 
+@functools.lru_cache(maxsize=65536)
+def _review(state: SM2State, grade: int) -> SM2State:
+    """:func:`review`, remembered: a log of 400,000 answers holds a few thousand
+    distinct (state, grade) pairs, and ``review`` is pure."""
+    return review(state, grade)
+
+
 def _first_answer(at: _Replayed, grade: int, day: date) -> _Replayed:
-    sm2 = review(at.sm2, grade)
+    sm2 = _review(at.sm2, grade)
     lapse = grade < PASSING_QUALITY and at.sm2.repetitions > 0
     return _Replayed(sm2, due_date(day, sm2.interval), at.lapses + int(lapse))
 
