@@ -485,3 +485,13 @@ def test_a_restore_that_is_refused_leaves_no_temporary_files(
     with pytest.raises(StoreError):
         restore_database(f"sqlite:///{db}", good, now=START)
     assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_every_column_k8sprep_reads_has_a_rule() -> None:
+    """A column added to the schema without a rule would be copied from a backup unchecked."""
+    from flashcards.store.backup.rebuild import RULES, _columns
+
+    columns = _columns(LATEST_VERSION)
+    assert {t: sorted(c) for t, c in columns.items() if t != "meta"} == {
+        t: sorted(rules) for t, rules in RULES.items()
+    }

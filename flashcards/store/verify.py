@@ -115,10 +115,13 @@ def _review(state: SM2State, grade: int) -> SM2State:
     return review(state, grade)
 
 
+_due_date = functools.lru_cache(maxsize=65536)(due_date)
+
+
 def _first_answer(at: _Replayed, grade: int, day: date) -> _Replayed:
     sm2 = _review(at.sm2, grade)
     lapse = grade < PASSING_QUALITY and at.sm2.repetitions > 0
-    return _Replayed(sm2, due_date(day, sm2.interval), at.lapses + int(lapse))
+    return _Replayed(sm2, _due_date(day, sm2.interval), at.lapses + int(lapse))
 
 
 def _disagreement(answer: Answer, before: _Replayed, after: _Replayed, redrill: bool) -> str:

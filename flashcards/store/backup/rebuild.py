@@ -153,7 +153,7 @@ def rebuild(raw: Path, fresh: Path, name: Path, *, now: datetime) -> Rebuilt:
     try:
         connection.execute(f"ATTACH DATABASE ? AS {_SOURCE}", (str(raw),))
         guard(connection, read_only=False)  # the file's schema is read with these settings
-        check_integrity(connection, name, _SOURCE)
+        check_integrity(connection, name, _SOURCE, quick=True)  # its indexes stay behind
         version = check_kind(connection, real_tables(connection, _SOURCE), name, _SOURCE)
         ignored = _ignored(connection, version)
         _check_columns(connection, name, version)
