@@ -21,6 +21,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
 from flashcards.schedule.studyday import due_date
@@ -63,11 +64,11 @@ class VerifyReport:
         return not self.problems
 
 
-@dataclass(frozen=True)
-class _Replayed:
-    """The state a replay has reached: what the store keeps per card."""
+class _Replayed(NamedTuple):
+    """The state a replay has reached: what the store keeps per card (a tuple: one is
+    made per answer, and a frozen dataclass costs several times more to build)."""
 
-    sm2: SM2State = field(default_factory=SM2State)
+    sm2: SM2State = SM2State()
     due: date | None = None
     lapses: int = 0
     last_day: date | None = None
