@@ -132,11 +132,15 @@ def test_other_tables_views_and_columns_are_left_behind(db: Path, good: Path) ->
         "CREATE VIEW recent AS SELECT * FROM review_log",
         "ALTER TABLE card ADD COLUMN colour TEXT DEFAULT 'red'",
         "CREATE INDEX ix_mine ON card (front)",
+        'CREATE TRIGGER "\x1b]0;owned\x07" AFTER INSERT ON deck BEGIN SELECT 1; END',
+        "CREATE TRIGGER review_log AFTER INSERT ON deck BEGIN SELECT 1; END",
     )
     result = restore_database(f"sqlite:///{db}", good, now=START)
     assert result.ignored == (
         "index ix_mine",
         "table notes",
+        "trigger ?]0;owned?",
+        "trigger review_log",
         "view recent",
         "column card.colour",
     )

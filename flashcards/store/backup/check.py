@@ -102,7 +102,10 @@ def real_tables(connection: sqlite3.Connection, schema: str = "main") -> dict[st
     for kind, name, sql in rows:
         if kind == "table" and not str(sql or "").upper().startswith("CREATE TABLE"):
             kind = "virtual table"
-        found.setdefault(str(name), str(kind))
+        if kind == "table":
+            found[str(name)] = "table"  # a trigger may share a table's name
+        else:
+            found.setdefault(str(name), str(kind))
     return found
 
 

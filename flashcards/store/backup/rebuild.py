@@ -202,19 +202,19 @@ def _ignored(connection: sqlite3.Connection, version: int) -> tuple[str, ...]:
     """What the file holds that k8sprep does not make: left behind, and named."""
     memory = _layout(version)
     try:
-        own = {r[0] for r in memory.execute("SELECT name FROM sqlite_master")}
+        own = set(memory.execute("SELECT type, name FROM sqlite_master").fetchall())
     finally:
         memory.close()
     found = connection.execute(
         f"SELECT type, name FROM {_SOURCE}.sqlite_master "
         "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
     ).fetchall()
-    extras = [f"{kind} {name}" for kind, name in found if name not in own]
+    extras = [f"{kind} {_printable(name)}" for kind, name in found if (kind, name) not in own]
     columns = _columns(version)
     for table in TABLE_NAMES:
         for row in connection.execute(f"PRAGMA {_SOURCE}.table_info({table})"):
             if row[1] not in columns[table]:
-                extras.append(f"column {table}.{row[1]}")
+                extras.append(f"column {table}.{_printable(row[1])}")
     return tuple(extras)
 
 
@@ -327,3 +327,9 @@ def _q(column: str) -> str:
 def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _printable(name: object) -> str:
+    """A name from the file as a terminal may show it: no control characters, not endless."""
+    text = "".join(c if c.isprintable() else "?" for c in str(name))
+    return text if len(text) <= 60 else text[:57] + "..."
