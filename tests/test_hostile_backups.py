@@ -499,3 +499,28 @@ def test_every_column_k8sprep_reads_has_a_rule() -> None:
     assert {t: sorted(c) for t, c in columns.items() if t != "meta"} == {
         t: sorted(rules) for t, rules in RULES.items()
     }
+
+
+HALF_WRITTEN = """
+import os, signal, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA cache_size = 1")  # spill changed pages to the file mid-transaction
+connection.execute("BEGIN")
+connection.execute("DELETE FROM review_log")
+connection.execute("UPDATE card SET back = hex(randomblob(3000))")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_write_that_never_finished_beside_a_copy_is_rolled_back(
+    good: Path, tmp_path: Path
+) -> None:
+    killed = subprocess.run([sys.executable, "-c", HALF_WRITTEN, str(good)], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    assert Path(f"{good}-journal").stat().st_size > 0  # a hot journal: the file alone is wrong
+    target = tmp_path / "elsewhere" / "k8sprep.db"
+    result = restore_database(f"sqlite:///{target}", good, now=START)
+    assert result.facts.answers == 8
+    with Store.open(f"sqlite:///{target}") as store:
+        assert verify_database(store.db).ok
+    assert Path(f"{good}-journal").exists()  # the user's files are left as they were
