@@ -5,7 +5,8 @@ a year or so (about 400,000 log rows with re-drills), generated through the real
 core so that ``verify`` finds every state consistent. Prints, against targets:
 
 - backup: ``take_backup`` of the live file (online backup API, checked copy);
-- restore: ``restore_database`` of that backup over the live file (safety copy included);
+- restore: ``restore_database`` of that backup over the live file: every row checked and
+  every card's log replayed into a fresh database, then the safety copy and the swap;
 - verify: integrity check plus replay of every card's log;
 - upgrade: opening the same data in the first schema (version 1), backup and migrate;
 - history: ``history --json``-shaped export of the whole log, then re-import by replay.

@@ -16,6 +16,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -288,3 +289,92 @@ def test_unreachable_server_is_one_clean_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("k8sprep: ") and result.output.count("\n") == 1
     assert not (tmp_path / "b.db").exists()
+
+
+def test_restore_into_a_fresh_empty_server_database(pg_url: str, tmp_path: Path) -> None:
+    laptop = tmp_path / "laptop.db"
+    with Store.open(f"sqlite:///{laptop}") as store:
+        store.sync_decks(load_decks())
+        for step, card_id in enumerate(IDS[:6]):
+            moment = START + timedelta(minutes=step)
+            store.record_review(card_id, time=moment, day=study_day(moment), grade=2 + step % 4)
+    backup = tmp_path / "b.db"
+    take_backup(f"sqlite:///{laptop}", now=START, target=backup)
+    result = restore_database(pg_url, backup, now=START)
+    assert result.safety_copy is None  # nothing there to keep
+    assert pg_rows(pg_url) == sqlite_rows(backup)
+    with Store.open(pg_url) as store:
+        assert verify_database(store.db).ok
+
+
+def test_a_server_database_of_another_application_is_named_so(pg_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    runner = CliRunner()
+    for command in (["stats"], ["backup", str(tmp_path / "b.db")], ["verify"]):
+        result = runner.invoke(app, [*command, "--db", pg_url])
+        assert result.exit_code == 1, result.output
+        assert result.output.count("\n") == 1
+        assert "not a k8sprep database (a server database of another kind)" in result.output
+        assert "SQLite" not in result.output
+
+
+@pytest.mark.parametrize("command", [["stats"], ["verify"], ["due"], ["review"], ["restore"]])
+def test_unreachable_server_is_one_line_for_every_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    url = f"postgresql+psycopg://postgres:secret@127.0.0.1:{_free_port()}/nothing"
+    if command == ["restore"]:
+        backup = tmp_path / "b.db"
+        answer(f"sqlite:///{tmp_path / 'k.db'}", 2, day_offset=0)
+        take_backup(f"sqlite:///{tmp_path / 'k.db'}", now=START, target=backup)
+        command = ["restore", str(backup)]
+    result = CliRunner().invoke(app, [*command, "--db", url])
+    assert result.exit_code == 1
+    assert result.output.startswith("k8sprep: ") and result.output.count("\n") == 1, result.output
+    assert "secret" not in result.output and "sqlalche.me" not in result.output
+
+
+def test_verify_on_postgres_reads_one_snapshot_while_a_review_writes(pg_url: str) -> None:
+    answer(pg_url, 4, day_offset=0)
+    script = WRITER_PG
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, pg_url, "4"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "ready"
+    problems = []
+    runs = 0
+    with Store.open(pg_url) as store:
+        while writer.poll() is None:
+            problems.extend(verify_database(store.db).problems)
+            runs += 1
+    writer.communicate(timeout=60)
+    assert writer.returncode == 0
+    assert runs >= 5 and problems == []
+
+
+WRITER_PG = """
+import sys, time
+from datetime import datetime, timedelta
+from flashcards.files.decks import load_decks
+from flashcards.store import Store
+from flashcards.schedule.studyday import study_day
+ids = [c.id for c in load_decks()[0].cards]
+start = datetime(2026, 12, 1, 9, 0)
+deadline = time.monotonic() + float(sys.argv[2])
+n = 0
+with Store.open(sys.argv[1]) as store:
+    print("ready", flush=True)
+    while time.monotonic() < deadline:
+        moment = start + timedelta(days=n // len(ids), seconds=n)
+        store.record_review(ids[n % len(ids)], time=moment, day=study_day(moment), grade=n % 6)
+        n += 1
+"""

@@ -75,6 +75,7 @@ def _export(
 
     chosen = select_decks(deck_args or [])
     target = out or Path(DEFAULT_STEM + DEFAULT_SUFFIX[name])
+    refuse_database_target(target)
     for written in (target, ledger):  # what a killed export left beside them
         if written is not None:
             remove_stale_temporaries(written.parent, f".{written.name}.")
@@ -85,3 +86,25 @@ def _export(
     if name == "anki":
         summary += f", {result.changed} new or changed,"
     echo(f"{summary} to {result.path}")
+
+
+def refuse_database_target(target: Path) -> None:
+    """An export never overwrites the review database, its ``-wal``/``-shm``/``-journal``
+    files, or any other SQLite database (a backup, say).
+
+    Raises:
+        ExportError: ``target`` is one of those.
+    """
+    from contextlib import suppress
+
+    from flashcards.errors import ExportError, StoreError
+    from flashcards.store.connection import has_sqlite_header, is_database_file, sqlite_path
+
+    live: str | None = None
+    with suppress(StoreError):  # K8SPREP_DB naming a missing folder: no database to protect
+        live = sqlite_path(settings.database_url())
+    if live is not None and live != ":memory:" and is_database_file(Path(live), target):
+        raise ExportError(f"{target}: is the review database or one of its files; choose another")
+    with suppress(OSError):
+        if target.is_file() and has_sqlite_header(target):
+            raise ExportError(f"{target}: is an SQLite database; exports never overwrite one")

@@ -74,8 +74,10 @@ def restore(
 ) -> None:
     """Replace the review database with a backup, keeping a copy of the current one.
 
-    The file is checked first (SQLite, integrity, a k8sprep database, its schema
-    version); a bad file is refused and nothing changes. Close review sessions first.
+    Only the file's rows are restored, each value checked and every card's state
+    replayed from its log, into tables k8sprep makes itself; anything else in the
+    file (triggers, views, other tables) is left behind. A bad file is refused and
+    nothing changes. Close review sessions first.
     """
     from flashcards.files import settings
     from flashcards.store.backup import restore_database
@@ -84,6 +86,9 @@ def restore(
     result = restore_database(url, file, now=settings.now(), keep=_keep(None))
     if result.safety_copy is not None:
         echo(f"kept the replaced database as {result.safety_copy}")
+    if result.ignored:
+        shown = ", ".join(result.ignored[:5]) + (", ..." if len(result.ignored) > 5 else "")
+        echo(f"left behind what k8sprep does not make: {shown}")
     echo(f"restored {file} ({result.facts.summary()})")
 
 

@@ -23,6 +23,7 @@ from flashcards.store.schema import (
     SCHEMA_VERSION,
     TABLE_NAMES,
     make_engine,
+    parse_version,
     sqlite_pragmas,
     tables,
 )
@@ -60,6 +61,24 @@ def database_url(target: str | Path) -> str:
     if isinstance(target, str) and "://" in target:
         return target
     return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+COMPANIONS = ("-journal", "-wal", "-shm")
+"""Files SQLite keeps beside a database: writing any of them breaks the database."""
+
+
+def is_database_file(database: Path, candidate: Path) -> bool:
+    """Whether ``candidate`` is the SQLite file ``database`` or one of its companions.
+
+    Compared by resolved path and, for files that exist, by identity (hard links).
+    """
+    if candidate.exists() and database.exists():
+        with suppress(OSError):
+            if candidate.samefile(database):
+                return True
+    resolved = candidate.resolve()
+    target = database.resolve()
+    return resolved in (target, *(Path(f"{target}{suffix}") for suffix in COMPANIONS))
 
 
 def sqlite_path(url: str) -> str | None:
@@ -143,6 +162,30 @@ class Db:
         finally:
             self.in_tx = False
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that all see one moment of the database, whatever other sessions write.
+
+        SQLite (WAL) keeps one read transaction's snapshot until it ends; a server
+        needs a repeatable-read transaction. Nothing is written; it ends in a rollback.
+        """
+        if self.in_tx:
+            yield
+            return
+        self.in_tx = True
+        try:
+            if self.sqlite is not None:
+                self.sqlite.execute("BEGIN DEFERRED")
+                self.sqlite.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            elif self.engine.dialect.name == "postgresql":
+                from sqlalchemy import text
+
+                self.server.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+            yield
+        finally:
+            self.in_tx = False
+            self._rollback()
+
     def _rollback(self) -> None:
         with suppress(Exception):  # a failed BEGIN or COMMIT may have nothing to roll back
             if self.sqlite is not None:
@@ -210,13 +253,19 @@ def _inspect_sqlite_file(path: Path, *, older_ok: bool) -> None:
 
 
 def _check_meta(
-    where: str, names: set[str], facts: dict[str, str], *, older_ok: bool = True
+    where: str,
+    names: set[str],
+    facts: dict[str, str],
+    *,
+    older_ok: bool = True,
+    server: bool = False,
 ) -> None:
     if not names:
         return
     if facts.get("application") != APPLICATION:
-        raise StoreError(f"{where}: not a k8sprep database (an SQLite database of another kind)")
-    version = int(facts.get("schema_version", "0"))
+        kind = "a server database" if server else "an SQLite database"
+        raise StoreError(f"{where}: not a k8sprep database ({kind} of another kind)")
+    version = parse_version(facts.get("schema_version"), where)
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{where}: database schema version {version} is newer than this k8sprep "
@@ -241,7 +290,9 @@ def connect(url: str, *, create: bool = True, older_ok: bool = False) -> Db:
         try:
             return Db(engine=make_engine(url))
         except Exception as error:  # driver missing, server down, bad URL
-            raise StoreError(f"{shown_url(url)}: cannot open database ({error})") from None
+            raise StoreError(
+                f"{shown_url(url)}: cannot open database ({driver_message(error)})"
+            ) from None
     if path != ":memory:":
         file = Path(path)
         _inspect_sqlite_file(file, older_ok=older_ok)
@@ -271,15 +322,14 @@ def ensure_schema(db: Db, where: str, *, create: bool = True) -> None:
     names = db.table_names()
     if set(TABLE_NAMES) <= names:
         facts = dict(db.rows("SELECT key, value FROM meta"))
-        _check_meta(where, names, facts)
-        version = int(facts.get("schema_version", "0"))
+        _check_meta(where, names, facts, server=db.sqlite is None)
+        version = parse_version(facts.get("schema_version"), where)
         if version < SCHEMA_VERSION:
             raise SchemaUpgradeNeededError(where, version, SCHEMA_VERSION)
         return
     if names:
-        _check_meta(
-            where, names, dict(db.rows("SELECT key, value FROM meta")) if "meta" in names else {}
-        )
+        facts = dict(db.rows("SELECT key, value FROM meta")) if "meta" in names else {}
+        _check_meta(where, names, facts, server=db.sqlite is None)
     if not create:
         raise NoDatabaseError(where)
     if db.sqlite is not None:

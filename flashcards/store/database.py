@@ -18,6 +18,7 @@ from flashcards.store.connection import (
     Db,
     connect,
     database_url,
+    driver_message,
     ensure_schema,
     shown_url,
     sqlite_path,
@@ -92,7 +93,7 @@ class Store:
             raise
         except Exception as error:
             db.close()
-            raise StoreError(f"{where}: cannot open database ({error})") from None
+            raise StoreError(f"{where}: cannot open database ({driver_message(error)})") from None
         return cls(db, where)
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from flashcards.errors import StoreError
 from flashcards.store.connection import Db, driver_message
+from flashcards.store.schema import parse_version
 
 
 @dataclass(frozen=True)
@@ -215,12 +216,7 @@ def read_version(db: Db, where: str = "<database>") -> int:
     rows = db.rows("SELECT value FROM meta WHERE key = :key", {"key": VERSION_KEY})
     if not rows:
         raise StoreError(f"{where}: not a k8sprep database (no schema version)")
-    try:
-        return int(rows[0][0])
-    except ValueError:
-        raise StoreError(
-            f"{where}: not a k8sprep database (schema version {rows[0][0]!r})"
-        ) from None
+    return parse_version(rows[0][0], where)
 
 
 BackupHook = Callable[[int], Path | None]

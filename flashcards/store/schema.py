@@ -9,8 +9,11 @@ the SQL text in :mod:`flashcards.store.ddl`, which a test holds equal to these t
 from __future__ import annotations
 
 import functools
+import re
 from types import SimpleNamespace
 from typing import Any
+
+from flashcards.errors import StoreError
 
 SCHEMA_VERSION = 3
 """Version of the table layout, recorded in ``meta``; equals the number of the last
@@ -21,6 +24,23 @@ BUSY_TIMEOUT_S = 5.0
 """How long a writer waits for another session's transaction before giving up."""
 
 TABLE_NAMES = ("meta", "deck", "card", "card_state", "review_log")
+
+_VERSION_TEXT = re.compile(r"[0-9]{1,9}")
+
+
+def parse_version(value: object, where: str) -> int:
+    """The ``schema_version`` text of ``meta`` as a number; plain digits only.
+
+    ``'abc'``, ``'1e3'``, ``' 2'`` or an integer of 10,000 digits is no version any
+    release wrote: it is refused in one line instead of reaching ``int()``.
+
+    Raises:
+        StoreError: ``value`` is not a version k8sprep writes.
+    """
+    if not isinstance(value, str) or not _VERSION_TEXT.fullmatch(value):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise StoreError(f"{where}: not a k8sprep database (schema version {shown})")
+    return int(value)
 
 
 @functools.cache

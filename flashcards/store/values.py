@@ -119,7 +119,9 @@ def iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+@functools.lru_cache(maxsize=4096)
 def to_date(value: Any) -> date | None:
+    """An ISO date column as a date; cached, as a log holds a few hundred distinct days."""
     return None if value is None else date.fromisoformat(value)
 
 
@@ -204,6 +206,13 @@ def to_stored_card(row: Sequence[Any]) -> StoredCard:
     return StoredCard(card, deck, deck_name, int(chapter), bool(retired), to_state(row[13:]))
 
 
+def _day(value: Any) -> date:
+    day = to_date(value)
+    if day is None:
+        raise ValueError("no day")
+    return day
+
+
 def to_answer(row: Sequence[Any]) -> Answer:
     (
         log_id,
@@ -230,7 +239,7 @@ def to_answer(row: Sequence[Any]) -> Answer:
         int(log_id),
         card_id,
         datetime.fromisoformat(time),
-        date.fromisoformat(day),
+        _day(day),
         int(grade),
         bool(redrill),
         int(answer_ms),

@@ -150,11 +150,21 @@ def _show(values: tuple[object, ...]) -> str:
     return f"({text})"
 
 
-def verify_database(db: Db) -> VerifyReport:
-    """Integrity (SQLite) plus a replay of every card's log against its stored state."""
+def verify_database(db: Db, *, integrity: bool = True) -> VerifyReport:
+    """Integrity (SQLite) plus a replay of every card's log against its stored state.
+
+    Everything is read in one snapshot (:meth:`Db.snapshot`), so a review answered in
+    another terminal meanwhile is seen whole or not at all, never as a state without
+    its log row. ``integrity`` False skips SQLite's page check (a database just built
+    from checked rows).
+    """
+    with db.snapshot():
+        return _verify(db, integrity=integrity and db.sqlite is not None)
+
+
+def _verify(db: Db, *, integrity: bool) -> VerifyReport:
     problems: list[Problem] = []
-    integrity = db.sqlite is not None
-    if db.sqlite is not None:
+    if integrity:
         problems += [Problem("", f"integrity: {line}") for line in _sqlite_integrity(db)]
         if problems:  # replaying a damaged file could only add noise
             return VerifyReport(0, 0, True, tuple(problems))

@@ -8,13 +8,18 @@ open the file read-only and change nothing.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flashcards.errors import StoreError
 from flashcards.store.connection import has_sqlite_header
 from flashcards.store.migrations import pending
-from flashcards.store.schema import APPLICATION, TABLE_NAMES
+from flashcards.store.schema import APPLICATION, TABLE_NAMES, parse_version
+
+WORK_LIMIT_S = 120.0
+"""The most any one check of an untrusted file may take; a heavy learner's 100 MB
+database takes a few seconds, so only a file built to hang a command reaches it."""
 
 
 @dataclass(frozen=True)
@@ -68,33 +73,99 @@ def check_header(path: Path, name: Path) -> None:
         raise StoreError(f"{name}: not a k8sprep database (not an SQLite file)")
 
 
+def guard(
+    connection: sqlite3.Connection, *, seconds: float = WORK_LIMIT_S, read_only: bool = True
+) -> None:
+    """Make a connection to a file nobody vouches for safe to read.
+
+    Nothing in such a file is run on purpose: only tables that are real tables are
+    read, by name (:func:`real_tables`), so no view or trigger of the file executes.
+    Still, ``trusted_schema`` is off (no function with side effects runs from its
+    schema), writes are off (with ``read_only``), and a progress handler interrupts
+    any statement once ``seconds`` have passed: a file cannot hang a command.
+    """
+    connection.execute("PRAGMA trusted_schema = OFF")
+    if read_only:
+        connection.execute("PRAGMA query_only = ON")
+    deadline = time.monotonic() + seconds
+    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+
+
+def real_tables(connection: sqlite3.Connection, schema: str = "main") -> dict[str, str]:
+    """``{name: kind}`` of every schema object; ``kind`` is ``table`` only for a real table.
+
+    A view, a virtual table or an index under a k8sprep table's name is not that
+    table: reading it would run the file's own code.
+    """
+    found: dict[str, str] = {}
+    rows = connection.execute(f"SELECT type, name, sql FROM {schema}.sqlite_master")
+    for kind, name, sql in rows:
+        if kind == "table" and not str(sql or "").upper().startswith("CREATE TABLE"):
+            kind = "virtual table"
+        if kind == "table":
+            found[str(name)] = "table"  # a trigger may share a table's name
+        else:
+            found.setdefault(str(name), str(kind))
+    return found
+
+
+def check_integrity(
+    connection: sqlite3.Connection, name: Path, schema: str = "main", *, quick: bool = False
+) -> None:
+    """SQLite's own check of every page and index.
+
+    ``quick`` checks the pages but not that each index matches its table: enough for
+    a file whose rows are read by full scans and whose indexes are never kept.
+    """
+    pragma = "quick_check" if quick else "integrity_check"
+    problems = [row[0] for row in connection.execute(f"PRAGMA {schema}.{pragma}")]
+    if problems != ["ok"]:
+        first = next(
+            (line for p in problems for line in p.splitlines() if not line.startswith("***")),
+            "",
+        )
+        raise StoreError(f"{name}: damaged, fails the integrity check ({first})")
+
+
+def check_kind(
+    connection: sqlite3.Connection, objects: dict[str, str], name: Path, schema: str = "main"
+) -> int:
+    """The schema version of a k8sprep database with every table; refuse anything else."""
+    meta: dict[object, object] = {}
+    if objects.get("meta") == "table":
+        meta = dict(connection.execute(f'SELECT "key", value FROM {schema}.meta LIMIT 1000'))
+    if meta.get("application") != APPLICATION:
+        raise StoreError(f"{name}: not a k8sprep database")
+    version = parse_version(meta.get("schema_version"), str(name))
+    pending(version, where=str(name))
+    for table in TABLE_NAMES:
+        if table not in objects:
+            raise StoreError(f"{name}: not a complete k8sprep database (no {table} table)")
+        if objects[table] != "table":
+            raise StoreError(
+                f"{name}: not a k8sprep database ({table} is a {objects[table]}, not a table)"
+            )
+    return version
+
+
 def check_open(connection: sqlite3.Connection, name: Path) -> DatabaseFacts:
     """Check an open SQLite connection as :func:`inspect_database` does, naming it ``name``."""
     try:
-        problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            first = next(
-                (line for p in problems for line in p.splitlines() if not line.startswith("***")),
-                "",
-            )
-            raise StoreError(f"{name}: damaged, fails the integrity check ({first})")
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        meta = dict(connection.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
-        if meta.get("application") != APPLICATION:
-            raise StoreError(f"{name}: not a k8sprep database")
-        try:
-            version = int(meta.get("schema_version", "0"))
-        except ValueError:
-            raise StoreError(f"{name}: not a k8sprep database (bad schema version)") from None
-        pending(version, where=str(name))
-        missing = [t for t in TABLE_NAMES if t not in tables]
-        if missing:
-            raise StoreError(f"{name}: not a complete k8sprep database (no {missing[0]} table)")
+        guard(connection)
+        check_integrity(connection, name)
+        version = check_kind(connection, real_tables(connection), name)
         if connection.execute("PRAGMA foreign_key_check").fetchone() is not None:
             raise StoreError(f"{name}: damaged (answers or states of cards it does not hold)")
         count = {
-            t: connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLE_NAMES
+            t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in TABLE_NAMES
         }
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{name}: damaged or not a database ({error})") from None
+        raise StoreError(f"{name}: {unreadable(error)}") from None
     return DatabaseFacts(name, version, count["deck"], count["card"], count["review_log"])
+
+
+def unreadable(error: sqlite3.Error) -> str:
+    """Why SQLite could not read a file, as the end of a one-line refusal."""
+    if "interrupted" in str(error):
+        return f"refused: reading it took over {WORK_LIMIT_S:.0f} s (is it a k8sprep backup?)"
+    return f"damaged or not a database ({error})"

@@ -7,9 +7,11 @@ backup's name.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -53,11 +55,21 @@ def backups_of_kind(names: list[str], kind: str) -> list[str]:
     return sorted(found, key=order)
 
 
-def backups_to_remove(names: list[str], kind: str, keep: int) -> list[str]:
-    """The oldest backups of ``kind`` beyond the newest ``keep``."""
+def backups_to_remove(
+    names: list[str], kind: str, keep: int, *, written: str | None = None
+) -> list[str]:
+    """The oldest backups of ``kind`` beyond the newest ``keep``.
+
+    ``written``, the backup just made, counts as the newest whatever its name says:
+    after the clock moved back its time stamp is older than the others', and
+    rotation must never delete the one copy that holds today's answers.
+    """
     if keep < 1:
         raise ValueError(f"keep must be at least 1, got {keep}")
     mine = backups_of_kind(names, kind)
+    if written in mine:
+        mine.remove(written)
+        mine.append(written)
     return mine[: max(0, len(mine) - keep)]
 
 
@@ -74,7 +86,11 @@ def free_name(folder: Path, kind: str, now: datetime) -> Path:
 
 @contextmanager
 def temporary_beside(target: Path) -> Iterator[Path]:
-    """A fresh temporary file name in ``target``'s folder, removed unless published."""
+    """A fresh temporary file name in ``target``'s folder, removed unless published.
+
+    The file is locked (``flock``) while in use; a process killed meanwhile loses the
+    lock with its life, which is how :func:`remove_stale` tells its leftovers.
+    """
     make_dir(target.parent)
     try:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -82,16 +98,79 @@ def temporary_beside(target: Path) -> Iterator[Path]:
         raise StoreError(
             f"{target.parent}: cannot write here ({error.strerror or error})"
         ) from None
-    os.close(handle)
     temporary = Path(name)
     try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         yield temporary
     finally:
-        for leftover in (temporary, Path(f"{temporary}-journal"), Path(f"{temporary}-wal")):
-            with suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        _remove_with_companions(temporary)
+        os.close(handle)
+
+
+_OURS = re.compile(
+    r"\.(?:\.restore-.+|(?:k8sprep|pre-restore|pre-migration-v\d+)-\d{8}-\d{6}(?:-\d+)?\.db)"
+    r"\.[a-z0-9_]{8}\.tmp"
+)
+STALE_AFTER_S = 5.0
+"""A temporary file this new may belong to a process that has not locked it yet."""
+
+
+def _companion_of(name: str) -> str | None:
+    """The temporary file ``name`` is an SQLite companion of (``x.tmp-wal`` -> ``x.tmp``)."""
+    for suffix in ("-journal", "-wal", "-shm"):
+        base = name.removesuffix(suffix)
+        if base != name and base.endswith(".tmp") and len(base) > len(".tmp"):
+            return base
+    return None
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove what a killed backup or restore left in ``folder``; return what was removed.
+
+    Only files of :func:`temporary_beside`'s naming for backups and restores, and only
+    when no running process holds their lock: a restore running in another terminal
+    keeps its files.
+    """
+    removed: list[Path] = []
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return removed
+    present = set(names)
+    for name in names:
+        path = folder / name
+        base = _companion_of(name)
+        if base is not None and _OURS.fullmatch(base):
+            if base not in present:  # its temporary file is gone: an orphan
+                with suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+        elif _OURS.fullmatch(name) and _abandoned(path):
+            _remove_with_companions(path)
+            removed.append(path)
+    return removed
+
+
+def _abandoned(path: Path) -> bool:
+    try:
+        if time.time() - path.stat().st_mtime < STALE_AFTER_S:
+            return False
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a live process holds it
+    finally:
+        os.close(handle)
+    return True
+
+
+def _remove_with_companions(temporary: Path) -> None:
+    for leftover in (temporary, *(Path(f"{temporary}{s}") for s in ("-journal", "-wal", "-shm"))):
         with suppress(OSError):
-            Path(f"{temporary}-shm").unlink(missing_ok=True)
+            leftover.unlink(missing_ok=True)
 
 
 def publish(temporary: Path, target: Path) -> None:

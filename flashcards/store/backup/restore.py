@@ -1,7 +1,8 @@
-"""Restoring a backup: check the file, keep a safety copy, then swap the contents at once.
+"""Restoring a backup: rebuild it from checked rows, keep a safety copy, then swap at once.
 
 A bad file is refused before anything changes; the live database is replaced in
-one transaction, so other sessions see the old data or the new, never a mix.
+one transaction, so other sessions see the old data or the new, never a mix, and
+it never carries the backup's own schema (see :mod:`flashcards.store.backup.rebuild`).
 """
 
 from __future__ import annotations
@@ -14,31 +15,35 @@ from pathlib import Path
 
 from flashcards.errors import StoreError
 from flashcards.store.backup import files
-from flashcards.store.backup.check import DatabaseFacts, check_header, check_open, inspect_database
+from flashcards.store.backup.check import DatabaseFacts, check_header
+from flashcards.store.backup.rebuild import rebuild
 from flashcards.store.backup.server import load_into_server
 from flashcards.store.backup.take import default_backup_dir, safety_copy
-from flashcards.store.connection import Db, has_sqlite_header, sqlite_path
-from flashcards.store.migrations import LATEST_VERSION, upgrade
+from flashcards.store.connection import has_sqlite_header, is_database_file, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
 
 @dataclass(frozen=True)
 class RestoreResult:
-    """A restore done: what was loaded, and where the replaced database was kept."""
+    """A restore done: what was loaded, where the replaced database was kept, and what
+    the file held besides k8sprep's tables (left behind, never copied)."""
 
     facts: DatabaseFacts
     safety_copy: Path | None
+    ignored: tuple[str, ...] = ()
 
 
 def restore_database(
     url: str, source: Path, *, now: datetime, keep: int = files.DEFAULT_KEEP
 ) -> RestoreResult:
-    """Replace the database at ``url`` with the backup ``source``, keeping a safety copy.
+    """Replace the database at ``url`` with the rows of the backup ``source``.
 
-    The backup is copied and checked first; an older schema is upgraded on the copy.
-    Only then is the current database copied to ``backups/pre-restore-<time>.db`` and
-    its contents replaced in one transaction (other sessions see the old data or the
-    new, never a mix).
+    The backup is never used as it is: its rows are checked and copied into a fresh
+    database made from k8sprep's own DDL, upgraded if the backup is older, and
+    replay-checked (:mod:`flashcards.store.backup.rebuild`). Only when that database
+    is complete and sound is the current one copied to ``backups/pre-restore-<time>.db``
+    and its contents replaced, in one transaction (other sessions see the old data or
+    the new, never a mix). Nothing after that step can fail the restore.
 
     Raises:
         StoreError: the file is not a sound k8sprep backup this release reads, or the
@@ -50,37 +55,37 @@ def restore_database(
     live = Path(path) if path is not None else None
     folder = live.parent if live is not None else default_backup_dir()
     files.make_dir(folder)
-    with files.temporary_beside(folder / f".restore-{source.name}") as work:
-        check_header(source, source)
-        try:
-            shutil.copyfile(source, work)  # never open (and so never touch) the user's file
-        except OSError as error:
-            raise StoreError(f"{source}: cannot read ({error.strerror or error})") from None
-        facts = _prepare(work, source, now)
-        if live is not None and live.exists() and live.resolve() == source.resolve():
-            raise StoreError(f"{source}: is the database itself; nothing to restore")
+    files.remove_stale(folder)  # what a killed restore left
+    check_header(source, source)
+    if live is not None and is_database_file(live, source):
+        raise StoreError(f"{source}: is the database itself; nothing to restore")
+    prefix = folder / f".restore-{source.name}"
+    with files.temporary_beside(prefix) as raw, files.temporary_beside(prefix) as work:
+        _copy_with_companions(source, raw)  # never open (and so never touch) the user's file
+        rebuilt = rebuild(raw, work, source, now=now)
         copy = safety_copy(url, kind=files.PRE_RESTORE_KIND, now=now, keep=keep)
         if live is None:
             load_into_server(url, work, now=now)
         else:
             _swap_sqlite(work, live)
-            _confirm(live, facts)
-    return RestoreResult(facts, copy)
+    return RestoreResult(rebuilt.facts, copy, rebuilt.ignored)
 
 
-def _prepare(work: Path, source: Path, now: datetime) -> DatabaseFacts:
-    """Check the working copy, and upgrade it to the current schema."""
-    connection = sqlite3.connect(work, isolation_level=None)
+def _copy_with_companions(source: Path, raw: Path) -> None:
+    """Copy the file, and the ``-wal`` or ``-journal`` beside it, so SQLite reads them.
+
+    A copy of a database in WAL mode may hold its newest answers only in the
+    ``-wal`` file: reading the main file alone would restore less than it holds.
+    A ``-journal`` beside it is a write that never finished, which SQLite rolls back.
+    """
     try:
-        facts = check_open(connection, source)
-        if facts.schema_version < LATEST_VERSION:
-            upgrade(Db(sqlite=connection), str(source), now=now)
-        connection.execute("PRAGMA journal_mode = DELETE")
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{source}: damaged or not a database ({error})") from None
-    finally:
-        connection.close()
-    return facts
+        shutil.copyfile(source, raw)
+        for suffix in ("-wal", "-journal"):
+            companion = Path(f"{source}{suffix}")
+            if companion.is_file() and companion.stat().st_size > 0:
+                shutil.copyfile(companion, Path(f"{raw}{suffix}"))
+    except OSError as error:
+        raise StoreError(f"{source}: cannot read ({error.strerror or error})") from None
 
 
 def _swap_sqlite(work: Path, live: Path) -> None:
@@ -108,14 +113,3 @@ def _swap_sqlite(work: Path, live: Path) -> None:
         raise StoreError(
             f"{live}: not restored, left as it was ({files.write_failure(error)})"
         ) from None
-
-
-def _confirm(live: Path, facts: DatabaseFacts) -> None:
-    """Read the restored database back: the same counts as the backup, and sound."""
-    restored = inspect_database(live)
-    if (restored.decks, restored.cards, restored.answers) != (
-        facts.decks,
-        facts.cards,
-        facts.answers,
-    ):
-        raise StoreError(f"{live}: restored counts differ from the backup ({restored.summary()})")

@@ -18,7 +18,7 @@ from flashcards.store.backup.files import write_failure
 from flashcards.store.connection import connect, driver_message
 from flashcards.store.database import Store
 from flashcards.store.migrations import pending, sqlite_layout, upgrade
-from flashcards.store.schema import APPLICATION
+from flashcards.store.schema import APPLICATION, parse_version
 
 COPY_ORDER = ("meta", "deck", "card", "card_state", "review_log")
 """Tables in the order rows can be inserted with foreign keys on (parents first)."""
@@ -43,12 +43,19 @@ def copy_from_server(url: str, temporary: Path) -> None:
             with engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():  # one snapshot of every table
+                    if not _tables(conn):
+                        raise StoreError(f"{safe_url(url)}: no k8sprep tables here yet")
+                    if "meta" not in _tables(conn):
+                        raise StoreError(
+                            f"{safe_url(url)}: not a k8sprep database "
+                            "(a server database of another kind)"
+                        )
                     found = dict(
                         tuple(r) for r in conn.execute(text("SELECT key, value FROM meta"))
                     )
                     if found.get("application") != APPLICATION:
                         raise StoreError(f"{safe_url(url)}: not a k8sprep database")
-                    version = int(found.get("schema_version", "0"))
+                    version = parse_version(found.get("schema_version"), safe_url(url))
                     pending(version, where=safe_url(url))
                     dst.execute("BEGIN")
                     for statement in sqlite_layout(version):
@@ -74,6 +81,33 @@ def copy_from_server(url: str, temporary: Path) -> None:
         ) from None
     finally:
         dst.close()
+
+
+def _tables(conn: Any) -> set[str]:
+    from sqlalchemy import inspect
+
+    return set(inspect(conn).get_table_names())
+
+
+def server_is_empty(url: str) -> bool:
+    """Whether the server database holds no tables at all (a fresh one: nothing to keep).
+
+    Raises:
+        StoreError: the server cannot be reached, in one line.
+    """
+    from flashcards.store.schema import make_engine
+
+    try:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                return not _tables(conn)
+        finally:
+            engine.dispose()
+    except Exception as error:
+        raise StoreError(
+            f"{safe_url(url)}: cannot open database ({driver_message(error)})"
+        ) from None
 
 
 def load_into_server(url: str, work: Path, *, now: datetime) -> None:

@@ -7,6 +7,7 @@ a server database is copied by :mod:`flashcards.store.backup.server`.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.files import settings
 from flashcards.store.backup import files
 from flashcards.store.backup.check import DatabaseFacts, inspect_database
-from flashcards.store.backup.server import copy_from_server
-from flashcards.store.connection import has_sqlite_header, sqlite_path
+from flashcards.store.backup.server import copy_from_server, server_is_empty
+from flashcards.store.connection import has_sqlite_header, is_database_file, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
 
@@ -58,15 +59,19 @@ def take_backup(
     if target is None:
         folder = folder or default_backup_dir()
         files.make_dir(folder)
+        files.remove_stale(folder)
         target = files.free_name(folder, kind, now)
         facts = copy_database(url, target)
         names = [p.name for p in folder.iterdir()]
-        removed = tuple(folder / n for n in files.backups_to_remove(names, kind, keep))
+        removed = tuple(
+            folder / n for n in files.backups_to_remove(names, kind, keep, written=target.name)
+        )
         for old in removed:
             old.unlink(missing_ok=True)
         return BackupResult(facts, removed)
     if target.exists() or target.is_symlink():
         raise StoreError(f"{target}: exists already; backups never overwrite a file")
+    _refuse_database_files(url, target)
     files.make_dir(target.parent)
     return BackupResult(copy_database(url, target))
 
@@ -87,6 +92,8 @@ def safety_copy(
     folder = folder or default_backup_dir()
     if path is not None and not has_sqlite_header(Path(path)):
         return _raw_copy(Path(path), kind=kind, now=now, folder=folder)
+    if path is None and server_is_empty(url):
+        return None  # a fresh server database: nothing to keep
     return take_backup(url, now=now, keep=keep, kind=kind, folder=folder).facts.path
 
 
@@ -115,15 +122,22 @@ def copy_database(url: str, target: Path) -> DatabaseFacts:
     _require_database(url)
     with files.temporary_beside(target) as temporary:
         if path is not None:
-            source = Path(path)
-            if target.resolve() == source.resolve():
-                raise StoreError(f"{target}: is the database itself; choose another file")
-            _sqlite_copy(source, temporary)
+            _refuse_database_files(url, target)
+            _sqlite_copy(Path(path), temporary)
         else:
             copy_from_server(url, temporary)
-        facts = inspect_database(temporary, shown=target)
+        # A copy that fails its check is the database's fault: name the database.
+        checked = inspect_database(temporary, shown=Path(path) if path is not None else target)
+        facts = dataclasses.replace(checked, path=target)
         files.publish(temporary, target)
     return facts
+
+
+def _refuse_database_files(url: str, target: Path) -> None:
+    """A backup written over the database or its ``-journal``/``-wal``/``-shm`` breaks it."""
+    path = sqlite_path(url)
+    if path is not None and path != ":memory:" and is_database_file(Path(path), target):
+        raise StoreError(f"{target}: is the database itself or one of its files; choose another")
 
 
 def _require_database(url: str) -> None:
