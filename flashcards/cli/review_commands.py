@@ -116,7 +116,7 @@ def import_decks(
     # The same choice as `export`: a deck named twice counts once, a mistyped file is named.
     from flashcards.cli.export_commands import select_decks
 
-    chosen = select_decks(decks or [])
+    chosen = select_decks(decks or [], write_ids=True)
     with _open(db) as store:
         report = store.sync_decks(chosen)
     typer.echo(

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flashcards.errors import ChapterError, K8sprepError
-from flashcards.files.decks import deck_filename, load_deck, write_deck
+from flashcards.files.decks import deck_filename, load_deck, write_deck, write_text_atomically
 from flashcards.model import Deck, Kind
 from flashcards.parse.cards import build_deck
 from flashcards.parse.chapter import ParsedChapter, ParseWarning, parse_chapter
+from flashcards.parse.merge import MergeReport, merge_decks, record
 
-CHAPTER_SUFFIXES = (".txt", ".md", ".markdown")
+CHAPTER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+BACKUP_SUFFIX = ".bak"
+"""``--fresh`` keeps the replaced deck as ``05-x.yaml.bak``, which no command loads as a deck."""
 MAX_CHAPTER_BYTES = 4 * 1024 * 1024
 
 
@@ -25,6 +28,8 @@ class BuildResult:
     deck_path: Path
     deck: Deck
     warnings: tuple[ParseWarning, ...]
+    kept: MergeReport = MergeReport()
+    backup: Path | None = None
 
     def counts(self) -> Counter[Kind]:
         """Cards per kind."""
@@ -69,13 +74,18 @@ def read_chapter(path: Path) -> ParsedChapter:
 
 
 def build_chapter(
-    path: Path, out_dir: Path, claimed: dict[Path, Path] | None = None
+    path: Path,
+    out_dir: Path,
+    claimed: dict[Path, Path] | None = None,
+    *,
+    fresh: bool = False,
 ) -> BuildResult:
-    """Parse one chapter and write its deck, keeping the ids of the deck it replaces.
+    """Parse one chapter and write its deck, keeping the ids and hand edits of the deck it replaces.
 
     ``claimed`` maps the decks written so far in this build to their chapters, so
     two files of one chapter (its site copy and its Markdown) never silently
-    overwrite each other's deck.
+    overwrite each other's deck. ``fresh`` builds from the chapter alone (ids are
+    still kept) after copying the old deck to ``<deck>.bak``.
     """
     parsed = read_chapter(path)
     deck = build_deck(parsed.chapter, path.name)
@@ -98,6 +108,27 @@ def build_chapter(
                 "fix or move it first so its card ids are not lost",
                 path=str(path),
             ) from None
-        deck = build_deck(parsed.chapter, path.name, existing=existing)
+    if existing is None:
+        deck, kept, backup = record(deck), MergeReport(), None
+    else:
+        table = existing.generated_table()
+        generated = [c for c in existing.cards if existing.generated is None or c.id in table]
+        deck = build_deck(parsed.chapter, path.name, existing=replace(existing, cards=generated))
+        if fresh:
+            backup = target.with_name(target.name + BACKUP_SUFFIX)
+            _save_copy(target, backup)
+            deck, kept = record(deck), MergeReport()
+        else:
+            (deck, kept), backup = merge_decks(deck, existing), None
     written = write_deck(deck, out_dir)
-    return BuildResult(path, written, deck, parsed.warnings)
+    return BuildResult(path, written, deck, parsed.warnings, kept, backup)
+
+
+def _save_copy(target: Path, backup: Path) -> None:
+    try:
+        write_text_atomically(backup, target.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ChapterError(
+            f"not rebuilt: cannot save the old deck first: {error.strerror or error}",
+            path=str(backup),
+        ) from None

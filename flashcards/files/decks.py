@@ -10,7 +10,7 @@ from pathlib import Path
 from flashcards.errors import DeckFileError, UnknownDeckError
 from flashcards.files.settings import bundled_decks_dir
 from flashcards.model import Deck, slugify
-from flashcards.parse.deckfile import dump_deck, parse_deck
+from flashcards.parse.deckfile import dump_deck, parse_deck, with_missing_ids
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_SLUG_CHARS = 80
@@ -19,8 +19,12 @@ MAX_FILENAME_BYTES = 255
 """The file-name limit of common file systems (ext4, APFS, NTFS)."""
 
 
-def load_deck(path: Path) -> Deck:
-    """Read one deck file; every problem is reported with ``path:line``."""
+def load_deck(path: Path, *, write_ids: bool = False) -> Deck:
+    """Read one deck file; every problem is reported with ``path:line``.
+
+    ``write_ids``: cards added by hand without an ``id`` get theirs written into the
+    file (only those lines change), so the id stays the same from now on.
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -32,6 +36,14 @@ def load_deck(path: Path) -> Deck:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise DeckFileError("not UTF-8 text", path=str(path), line=line) from None
+    if write_ids and (named := with_missing_ids(text, str(path))) is not None:
+        try:
+            write_text_atomically(path, named)
+        except OSError as error:
+            raise DeckFileError(
+                f"cannot write the new card ids: {error.strerror or error}", path=str(path)
+            ) from None
+        text = named
     return parse_deck(text, str(path))
 
 
@@ -64,8 +76,10 @@ def deck_paths(paths: Sequence[Path] = ()) -> list[Path]:
     return unique
 
 
-def load_decks(paths: Sequence[Path] = ()) -> list[Deck]:
+def load_decks(paths: Sequence[Path] = (), *, write_ids: bool = False) -> list[Deck]:
     """Every deck named by ``paths`` (default: the bundled decks), in chapter order.
+
+    ``write_ids`` as for :func:`load_deck`.
 
     Raises:
         DeckFileError: two files hold the same chapter (a copy left beside the
@@ -74,7 +88,7 @@ def load_decks(paths: Sequence[Path] = ()) -> list[Deck]:
     first_file: dict[str, Path] = {}
     decks = []
     for path in deck_paths(paths):
-        deck = load_deck(path)
+        deck = load_deck(path, write_ids=write_ids)
         first = first_file.setdefault(deck.chapter.slug, path)
         if first is not path:
             raise DeckFileError(

@@ -21,6 +21,8 @@ from flashcards.parse.blocks import (
     site_blocks,
 )
 from flashcards.parse.diagrams import MAX_STAGES, MIN_STAGES, Flow, Stage, read_stages
+from flashcards.parse.html_page import html_lines, is_html
+from flashcards.parse.plain import is_plain_copy, plain_to_site
 
 MAX_CHAPTER_CHARS = 2_000_000
 """Chapters are a few kilobytes; anything this big is the wrong file."""
@@ -132,7 +134,7 @@ class ParsedChapter:
 
 
 def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
-    """Read a chapter from its text (site copy or Markdown source).
+    """Read a chapter from its text: site copy, plain browser copy, Markdown or a saved page.
 
     Args:
         text: the decoded file contents (a BOM and CRLF line ends are fine).
@@ -150,11 +152,30 @@ def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
         )
     if "\x00" in text:
         raise ChapterError("binary data (NUL bytes), not a chapter text", path=path)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if not any(line.strip() for line in lines):
         raise ChapterError("empty file, not a chapter", path=path, line=1)
-    blocks = markdown_blocks(lines) if is_markdown(lines) else site_blocks(lines)
-    return _Reader(blocks, path).read()
+    skipped: list[ParseWarning] = []
+    if is_html(text):
+        page, numbers = html_lines(text)
+        if not any(line.strip() for line in page):
+            raise ChapterError("a web page with no chapter text in it", path=path, line=1)
+        blocks = site_blocks(page, numbers)
+    elif is_markdown(lines):
+        blocks = markdown_blocks(lines)
+    elif is_plain_copy(lines):
+        site, chrome = plain_to_site(lines)
+        skipped = [
+            ParseWarning(part.first, f"{part.what} skipped (lines {part.first}-{part.last})")
+            for part in chrome
+        ]
+        blocks = site_blocks(site)
+    else:
+        blocks = site_blocks(lines)
+    if not blocks:
+        raise ChapterError("no chapter text", path=path, line=1)
+    return _Reader(blocks, path, skipped).read()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -174,10 +195,10 @@ def is_filler(sentence: str) -> bool:
 class _Reader:
     """Walks the blocks once, section by section, collecting warnings."""
 
-    def __init__(self, blocks: list[Block], path: str) -> None:
+    def __init__(self, blocks: list[Block], path: str, warnings: list[ParseWarning]) -> None:
         self.blocks = blocks
         self.path = path
-        self.warnings: list[ParseWarning] = []
+        self.warnings = list(warnings)
 
     def warn(self, block: Block, message: str) -> None:
         self.warnings.append(ParseWarning(block.line, message))

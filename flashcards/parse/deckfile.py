@@ -13,12 +13,23 @@ a tag such as ``!!python/object`` is refused, never constructed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
 
 from flashcards.errors import DeckFileError, DeckProblems
-from flashcards.model import DECK_SCHEMA_VERSION, Card, ChapterInfo, Deck, Kind, Source
+from flashcards.model import (
+    DECK_SCHEMA_VERSION,
+    READABLE_DECK_VERSIONS,
+    Card,
+    ChapterInfo,
+    Deck,
+    Kind,
+    Source,
+    make_card_id,
+    slugify,
+)
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -26,7 +37,7 @@ _SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_CHAPTER_NUMBER = 999_999
 """Chapters are numbered in a course; the store orders new cards by this number."""
 
-TOP_KEYS = ("version", "deck", "chapter", "cards")
+TOP_KEYS = ("version", "deck", "chapter", "cards", "removed", "generated")
 CHAPTER_KEYS = ("number", "slug", "title", "subtitle", "level", "minutes", "next", "next_file")
 CARD_KEYS = ("id", "kind", "front", "back", "wrong_answer", "diagram", "tags", "source")
 SOURCE_KEYS = ("file", "section")
@@ -58,7 +69,10 @@ def dump_deck(deck: Deck) -> str:
             "next_file": chapter.next_file,
         },
         "cards": [_card_document(card) for card in deck.cards],
+        "removed": list(deck.removed),
     }
+    if deck.generated is not None:
+        document["generated"] = dict(deck.generated)
     return yaml.dump(
         document,
         Dumper=_DeckDumper,
@@ -105,6 +119,44 @@ def parse_deck(text: str, path: str = "<deck>") -> Deck:
         DeckFileError: the text is not YAML at all.
         DeckProblems: every schema problem found, each with its line.
     """
+    return _check(text, path)[0]
+
+
+def with_missing_ids(text: str, path: str = "<deck>") -> str | None:
+    """The deck text with an ``id:`` written into every card that has none, else ``None``.
+
+    A hand-added card needs no id: it gets the one a build would derive (slug, kind,
+    front), inserted as the card's first key. Nothing else in the text changes, so
+    comments, order and layout the user chose stay as they were.
+
+    Raises:
+        DeckFileError, DeckProblems: as :func:`parse_deck`.
+    """
+    deck, missing = _check(text, path)
+    if not missing:
+        return None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text.removeprefix("\ufeff")
+    for place in sorted(missing, key=lambda place: place.index, reverse=True):
+        card_id = place.card_id
+        if body[place.index] == "{":  # a flow mapping: {kind: ..., front: ...}
+            insert, at = f" id: {card_id},", place.index + 1
+        else:
+            insert, at = f"id: {card_id}\n{' ' * place.column}", place.index
+        body = body[:at] + insert + body[at:]
+    return bom + body
+
+
+@dataclass(frozen=True)
+class _MissingId:
+    """Where a card without ``id`` starts in the text, and the id it was given."""
+
+    index: int
+    column: int
+    card_id: str
+
+
+def _check(text: str, path: str) -> tuple[Deck, list[_MissingId]]:
     try:
         root = yaml.compose(text.removeprefix("\ufeff"), Loader=_SafeLoader)
     except yaml.YAMLError as error:
@@ -116,7 +168,7 @@ def parse_deck(text: str, path: str = "<deck>") -> Deck:
     deck = checker.deck(root)
     if checker.problems or deck is None:
         raise DeckProblems(checker.problems or [DeckFileError("empty deck file", path=path)])
-    return deck
+    return deck, checker.missing
 
 
 class _Checker:
@@ -125,6 +177,7 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[DeckFileError] = []
+        self.missing: list[_MissingId] = []
 
     def problem(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -189,18 +242,52 @@ class _Checker:
             if key not in top:
                 self.problem(root, f"the deck has no {key!r}")
         version = self.scalar(top.get("version"), "'version'", int, required=True)
-        if version is not None and version != DECK_SCHEMA_VERSION:
+        if version is not None and version not in READABLE_DECK_VERSIONS:
             self.problem(
                 top["version"],
                 f"deck format version {version} is not supported (this k8sprep reads "
-                f"version {DECK_SCHEMA_VERSION})",
+                f"versions {READABLE_DECK_VERSIONS[0]} to {DECK_SCHEMA_VERSION})",
             )
         name = self.text(top, "deck", "the deck's", required=True)
         chapter = self.chapter(top.get("chapter"), root)
-        cards = self.cards(top.get("cards"), root)
+        slug = (chapter.slug or slugify(chapter.title)) if chapter else "chapter"
+        cards = self.cards(top.get("cards"), root, slug)
+        removed = self.id_list(top.get("removed"))
+        generated = self.generated(top.get("generated"))
         if chapter is None:
             return None
-        return Deck(name=name, chapter=chapter, cards=tuple(cards))
+        return Deck(
+            name=name,
+            chapter=chapter,
+            cards=tuple(cards),
+            removed=removed,
+            generated=generated,
+        )
+
+    def id_list(self, node: yaml.Node | None) -> tuple[str, ...]:
+        if node is None or node.tag == _NULL:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, "'removed' must be a list of card ids")
+            return ()
+        ids = [self.scalar(item, "a removed card id", str, required=True) for item in node.value]
+        return tuple(dict.fromkeys(card_id for card_id in ids if card_id))
+
+    def generated(self, node: yaml.Node | None) -> tuple[tuple[str, str], ...] | None:
+        if node is None:
+            return None
+        if node.tag == _NULL:
+            return ()
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+            self.problem(node, "'generated' must map card ids to fingerprints")
+            return ()
+        table: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, "a 'generated' card id", str, required=True)
+            value = self.scalar(value_node, f"'generated' entry {key!r}", str, required=True)
+            if key is not None and value is not None:
+                table[key] = value
+        return tuple(table.items())
 
     def chapter(self, node: yaml.Node | None, parent: yaml.Node) -> ChapterInfo | None:
         if node is None:
@@ -229,7 +316,7 @@ class _Checker:
             next_file=self.text(fields, "next_file", "chapter", required=False),
         )
 
-    def cards(self, node: yaml.Node | None, parent: yaml.Node) -> list[Card]:
+    def cards(self, node: yaml.Node | None, parent: yaml.Node, slug: str) -> list[Card]:
         if node is None:
             self.problem(parent, "missing 'cards'")
             return []
@@ -238,9 +325,13 @@ class _Checker:
             return []
         cards: list[Card] = []
         first_line: dict[str, int] = {}
+        unnamed: list[tuple[yaml.Node, Card]] = []
         for item in node.value:
             card = self.card(item)
             if card is None:
+                continue
+            if not card.id:
+                unnamed.append((item, card))
                 continue
             if card.id in first_line:
                 self.problem(
@@ -249,6 +340,15 @@ class _Checker:
                 continue
             first_line[card.id] = item.start_mark.line + 1
             cards.append(card)
+        for item, card in unnamed:  # named after the others, so an id the user wrote wins
+            card_id = base = make_card_id(slug, card.kind, card.front)
+            suffix = 1
+            while card_id in first_line:
+                suffix += 1
+                card_id = f"{base}-{suffix}"
+            first_line[card_id] = item.start_mark.line + 1
+            self.missing.append(_MissingId(item.start_mark.index, item.start_mark.column, card_id))
+            cards.insert(node.value.index(item), replace(card, id=card_id))
         return cards
 
     def card(self, node: yaml.Node) -> Card | None:
@@ -256,10 +356,10 @@ class _Checker:
         fields = self.mapping(node, "a card", CARD_KEYS)
         if not fields:
             return None
-        for key in ("id", "kind", "front", "back"):
+        for key in ("kind", "front", "back"):
             if key not in fields:
                 self.problem(node, f"card has no {key!r}")
-        card_id = self.text(fields, "id", "card", required=True)
+        card_id = self.text(fields, "id", "card", required=True)  # none: derived by cards()
         kind_text = self.text(fields, "kind", "card", required=True)
         kind: Kind | None = None
         if kind_text:
