@@ -72,6 +72,14 @@ class Concept:
     flows: tuple[Flow, ...] = ()
     takeaway: str = ""
     line: int = 0
+    sentence_lines: tuple[int, ...] = ()
+    takeaway_line: int = 0
+
+    def line_of(self, index: int) -> int:
+        """The line sentence ``index`` is on (the heading's when unknown)."""
+        if index < len(self.sentence_lines):
+            return self.sentence_lines[index]
+        return self.line
 
 
 @dataclass(frozen=True)
@@ -333,34 +341,48 @@ class _Reader:
 
     def _concept(self, heading: Block, body: list[Block], fields: dict[str, object]) -> Concept:
         sentences: list[str] = []
+        lines: list[int] = []
         flows: list[Flow] = []
         takeaway = ""
+        takeaway_line = 0
         after_diagram = False
+        body = [block for block in body if not self._maybe_bridge(block, fields)]
+        closing = _closing_line(body)
         for index, block in enumerate(body):
-            if self._maybe_bridge(block, fields):
-                continue
             if block.kind is BlockKind.DIAGRAM:
                 name = block.text
                 if not name and index and _is_diagram_name(body[index - 1]):
                     name = body[index - 1].text
                     if sentences and sentences[-1] == name:
                         sentences.pop()
+                        lines.pop()
                 flow = self._flow(block, name or heading.text)
                 if flow:
                     flows.append(flow)
                 after_diagram = True
-            elif after_diagram and not takeaway:
-                takeaway = _clean_takeaway(block.text)
+            elif (after_diagram or block is closing) and not takeaway:
+                takeaway, takeaway_line = _clean_takeaway(block.text), block.line
             elif HAS_BOX_CHAR.search(block.text):
                 self.warn(block, f"diagram text outside a diagram, not placed: {_clip(block)}")
             else:
-                sentences.extend(split_sentences(block.text))
+                found = split_sentences(block.text)
+                sentences.extend(found)
+                lines.extend([block.line] * len(found))
         if not takeaway:
             for index in range(len(sentences) - 1, -1, -1):
                 if sentences[index].casefold().startswith("takeaway"):
                     takeaway = _clean_takeaway(sentences.pop(index))
+                    takeaway_line = lines.pop(index)
                     break
-        return Concept(heading.text, tuple(sentences), tuple(flows), takeaway, heading.line)
+        return Concept(
+            heading.text,
+            tuple(sentences),
+            tuple(flows),
+            takeaway,
+            heading.line,
+            tuple(lines),
+            takeaway_line,
+        )
 
     def _flow(self, block: Block, name: str) -> Flow | None:
         names, captions = read_stages(block.lines)
@@ -414,6 +436,16 @@ def _is_diagram_name(block: Block) -> bool:
         and len(text.split()) <= 6
         and not text.endswith((".", "!", "?", ":"))
     )
+
+
+def _closing_line(body: list[Block]) -> Block | None:
+    """A section without a diagram may end in a takeaway: a one-sentence paragraph of its own."""
+    if len(body) < 2 or any(block.kind is BlockKind.DIAGRAM for block in body):
+        return None
+    last = body[-1]
+    if last.kind is not BlockKind.PARAGRAPH or len(split_sentences(last.text)) != 1:
+        return None
+    return last
 
 
 def _clean_takeaway(text: str) -> str:
