@@ -10,7 +10,7 @@ from pathlib import Path
 from flashcards.errors import ChapterError, K8sprepError
 from flashcards.files.decks import deck_filename, load_deck, write_deck, write_text_atomically
 from flashcards.model import Deck, Kind
-from flashcards.parse.cards import build_deck
+from flashcards.parse.cards import build_deck, build_deck_reporting
 from flashcards.parse.chapter import ParsedChapter, ParseWarning, parse_chapter
 from flashcards.parse.merge import MergeReport, merge_decks, record
 
@@ -88,7 +88,8 @@ def build_chapter(
     still kept) after copying the old deck to ``<deck>.bak``.
     """
     parsed = read_chapter(path)
-    deck = build_deck(parsed.chapter, path.name)
+    deck, unreached = build_deck_reporting(parsed.chapter, path.name)
+    warnings = tuple(sorted((*parsed.warnings, *unreached), key=lambda w: w.line))
     target = out_dir / deck_filename(deck)
     if claimed is not None:
         if target in claimed:
@@ -121,7 +122,7 @@ def build_chapter(
         else:
             (deck, kept), backup = merge_decks(deck, existing), None
     written = write_deck(deck, out_dir)
-    return BuildResult(path, written, deck, parsed.warnings, kept, backup)
+    return BuildResult(path, written, deck, warnings, kept, backup)
 
 
 def _save_copy(target: Path, backup: Path) -> None:

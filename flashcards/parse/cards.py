@@ -312,7 +312,7 @@ class _CardMaker:
         back_lines = [statement]
         if principle and principle != statement and not leans_back(principle):
             back_lines.append(principle)
-        self._reached(concept, statement, principle)
+        self._reached(concept, *back_lines)
         return [self.card(Kind.CONCEPT, front, "\n".join(back_lines), concept.heading)]
 
     def _definitions(self, concept: Concept) -> list[Card]:
