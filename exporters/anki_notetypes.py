@@ -89,9 +89,7 @@ NOTE_TYPES: dict[Kind, NoteType] = {
         name="k8sprep Definition",
         fields=("Question", "Answer", *COMMON_FIELDS),
         templates=(
-            _template(
-                "Definition", "definition", "Question", "<div class=answer>{{Answer}}</div>"
-            ),
+            _template("Definition", "definition", "Question", "<div class=answer>{{Answer}}</div>"),
         ),
     ),
     Kind.FLOW: NoteType(

@@ -120,9 +120,10 @@ def test_recall_answers_name_every_item_and_give_the_reason() -> None:
     # "That removes ..." comes with the sentence it refers to (dynamic provisioning)
     assert "Dynamic provisioning means volumes appear when claims are created. That removes" in csi
     gpu = {card.front: card.back for card in deck_of(FORMS["site text"]).cards}
-    assert "because one device cannot serve two pods" in gpu[
-        "Why can a GPU request not be overcommitted?"
-    ]
+    assert (
+        "because one device cannot serve two pods"
+        in gpu["Why can a GPU request not be overcommitted?"]
+    )
 
 
 def test_definition_cards() -> None:

@@ -65,7 +65,9 @@ def test_rebuild_keeps_edits_additions_and_removals(built: Path) -> None:
     (practice,) = [c.id for c in before.cards if c.kind is Kind.PRACTICE]
     assert after.removed == (practice,)
     # untouched cards are exactly what the chapter makes
-    untouched = [c for c in before.cards if c.kind is not Kind.PRACTICE and "PVCs help" not in c.front]
+    untouched = [
+        c for c in before.cards if c.kind is not Kind.PRACTICE and "PVCs help" not in c.front
+    ]
     assert all(card in after.cards for card in untouched)
     # and a third build changes nothing
     text = DECK.read_text(encoding="utf-8")
@@ -130,9 +132,10 @@ def test_import_writes_the_id_of_a_hand_added_card_and_nothing_else(built: Path)
     assert result.stdout.startswith("34 added")
     after = DECK.read_text(encoding="utf-8")
     card_id = load_deck(DECK).cards[-1].id
-    assert after == edited.replace("- kind: recall\n  front: What does a StorageClass", (
-        f"- id: {card_id}\n  kind: recall\n  front: What does a StorageClass"
-    ))
+    assert after == edited.replace(
+        "- kind: recall\n  front: What does a StorageClass",
+        (f"- id: {card_id}\n  kind: recall\n  front: What does a StorageClass"),
+    )
     again = runner.invoke(app, ["import", str(DECK)])
     assert again.stdout.startswith("0 added, 0 updated, 0 retired, 34 unchanged")
 

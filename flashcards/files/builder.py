@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flashcards.errors import ChapterError, K8sprepError
@@ -28,7 +28,7 @@ class BuildResult:
     deck_path: Path
     deck: Deck
     warnings: tuple[ParseWarning, ...]
-    kept: MergeReport = MergeReport()
+    kept: MergeReport = field(default_factory=MergeReport)
     backup: Path | None = None
 
     def counts(self) -> Counter[Kind]:
@@ -113,7 +113,7 @@ def build_chapter(
         deck, kept, backup = record(deck), MergeReport(), None
     else:
         table = existing.generated_table()
-        generated = [c for c in existing.cards if existing.generated is None or c.id in table]
+        generated = tuple(c for c in existing.cards if existing.generated is None or c.id in table)
         deck = build_deck(parsed.chapter, path.name, existing=replace(existing, cards=generated))
         if fresh:
             backup = target.with_name(target.name + BACKUP_SUFFIX)

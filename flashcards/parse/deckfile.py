@@ -13,6 +13,8 @@ a tag such as ``!!python/object`` is refused, never constructed.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,35 +55,123 @@ _PLAIN_TAGS = frozenset({_STR, _INT, _NULL, _BOOL, _FLOAT, _MAP, _SEQ})
 
 
 def dump_deck(deck: Deck) -> str:
-    """The deck as YAML text, in the fixed, diff-friendly layout."""
+    """The deck as YAML text, in the fixed, diff-friendly layout.
+
+    Written line by line (a build writes thousands of cards; PyYAML's representer
+    was most of its time). Only text that is not plainly safe is handed to PyYAML,
+    one value at a time, so every value is quoted exactly as PyYAML would.
+    """
     chapter = deck.chapter
-    document: dict[str, Any] = {
-        "version": DECK_SCHEMA_VERSION,
-        "deck": deck.name,
-        "chapter": {
-            "number": chapter.number,
-            "slug": chapter.slug,
-            "title": chapter.title,
-            "subtitle": chapter.subtitle,
-            "level": chapter.level,
-            "minutes": chapter.minutes,
-            "next": chapter.next,
-            "next_file": chapter.next_file,
-        },
-        "cards": [_card_document(card) for card in deck.cards],
-        "removed": list(deck.removed),
-    }
+    lines = [f"version: {DECK_SCHEMA_VERSION}", f"deck: {_scalar(deck.name, 0)}", "chapter:"]
+    for key, value in (
+        ("number", chapter.number),
+        ("slug", chapter.slug),
+        ("title", chapter.title),
+        ("subtitle", chapter.subtitle),
+        ("level", chapter.level),
+        ("minutes", chapter.minutes),
+        ("next", chapter.next),
+        ("next_file", chapter.next_file),
+    ):
+        lines.append(f"  {key}: {_value(value, 2)}")
+    lines.append("cards:" if deck.cards else "cards: []")
+    for card in deck.cards:
+        lead = "- "
+        for key, value in _card_document(card).items():
+            if key == "tags":
+                lines.append(f"{lead}tags:" if value else f"{lead}tags: []")
+                lines.extend(f"  - {_scalar(tag, 2)}" for tag in value)
+            elif key == "source":
+                lines.append(f"{lead}source:")
+                lines.append(f"    file: {_scalar(value['file'], 4)}")
+                lines.append(f"    section: {_scalar(value['section'], 4)}")
+            else:
+                lines.append(f"{lead}{key}: {_scalar(value, 2)}")
+            lead = "  "
+    lines.append("removed:" if deck.removed else "removed: []")
+    lines.extend(f"- {_scalar(card_id, 0)}" for card_id in deck.removed)
     if deck.generated is not None:
-        document["generated"] = dict(deck.generated)
-    return yaml.dump(
-        document,
-        Dumper=_DeckDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=10_000,
-        indent=2,
+        lines.append("generated:" if deck.generated else "generated: {}")
+        lines.extend(
+            f"  {_key(card_id)}: {_scalar(fingerprint, 2)}"
+            for card_id, fingerprint in deck.generated
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _value(value: object, indent: int) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return _scalar(str(value), indent)
+
+
+# Characters PyYAML writes as they are (it escapes controls, BOM, line separators and
+# everything beyond the Basic Multilingual Plane): the rest goes through PyYAML.
+_UNSAFE = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\t\\r\\ufeff\\u2028\\u2029\\U00010000-\\U0010ffff"
+_PLAIN_SAFE = re.compile(f"[A-Za-z0-9(][^{_UNSAFE}\\n#]*")
+_LITERAL_SAFE = re.compile(f"[^{_UNSAFE}]*")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+MAX_KEY_CHARS = 1000
+"""YAML reads a key without ``?`` only up to 1024 characters."""
+
+
+def _key(text: str) -> str:
+    """A key of the ``generated`` table: plain when safe, else double-quoted on one line."""
+    if "\n" not in text and len(text) <= MAX_KEY_CHARS and _scalar(text, 0) == text:
+        return text
+    quoted = yaml.dump(
+        text, Dumper=_SafeDumper, allow_unicode=True, default_style='"', width=1 << 30
     )
+    quoted = quoted.removesuffix("\n").removesuffix("\n...")
+    return quoted if len(quoted) <= MAX_KEY_CHARS else f"? {quoted}\n  "
+
+
+@functools.lru_cache(maxsize=4096)  # tags, sections and kinds repeat on every card
+def _scalar(text: str, indent: int) -> str:
+    """One text value for a key at column ``indent``: plain, literal block, or PyYAML-quoted."""
+    if "\n" not in text:
+        if (
+            _PLAIN_SAFE.fullmatch(text)
+            and not text.endswith((" ", ":"))
+            and ": " not in text
+            and (
+                _cannot_resolve(text)
+                or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+            )
+        ):
+            return text
+    elif (
+        _LITERAL_SAFE.fullmatch(text)
+        and not text.startswith((" ", "\n"))
+        and not text.endswith(("\n", " "))
+        and " \n" not in text
+    ):
+        pad = " " * (indent + 2)
+        return "|-\n" + "\n".join(pad + line if line else "" for line in text.split("\n"))
+    return _quoted(text, indent)
+
+
+def _cannot_resolve(text: str) -> bool:
+    """Plain text starting with a letter is a string, unless a YAML 1.1 bool or null word."""
+    return text[0].isalpha() and (len(text) > 5 or text.casefold() not in _WORD_VALUES)
+
+
+_WORD_VALUES = frozenset("yes no true false on off null".split())
+
+
+def _quoted(text: str, indent: int) -> str:
+    """``text`` as PyYAML writes it, re-indented for its place in the deck."""
+    dumped = yaml.dump(
+        text, Dumper=_DeckDumper, allow_unicode=True, width=10_000, default_flow_style=False
+    )
+    dumped = dumped.removesuffix("\n").removesuffix("\n...")
+    first, *rest = dumped.split("\n")
+    pad = " " * (indent if first.startswith(("|", ">")) else indent + 2)
+    return "\n".join([first, *(pad + line if line else "" for line in rest)])
 
 
 def _card_document(card: Card) -> dict[str, Any]:
@@ -132,7 +222,7 @@ def with_missing_ids(text: str, path: str = "<deck>") -> str | None:
     Raises:
         DeckFileError, DeckProblems: as :func:`parse_deck`.
     """
-    deck, missing = _check(text, path)
+    _, missing = _check(text, path)
     if not missing:
         return None
     bom = "\ufeff" if text.startswith("\ufeff") else ""

@@ -107,7 +107,9 @@ def merge_decks(built: Deck, old: Deck) -> tuple[Deck, MergeReport]:
         built,
         cards=tuple(cards),
         removed=tuple(removed),
-        generated=tuple((card.id, fingerprints[card.id]) for card in cards if card.id in fingerprints),
+        generated=tuple(
+            (card.id, fingerprints[card.id]) for card in cards if card.id in fingerprints
+        ),
     )
     return merged, MergeReport(edited=edited, added=added, removals=len(suppressed))
 

@@ -41,7 +41,7 @@ _SAME_SUBJECT = re.compile(r"^(?:It|They)\s|^(?:That|This)\s+[a-z]+s\b")
 
 
 def continues_subject(sentence: str) -> bool:
-    """"It lets vendors ..." or "That removes ...": more about the thing just named.
+    """ "It lets vendors ..." or "That removes ...": more about the thing just named.
 
     "That split lets ..." names a new thing (the split) and is not a continuation.
     """
