@@ -140,7 +140,7 @@ def _scalar(text: str, indent: int) -> str:
             and ": " not in text
             and (
                 _cannot_resolve(text)
-                or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+                or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR  # type: ignore[no-untyped-call]
             )
         ):
             return text
