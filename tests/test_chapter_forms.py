@@ -164,5 +164,5 @@ def test_a_section_with_bullets_and_a_closing_line() -> None:
     text = "\n".join(card.back for card in deck.cards)
     assert "A toleration lets a pod ignore one taint" in text
     assert "Priority classes let urgent training preempt lower-priority batch work." in text
-    takeaway = [c for c in deck.cards if c.front.endswith("steer with ___.”")]
+    takeaway = [c for c in deck.cards if "“Guard the ___ hardware with taints" in c.front]
     assert len(takeaway) == 1

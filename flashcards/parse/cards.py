@@ -220,7 +220,10 @@ class _CardMaker:
         self.reached: dict[str, set[str]] = {}
 
     def _key_terms(self) -> frozenset[str]:
-        """Terms a blank may test: the headings', the diagrams', the questions' and named ones."""
+        """Terms a blank may test: the headings', the diagrams', named ones and the trade's.
+
+        The questions are left out: "without" or "attractive" in a question is no term.
+        """
         texts = [concept.heading for concept in self.chapter.concepts]
         texts += [
             f"{stage.name} {flow.name}"
@@ -228,7 +231,6 @@ class _CardMaker:
             for flow in concept.flows
             for stage in flow.stages
         ]
-        texts += [*self.chapter.recall, *(item.question for item in self.chapter.interviews)]
         for concept in self.chapter.concepts:
             for sentence in concept.sentences:
                 texts += _NAMED_WORD.findall(sentence)
