@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from flashcards.errors import ChapterError
 from flashcards.model import Deck, Kind
 from flashcards.parse.cards import build_deck, build_deck_reporting
 from flashcards.parse.chapter import is_filler, parse_chapter
@@ -61,8 +64,6 @@ def test_saved_page_ignores_the_site_and_names_page_lines() -> None:
 
 
 def test_an_html_page_with_no_chapter_is_one_clear_error() -> None:
-    from flashcards.errors import ChapterError
-
     with pytest.raises(ChapterError, match="no chapter text"):
         parse_chapter("<!doctype html><html><body><nav>Home</nav></body></html>", "x.html")
 
@@ -166,3 +167,67 @@ def test_a_section_with_bullets_and_a_closing_line() -> None:
     assert "Priority classes let urgent training preempt lower-priority batch work." in text
     takeaway = [c for c in deck.cards if "“Guard the ___ hardware with taints" in c.front]
     assert len(takeaway) == 1
+
+
+_PAGE_PIECES = [
+    "<h1>09. Noise — Shapes<a class=headerlink>¶</a></h1>",
+    "<h2>Pods<a class=headerlink href='#p'>¶</a></h2>",
+    "<h2>Pause and recall</h2>",
+    "<p>Plain sentence. It leans on it.</p>",
+    "<p><strong>Q:</strong> Why? <strong>A:</strong> Because.",
+    "<ul><li>a bullet",
+    "</ul>",
+    "<pre><code>┌──┐    ┌──┐\n│ a │ -> │ b │\n└┬─┘    └┬─┘\n v       v\n x       y</code></pre>",
+    "<div class='admonition tip'><p class=admonition-title>ELI5 callback</p><p>Think.</p>",
+    "</div>",
+    "<nav>Home</nav>",
+    "<script>var x = '<p>';</script>",
+    "<article>",
+    "</article>",
+    "&amp; &lt;tag&gt; &#x1F600;",
+    "</p></p></li>",
+    "<p>Bridge. Next → 06 → <a href='x'>06-x.md</a></p>",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PAGE_PIECES), max_size=25))
+def test_page_shaped_noise_never_crashes(pieces: list[str]) -> None:
+    text = "<!doctype html><html><body>" + "\n".join(pieces)
+    try:
+        parsed = parse_chapter(text, "noise.html")
+    except ChapterError as error:
+        assert str(error).startswith("noise.html")
+    else:
+        build_deck_reporting(parsed.chapter, "noise.html")
+
+
+_COPY_LINES = [
+    "Skip to content",
+    "09. Noise — Shapes",
+    "⏱️ Estimated time: 5 min | Level: basic",
+    "Pods are short",
+    "Pause and recall",
+    "Why?",
+    "A plain sentence that ends here.",
+    "That one leans back.",
+    "┌──┐ ┌──┐",
+    "│ a │ -> │ b │",
+    "v v",
+    "x | y",
+    "Bridge. Next → 06 → 06-x.md",
+    "Previous",
+    "",
+    "",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_COPY_LINES), max_size=30))
+def test_copy_shaped_noise_never_crashes(lines: list[str]) -> None:
+    try:
+        parsed = parse_chapter("\n".join(lines), "noise.txt")
+    except ChapterError as error:
+        assert str(error).startswith("noise.txt")
+    else:
+        build_deck_reporting(parsed.chapter, "noise.txt")
