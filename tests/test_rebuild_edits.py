@@ -150,3 +150,22 @@ def test_ids_written_into_flow_style_cards_and_old_decks_still_load() -> None:
     assert "- { id: storage-in-kubernetes-concept-" in named
     assert parse_deck(named).cards[0].front == "Q?"
     assert with_missing_ids(named) is None
+
+
+def test_a_version_1_deck_is_rebuilt_with_every_id_it_had(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reworded flow and concept questions keep their cards' ids, and so their history."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED, tmp_path / "seeds")
+    (tmp_path / "decks").mkdir()
+    old = ROOT / "tests" / "fixtures" / "deck-v1.yaml"
+    shutil.copy(old, tmp_path / DECK)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0, result.stderr
+    assert "kept" not in result.stdout
+    before = {card.id for card in parse_deck(old.read_text(encoding="utf-8")).cards}
+    after = load_deck(DECK)
+    assert before <= {card.id for card in after.cards}
+    assert after.generated is not None and len(after.generated) == len(after.cards)

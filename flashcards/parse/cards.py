@@ -93,6 +93,7 @@ def build_deck_reporting(
     cards = _unique_ids(cards)
     if existing is not None:
         cards = keep_existing_ids(cards, existing.cards)
+        cards = keep_flow_ids(cards, existing.cards)
     info = ChapterInfo(
         number=chapter.number,
         slug=chapter.slug,
@@ -146,6 +147,29 @@ def keep_existing_ids(cards: Iterable[Card], old_cards: Iterable[Card]) -> list[
             taken.add(best.id)
             card = _with_id(card, best.id)
         result.append(card)
+    return result
+
+
+def keep_flow_ids(cards: list[Card], old_cards: Iterable[Card]) -> list[Card]:
+    """A flow card whose question was reworded keeps the id of the old card of its diagram.
+
+    The diagram (and its section) say which flow a card drills better than its wording, so
+    a new way of asking does not cut a card off from its review history.
+    """
+    old = list(old_cards)
+    old_ids = {card.id for card in old}
+    ids = {card.id for card in cards}
+    unmatched = {
+        (card.source.section, card.diagram): card.id
+        for card in old
+        if card.kind is Kind.FLOW and card.diagram and card.id not in ids
+    }
+    result = []
+    for card in cards:
+        old_id = None
+        if card.kind is Kind.FLOW and card.id not in old_ids:
+            old_id = unmatched.pop((card.source.section, card.diagram), None)
+        result.append(card if old_id is None else _with_id(card, old_id))
     return result
 
 
