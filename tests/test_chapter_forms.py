@@ -231,3 +231,33 @@ def test_copy_shaped_noise_never_crashes(lines: list[str]) -> None:
         assert str(error).startswith("noise.txt")
     else:
         build_deck_reporting(parsed.chapter, "noise.txt")
+
+
+def _as_browser_copy(site_text: str) -> str:
+    """The site text as a browser copies it: no ``¶``, blank lines between blocks, no list
+    markers, and the site's own lines around the chapter."""
+    lines: list[str] = ["Skip to content", "K8s Interview Prep", ""]
+    after_arrows = False
+    for line in site_text.splitlines():
+        arrows = set(line.split()) == {"v"}
+        if line.startswith("- "):
+            lines.append(line[2:])
+        elif any(ch in line for ch in "┌│└") or arrows or after_arrows:
+            lines.append(line)  # diagram rows and the caption row under the arrows
+        else:
+            lines += ["", line.removesuffix("¶"), ""]
+        after_arrows = arrows
+    return "\n".join([*lines, "", "Previous", "Next", "Made with Material for MkDocs"])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_any_chapter_copied_plainly_gives_the_same_cards(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    copy = parse_chapter(_as_browser_copy(text), "copy.txt")
+    assert [w.message.split(" (")[0] for w in copy.warnings] == [
+        "site text before the title skipped",
+        "site text after the chapter skipped",
+    ]
+    assert build_deck(copy.chapter, path.name) == build_deck(
+        parse_chapter(text, str(path)).chapter, path.name
+    )
