@@ -169,3 +169,12 @@ def test_a_version_1_deck_is_rebuilt_with_every_id_it_had(
     after = load_deck(DECK)
     assert before <= {card.id for card in after.cards}
     assert after.generated is not None and len(after.generated) == len(after.cards)
+
+
+def test_an_id_written_into_a_crlf_deck_keeps_its_line_ends() -> None:
+    old = (ROOT / "tests" / "fixtures" / "deck-v1.yaml").read_text(encoding="utf-8")
+    text = old.replace("cards:\n", "cards:\n" + ADDED, 1).replace("\n", "\r\n")
+    named = with_missing_ids(text)
+    assert named is not None
+    assert "\r\n" in named and "\n" not in named.replace("\r\n", "")
+    assert parse_deck(named).cards[0].front == "What does a StorageClass choose?"

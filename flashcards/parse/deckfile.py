@@ -227,12 +227,13 @@ def with_missing_ids(text: str, path: str = "<deck>") -> str | None:
         return None
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text.removeprefix("\ufeff")
+    newline = "\r\n" if "\r\n" in body else "\n"
     for place in sorted(missing, key=lambda place: place.index, reverse=True):
         card_id = place.card_id
         if body[place.index] == "{":  # a flow mapping: {kind: ..., front: ...}
             insert, at = f" id: {card_id},", place.index + 1
         else:
-            insert, at = f"id: {card_id}\n{' ' * place.column}", place.index
+            insert, at = f"id: {card_id}{newline}{' ' * place.column}", place.index
         body = body[:at] + insert + body[at:]
     return bom + body
 
