@@ -84,6 +84,14 @@ NOTE_TYPES: dict[Kind, NoteType] = {
             _template("Concept", "concept", "Question", "<div class=answer>{{Answer}}</div>"),
         ),
     ),
+    Kind.DEFINITION: NoteType(
+        model_id=1_731_640_006,
+        name="k8sprep Definition",
+        fields=("Question", "Answer", *COMMON_FIELDS),
+        templates=(
+            _template("Definition", "definition", "Question", "<div class=answer>{{Answer}}</div>"),
+        ),
+    ),
     Kind.FLOW: NoteType(
         model_id=1_731_640_002,
         name="k8sprep Flow",

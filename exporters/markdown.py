@@ -19,6 +19,7 @@ from flashcards.model import Card, Deck, Kind
 
 SECTION_TITLES: dict[Kind, str] = {
     Kind.CONCEPT: "Concepts",
+    Kind.DEFINITION: "Definitions",
     Kind.FLOW: "Flows",
     Kind.RECALL: "Recall",
     Kind.INTERVIEW: "Interview questions",

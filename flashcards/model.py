@@ -11,14 +11,21 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-DECK_SCHEMA_VERSION = 1
-"""Version of the YAML deck format (``version:`` at the top of a deck)."""
+DECK_SCHEMA_VERSION = 2
+"""Version of the YAML deck format (``version:`` at the top of a deck).
+
+Version 2 added ``definition`` cards and the ``removed:`` and ``generated:`` tables
+that let a rebuild keep hand edits; version 1 decks still load.
+"""
+
+READABLE_DECK_VERSIONS = (1, 2)
 
 
 class Kind(StrEnum):
     """What a card asks for; also the order decks list them in."""
 
     CONCEPT = "concept"
+    DEFINITION = "definition"
     FLOW = "flow"
     RECALL = "recall"
     INTERVIEW = "interview"
@@ -69,11 +76,44 @@ class ChapterInfo:
 
 @dataclass(frozen=True)
 class Deck:
-    """A chapter's cards, in the order a learner meets them."""
+    """A chapter's cards, in the order a learner meets them.
+
+    ``removed`` lists ids of generated cards the user deleted, so a rebuild does not
+    bring them back. ``generated`` records, per generated card id, the fingerprint of
+    the fields as built (see :func:`field_fingerprint`), so a rebuild can tell a hand
+    edit from a chapter change; ``None`` when the deck does not record it (version 1).
+    """
 
     name: str
     chapter: ChapterInfo
     cards: tuple[Card, ...] = field(default_factory=tuple)
+    removed: tuple[str, ...] = ()
+    generated: tuple[tuple[str, str], ...] | None = None
+
+    def generated_table(self) -> dict[str, str]:
+        """``generated`` as a mapping of card id to fingerprint."""
+        return dict(self.generated or ())
+
+
+EDITABLE_FIELDS = ("front", "back", "wrong_answer", "diagram", "tags")
+"""The card fields a rebuild keeps when the user changed them."""
+
+_FINGERPRINT_CHARS = 6
+
+
+def field_values(card: Card) -> tuple[str, ...]:
+    """A card's editable fields as text, in :data:`EDITABLE_FIELDS` order."""
+    return (card.front, card.back, card.wrong_answer, card.diagram, " ".join(card.tags))
+
+
+def field_hash(text: str) -> str:
+    """A short digest of one field's text: enough to notice an edit."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:_FINGERPRINT_CHARS]
+
+
+def field_fingerprint(card: Card) -> str:
+    """``"1a2b3c 4d5e6f da39a3 da39a3 77c2b1"``: one digest per editable field."""
+    return " ".join(field_hash(value) for value in field_values(card))
 
 
 _NOT_WORD = re.compile(r"[^\w]+")

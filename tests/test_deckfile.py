@@ -45,7 +45,7 @@ def test_bundled_deck_round_trips_byte_for_byte() -> None:
 
 def test_dump_is_readable_yaml() -> None:
     text = BUNDLED_DECK.read_text(encoding="utf-8")
-    assert text.startswith("version: 1\ndeck: 05 Storage in Kubernetes\nchapter:\n  number: 5\n")
+    assert text.startswith("version: 2\ndeck: 05 Storage in Kubernetes\nchapter:\n  number: 5\n")
     assert "  diagram: |-\n    ┌" in text  # diagrams are literal blocks, unicode kept
     assert "\\u" not in text
 
@@ -74,7 +74,7 @@ def test_every_problem_is_reported_at_once_with_its_line() -> None:
     )
     assert problems_of(text) == [
         "decks/x.yaml:8: unknown card kind 'riddle' "
-        "(one of: concept, flow, recall, interview, practice)",
+        "(one of: concept, definition, flow, recall, interview, practice)",
         "decks/x.yaml:21: unknown key 'colour' in a card (allowed: id, kind, front, back, "
         "wrong_answer, diagram, tags, source)",
         "decks/x.yaml:22: card has no 'front'",
@@ -92,17 +92,19 @@ def test_wrong_types_and_unknown_top_level_keys() -> None:
         "version: 1", "version: 1\nauthor: me"
     )
     assert problems_of(text) == [
-        "decks/x.yaml:2: unknown key 'author' in the deck (allowed: version, deck, chapter, cards)",
+        "decks/x.yaml:2: unknown key 'author' in the deck (allowed: version, deck, chapter, cards, "
+        "removed, generated)",
         "decks/x.yaml:5: chapter 'number' must be a whole number, not 'seven'",
     ]
 
 
 def test_empty_front_and_newer_version() -> None:
     text = GOOD.replace("front: What is a Service?", "front: '  '").replace(
-        "version: 1", "version: 2"
+        "version: 1", "version: 3"
     )
     assert problems_of(text) == [
-        "decks/x.yaml:1: deck format version 2 is not supported (this k8sprep reads version 1)",
+        "decks/x.yaml:1: deck format version 3 is not supported (this k8sprep reads versions "
+        "1 to 2)",
         "decks/x.yaml:9: card 'front' is empty",
     ]
 

@@ -56,6 +56,12 @@ def test_note_types_are_pinned_forever() -> None:
     }
     assert pinned == {
         "concept": (1731640001, "k8sprep Concept", ["Question", "Answer", *common], ["Concept"]),
+        "definition": (
+            1731640006,
+            "k8sprep Definition",
+            ["Question", "Answer", *common],
+            ["Definition"],
+        ),
         "flow": (1731640002, "k8sprep Flow", ["Question", "Stages", *common], ["Flow"]),
         "recall": (1731640003, "k8sprep Recall", ["Question", "Answer", *common], ["Recall"]),
         "interview": (
@@ -226,8 +232,13 @@ def test_the_package_imports_into_a_fresh_collection(tmp_path: Path, package: Pa
 
         notes = notes_by_field(col)
         by_kind = {note.note_type()["name"]: note for note in notes.values()}
-        assert set(by_kind) == {nt.name for nt in NOTE_TYPES.values()}
+        # the sample deck has every kind but definition (see the definition test below)
+        assert set(by_kind) == {
+            nt.name for kind, nt in NOTE_TYPES.items() if kind is not Kind.DEFINITION
+        }
         for kind, note_type in NOTE_TYPES.items():
+            if kind is Kind.DEFINITION:
+                continue
             anki_type = col.models.by_name(note_type.name)
             assert anki_type is not None
             assert anki_type["id"] == note_type.model_id, kind
@@ -410,3 +421,26 @@ def test_the_bundled_seed_deck_imports(tmp_path: Path) -> None:
         assert (col.note_count(), col.card_count()) == (result.notes, result.cards)
         assert set(notes_by_field(col)) == {card.id for card in deck.cards}
         assert col.decks.id_for_name(DECK_NAME)
+
+
+def test_a_definition_card_imports_as_its_own_note_type(tmp_path: Path) -> None:
+    deck = storage_deck()
+    card = Card(
+        "storage-in-kubernetes-definition-0000000009",
+        Kind.DEFINITION,
+        "What is CSI?",
+        "CSI is the standard interface between Kubernetes & storage systems.",
+        source=deck.cards[0].source,
+    )
+    out = tmp_path / "definition.apkg"
+    export([replace(deck, cards=(card,))], out, options(tmp_path))
+    with anki_collection(tmp_path / "col.anki2") as col:
+        log = import_package(col, out)
+        assert len(log.new) == 1
+        (note,) = notes_by_field(col).values()
+        note_type = note.note_type()
+        assert (note_type["id"], note_type["name"]) == (1731640006, "k8sprep Definition")
+        assert [card.template()["name"] for card in note.cards()] == ["Definition"]
+        assert note["Question"] == "What is CSI?"
+        assert note["Answer"] == text_to_html(card.back)
+        assert "&amp;" in note["Answer"]

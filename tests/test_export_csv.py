@@ -12,6 +12,7 @@ from exporters import anki
 from exporters.base import ExportOptions
 from exporters.csv_export import HEADER, export, render_csv, trap_guid
 from flashcards.errors import ExportError
+from flashcards.model import Card, Kind
 from tests.export_samples import anki_collection, import_csv, import_package, storage_deck
 
 DECK_NAME = "K8s Interview Prep::05 Storage in Kubernetes"
@@ -109,3 +110,20 @@ def anki_guid_of(card_id: str) -> str:
     from genanki.util import guid_for
 
     return guid_for(card_id)
+
+
+def test_a_definition_card_is_a_basic_row_tagged_with_its_kind() -> None:
+    deck = storage_deck()
+    definition = Card(
+        "storage-in-kubernetes-definition-0000000009",
+        Kind.DEFINITION,
+        "What is CSI?",
+        "CSI is the <standard> interface.",
+    )
+    text, count, _ = render_csv([replace(deck, cards=(definition,))], "K8s Interview Prep")
+    (row,) = data_rows(text)
+    assert count == 1
+    assert row[0] == "Basic"
+    assert row[3].endswith("What is CSI?") or "What is CSI?" in row[3]
+    assert "&lt;standard&gt;" in row[4]
+    assert "k8sprep::kind::definition" in row[5].split()

@@ -11,7 +11,7 @@ from exporters.base import ExportOptions
 from exporters.html_text import split_flow
 from exporters.markdown import escape, export, render_markdown
 from flashcards.errors import ExportError
-from flashcards.model import ChapterInfo, Deck
+from flashcards.model import Card, ChapterInfo, Deck, Kind
 from tests.export_samples import DIAGRAM, storage_deck
 
 
@@ -113,3 +113,18 @@ def test_one_section_per_chapter_and_empty_decks_skipped(tmp_path: Path) -> None
 )
 def test_flow_answers_split_into_stages_and_note(answer: str, stages: list[str], note: str) -> None:
     assert split_flow(answer) == (stages, note)
+
+
+def test_definitions_have_their_own_section() -> None:
+    deck = storage_deck()
+    definition = Card(
+        "storage-in-kubernetes-definition-0000000009",
+        Kind.DEFINITION,
+        "What is CSI?",
+        "CSI is the standard interface between Kubernetes and storage systems.",
+    )
+    sheet = render_markdown([replace(deck, cards=(*deck.cards, definition))])
+    headings = [line for line in sheet.splitlines() if line.startswith("## ")]
+    assert headings[:2] == ["## Concepts", "## Definitions"]
+    part = sheet.split("## Definitions")[1].split("## Flows")[0]
+    assert "What is CSI?" in part and "standard interface between Kubernetes" in part

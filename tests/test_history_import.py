@@ -67,9 +67,12 @@ def test_round_trip_rebuilds_every_state_and_log_row(
         f"imported 33 answers for 12 cards from {history_file}"
     )
     order = "ORDER BY card_id"
-    assert rows(fresh, f"SELECT {STATE_COLUMNS} FROM card_state {order}") == rows(
-        learner, f"SELECT {STATE_COLUMNS} FROM card_state {order}"
-    )
+    learned = rows(learner, f"SELECT {STATE_COLUMNS} FROM card_state {order}")
+    rebuilt = rows(fresh, f"SELECT {STATE_COLUMNS} FROM card_state {order}")
+    # the fresh database holds today's bundled deck, which has cards the learner never saw
+    known = {row[0] for row in learned}
+    assert [row for row in rebuilt if row[0] in known] == learned
+    assert all(row[1:4] == (0, 0, 250) for row in rebuilt if row[0] not in known)
     assert rows(fresh, f"SELECT {LOG_COLUMNS} FROM review_log ORDER BY id") == rows(
         learner, f"SELECT {LOG_COLUMNS} FROM review_log ORDER BY id"
     )

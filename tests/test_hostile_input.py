@@ -246,7 +246,7 @@ def test_bad_chapter_leaves_existing_deck_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     deck = out / "05-storage-in-kubernetes.yaml"
-    deck.write_text(DECK_TEXT.replace("version: 1", "version: [", 1))
+    deck.write_text(DECK_TEXT.replace("version: 2", "version: [", 1))
     before = deck.read_bytes()
     chapter = tmp_path / "05.txt"
     chapter.write_text(SEED_TEXT)

@@ -171,7 +171,7 @@ def test_mock_in_a_pty_catches_the_trap(home: Path) -> None:
         dimensions=(50, 100),
     )
     asked_pvc = False
-    for _ in range(8):
+    for _ in range(40):  # the sample holds every interview, recall and definition card
         child.expect(r"Q: ([^\r\n]*)\r\n")
         question = child.match.group(1)
         child.expect_exact("q ends the interview):")

@@ -224,3 +224,20 @@ def test_the_offer_is_fitted_to_a_narrow_terminal(session: ReviewSession) -> Non
         "That was the last card: u undoes it, any",
         "other key ends the session.",
     ]
+
+
+def test_a_definition_card_shows_its_kind(tmp_path: Path) -> None:
+    card = Card(
+        id="csi",
+        kind=Kind.DEFINITION,
+        front="What is CSI?",
+        back="CSI is the standard interface between Kubernetes and storage systems.",
+        source=Source("05-storage.txt", "CSI drivers automate provisioning and attachment"),
+    )
+    with Store.open(f"sqlite:///{tmp_path / 'k8sprep.db'}") as store:
+        store.sync_decks([Deck("05 Storage", ChapterInfo(5, "storage", "Storage"), (card,))])
+        queue = build_queue(store, TODAY, Config(new_per_day=20))
+        lines = screen(ReviewSession(store, queue, clock=lambda: NOW, timer=time.monotonic), [REVEAL, "q"], lambda: 80)
+    assert lines[1].startswith("── 05 Storage · 1/1 · definition ")
+    assert "Q: What is CSI?" in lines
+    assert "A: CSI is the standard interface between Kubernetes and storage systems." in lines

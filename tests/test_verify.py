@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from tests.review_helpers import make_deck
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema-v1.db"
 START = datetime(2026, 11, 20, 9, 0)
-IDS = [card.id for card in load_decks()[0].cards]
+with closing(sqlite3.connect(FIXTURE)) as _fixture:
+    IDS = [row[0] for row in _fixture.execute("SELECT id FROM card")]
+"""The fixture's cards (the bundled deck of the first release)."""
 
 
 @pytest.fixture

@@ -38,11 +38,17 @@ def build(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder to write the YAML decks into.")
     ] = Path("decks"),
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Build from the chapters alone; the old deck is kept as <deck>.bak."
+        ),
+    ] = False,
 ) -> None:
-    """Turn tutorial chapters (site text or Markdown) into YAML decks.
+    """Turn tutorial chapters (site text, browser copy, Markdown or saved HTML) into YAML decks.
 
-    Rebuilding over an existing deck keeps its card ids, so review history and
-    Anki notes stay attached to edited cards.
+    Rebuilding over an existing deck keeps its card ids and your hand edits: edited
+    fields, added cards and deleted cards stay as you left them.
     """
     from flashcards.files.builder import build_chapter, chapter_paths
 
@@ -54,7 +60,7 @@ def build(
         raise DeckFileError("--out must be a folder, not a file", path=str(out))
     files = chapter_paths(paths)
     if not files:
-        raise ChapterError("no chapter files (.txt, .md) found", path=str(paths[0]))
+        raise ChapterError("no chapter files (.txt, .md, .html) found", path=str(paths[0]))
     failures = 0
     claimed: dict[Path, Path] = {}
     results: list[BuildResult] = []
@@ -63,7 +69,7 @@ def build(
     with typer.progressbar(files, label="Building", file=bar_stream) as progress:
         for path in progress:
             try:
-                results.append(build_chapter(path, out, claimed))
+                results.append(build_chapter(path, out, claimed, fresh=fresh))
             except K8sprepError as error:
                 failures += 1
                 echo(f"k8sprep: {error}", err=True)
@@ -74,6 +80,10 @@ def build(
                 err=True,
             )
         echo(f"{result.deck_path}: {_kind_counts(result.counts())}")
+        if kept := result.kept.summary():
+            echo(f"{result.deck_path}: {kept}")
+        if result.backup is not None:
+            echo(f"{result.deck_path}: old deck saved as {result.backup}")
     if failures:
         raise typer.Exit(1)
 

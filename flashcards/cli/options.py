@@ -37,8 +37,10 @@ DecksArg = Annotated[
 ]
 
 
-def select_decks(args: list[str]) -> list[Deck]:
+def select_decks(args: list[str], *, write_ids: bool = False) -> list[Deck]:
     """The decks named on the command line: files and folders load, other words pick bundled decks.
+
+    ``write_ids`` (``import``): hand-added cards without an id get one written into their file.
 
     Raises:
         UnknownDeckError: a word that is neither an existing path nor a bundled deck.
@@ -58,7 +60,7 @@ def select_decks(args: list[str]) -> list[Deck]:
         if path.exists() or _looks_like_path(arg):
             if not path.exists():
                 raise UnknownDeckError(f"{arg}: no such deck file or folder")
-            chosen.extend(load_decks([path]))
+            chosen.extend(load_decks([path], write_ids=write_ids))
             continue
         if bundled is None:
             bundled = load_decks()

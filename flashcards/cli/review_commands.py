@@ -137,7 +137,7 @@ def import_decks(
     (hidden, history kept); running it again changes nothing.
     """
     # The same choice as `export`: a deck named twice counts once, a mistyped file is named.
-    chosen = select_decks(decks or [])
+    chosen = select_decks(decks or [], write_ids=True)
     with _open(db) as store:
         report = store.sync_decks(chosen)
     echo(

@@ -82,6 +82,8 @@ PARTLY_SCORE = 0.2
 WRONG_SCORE = 0.18
 TRAP_SCORE = 0.4
 TRAP_MARGIN = 0.2
+NEAREST_TIE = 0.95
+"""A document within 5% of the best BM25 score is as near as the best."""
 REFUTED = 0.25
 """What a negated trap keeps of its trap score."""
 
@@ -133,7 +135,11 @@ def grade_answer(card: Card, text: str, *, chapter: Sequence[Card] = ()) -> Grad
     fresh = [term for term in vocabulary.terms(text) if term not in index.question]
     fuzzy = _similarity(" ".join(fresh), index.model_text) / 100
     bm25 = index.bm25.scores(fresh)
-    nearest = max(range(len(bm25)), key=bm25.__getitem__) if any(bm25) else None
+    top = max(bm25, default=0.0)
+    # The documents as near as the nearest: other cards may repeat this card's sentences
+    # (a definition card and a recall card quoting one line), which must not count
+    # against an answer that matches this card's model answer.
+    nearest = {i for i, value in enumerate(bm25) if top and value >= top * NEAREST_TIE}
     model_bm25 = min(1.0, bm25[index.model_document] / index.self_scores[index.model_document])
     score = min(1.0, TERM_SHARE * term_score + FUZZY_SHARE * fuzzy + BM25_SHARE * model_bm25)
 
@@ -154,11 +160,11 @@ def grade_answer(card: Card, text: str, *, chapter: Sequence[Card] = ()) -> Grad
 
 
 def _verdict(
-    index: _Index, score: float, trap_score: float, covered: list[bool], nearest: int | None
+    index: _Index, score: float, trap_score: float, covered: list[bool], nearest: set[int]
 ) -> Verdict:
     """Combine the signals; ``unsure`` wherever they do not agree."""
-    near_trap = nearest == index.trap_document
-    near_model = nearest == index.model_document
+    near_trap = index.trap_document in nearest and index.model_document not in nearest
+    near_model = index.model_document in nearest
     if trap_score >= TRAP_SCORE and trap_score - score >= TRAP_MARGIN and near_trap:
         return Verdict.TRAP
     if score >= RIGHT_SCORE and any(covered) and near_model and trap_score < score:

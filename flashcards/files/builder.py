@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flashcards.errors import ChapterError, K8sprepError
+from flashcards.files.atomic import write_text_atomically
 from flashcards.files.decks import deck_filename, load_deck, write_deck
 from flashcards.files.reading import FileTooLargeError, read_regular_file
 from flashcards.model import Deck, Kind
-from flashcards.parse.cards import build_deck
+from flashcards.parse.cards import build_deck, build_deck_reporting
 from flashcards.parse.chapter import ParsedChapter, ParseWarning, parse_chapter
+from flashcards.parse.merge import MergeReport, merge_decks, record
 
-CHAPTER_SUFFIXES = (".txt", ".md", ".markdown")
+CHAPTER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+BACKUP_SUFFIX = ".bak"
+"""``--fresh`` keeps the replaced deck as ``05-x.yaml.bak``, which no command loads as a deck."""
 MAX_CHAPTER_BYTES = 4 * 1024 * 1024
 
 
@@ -26,6 +30,8 @@ class BuildResult:
     deck_path: Path
     deck: Deck
     warnings: tuple[ParseWarning, ...]
+    kept: MergeReport = field(default_factory=MergeReport)
+    backup: Path | None = None
 
     def counts(self) -> Counter[Kind]:
         """Cards per kind."""
@@ -69,16 +75,22 @@ def read_chapter(path: Path) -> ParsedChapter:
 
 
 def build_chapter(
-    path: Path, out_dir: Path, claimed: dict[Path, Path] | None = None
+    path: Path,
+    out_dir: Path,
+    claimed: dict[Path, Path] | None = None,
+    *,
+    fresh: bool = False,
 ) -> BuildResult:
-    """Parse one chapter and write its deck, keeping the ids of the deck it replaces.
+    """Parse one chapter and write its deck, keeping the ids and hand edits of the deck it replaces.
 
     ``claimed`` maps the decks written so far in this build to their chapters, so
     two files of one chapter (its site copy and its Markdown) never silently
-    overwrite each other's deck.
+    overwrite each other's deck. ``fresh`` builds from the chapter alone (ids are
+    still kept) after copying the old deck to ``<deck>.bak``.
     """
     parsed = read_chapter(path)
-    deck = build_deck(parsed.chapter, path.name)
+    deck, unreached = build_deck_reporting(parsed.chapter, path.name)
+    warnings = tuple(sorted((*parsed.warnings, *unreached), key=lambda w: w.line))
     target = out_dir / deck_filename(deck)
     if claimed is not None:
         if target in claimed:
@@ -98,6 +110,27 @@ def build_chapter(
                 "fix or move it first so its card ids are not lost",
                 path=str(path),
             ) from None
-        deck = build_deck(parsed.chapter, path.name, existing=existing)
+    if existing is None:
+        deck, kept, backup = record(deck), MergeReport(), None
+    else:
+        table = existing.generated_table()
+        generated = tuple(c for c in existing.cards if existing.generated is None or c.id in table)
+        deck = build_deck(parsed.chapter, path.name, existing=replace(existing, cards=generated))
+        if fresh:
+            backup = target.with_name(target.name + BACKUP_SUFFIX)
+            _save_copy(target, backup)
+            deck, kept = record(deck), MergeReport()
+        else:
+            (deck, kept), backup = merge_decks(deck, existing), None
     written = write_deck(deck, out_dir)
-    return BuildResult(path, written, deck, parsed.warnings)
+    return BuildResult(path, written, deck, warnings, kept, backup)
+
+
+def _save_copy(target: Path, backup: Path) -> None:
+    try:
+        write_text_atomically(backup, target.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ChapterError(
+            f"not rebuilt: cannot save the old deck first: {error.strerror or error}",
+            path=str(backup),
+        ) from None

@@ -11,7 +11,7 @@ from flashcards.files.reading import MiB, read_regular_file
 from flashcards.files.settings import bundled_decks_dir
 from flashcards.files.tempfiles import remove_stale_temporaries
 from flashcards.model import Deck, slugify
-from flashcards.parse.deckfile import dump_deck, parse_deck
+from flashcards.parse.deckfile import dump_deck, parse_deck, with_missing_ids
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_SLUG_CHARS = 80
@@ -22,8 +22,12 @@ MAX_DECK_BYTES = 16 * MiB
 """A chapter's deck is tens of kilobytes; a deck of thousands of cards a few MB."""
 
 
-def load_deck(path: str | Path) -> Deck:
-    """Read one deck file; every problem is reported with ``path:line``."""
+def load_deck(path: str | Path, *, write_ids: bool = False) -> Deck:
+    """Read one deck file; every problem is reported with ``path:line``.
+
+    ``write_ids``: cards added by hand without an ``id`` get theirs written into the
+    file (only those lines change), so the id stays the same from now on.
+    """
     path = Path(path)
     try:
         data = read_regular_file(path, MAX_DECK_BYTES)
@@ -36,6 +40,14 @@ def load_deck(path: str | Path) -> Deck:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise DeckFileError("not UTF-8 text", path=str(path), line=line) from None
+    if write_ids and (named := with_missing_ids(text, str(path))) is not None:
+        try:
+            write_text_atomically(path, named)
+        except OSError as error:
+            raise DeckFileError(
+                f"cannot write the new card ids: {error.strerror or error}", path=str(path)
+            ) from None
+        text = named
     return parse_deck(text, str(path))
 
 
@@ -73,8 +85,10 @@ def deck_paths(paths: DeckPaths = ()) -> list[Path]:
     return unique
 
 
-def load_decks(paths: DeckPaths = ()) -> list[Deck]:
+def load_decks(paths: DeckPaths = (), *, write_ids: bool = False) -> list[Deck]:
     """Every deck named by ``paths`` (default: the bundled decks), in chapter order.
+
+    ``write_ids`` as for :func:`load_deck`.
 
     Raises:
         DeckFileError: two files hold the same chapter (a copy left beside the
@@ -83,7 +97,7 @@ def load_decks(paths: DeckPaths = ()) -> list[Deck]:
     first_file: dict[str, Path] = {}
     decks = []
     for path in deck_paths(paths):
-        deck = load_deck(path)
+        deck = load_deck(path, write_ids=write_ids)
         first = first_file.setdefault(deck.chapter.slug, path)
         if first is not path:
             raise DeckFileError(

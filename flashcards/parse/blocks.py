@@ -11,6 +11,7 @@ the rest of the parser never looks at the format again.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -90,20 +91,24 @@ def _heading_text(text: str) -> str:
     return text.rstrip().rstrip("#").rstrip()
 
 
-def site_blocks(lines: list[str]) -> list[Block]:
-    """Blocks of text copied from the published site: one paragraph per line."""
+def site_blocks(lines: list[str], numbers: Sequence[int] = ()) -> list[Block]:
+    """Blocks of text copied from the published site: one paragraph per line.
+
+    ``numbers`` gives each line's number in the original file when ``lines`` were
+    extracted from another form (a saved HTML page); by default line ``i`` is ``i + 1``.
+    """
     blocks: list[Block] = []
     index = 0
     seen_title = False
     while index < len(lines):
         raw = lines[index]
-        number = index + 1
+        number = numbers[index] if numbers else index + 1
         text = " ".join(raw.split())
         if not text:
             index += 1
             continue
         if is_diagram_row(raw):
-            index = _site_diagram(lines, index, blocks)
+            index = _site_diagram(lines, index, blocks, number)
             continue
         if not seen_title:
             blocks.append(Block(BlockKind.TITLE, text.rstrip("¶").strip(), number))
@@ -118,7 +123,7 @@ def site_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def _site_diagram(lines: list[str], start: int, blocks: list[Block]) -> int:
+def _site_diagram(lines: list[str], start: int, blocks: list[Block], number: int) -> int:
     """Collect a diagram's rows plus the caption row that follows its arrows."""
     end = start
     while end < len(lines) and is_diagram_row(lines[end]):
@@ -127,7 +132,7 @@ def _site_diagram(lines: list[str], start: int, blocks: list[Block]) -> int:
     if end < len(lines) and _ARROW_ROW.match(rows[-1].strip()) and lines[end].strip():
         rows.append(lines[end].rstrip())  # the caption row under the arrows
         end += 1
-    blocks.append(Block(BlockKind.DIAGRAM, "", start + 1, tuple(rows)))
+    blocks.append(Block(BlockKind.DIAGRAM, "", number, tuple(rows)))
     return end
 
 

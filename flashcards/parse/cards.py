@@ -21,23 +21,66 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id, normalise_text
-from flashcards.parse.chapter import Chapter, Concept, split_sentences
+from flashcards.parse.chapter import Chapter, Concept, ParseWarning, split_sentences
 from flashcards.parse.diagrams import Flow, draw_flow
-from flashcards.parse.terms import Vocabulary, abbreviations_in, inverse_document_frequency, overlap
+from flashcards.parse.sentences import (
+    TermsOf,
+    continues_subject,
+    definition,
+    leans_back,
+    with_antecedents,
+)
+from flashcards.parse.terms import (
+    Vocabulary,
+    abbreviations_in,
+    inverse_document_frequency,
+    overlap,
+    terms,
+)
 
 RECALL_SENTENCES = 2
-"""How many of the matched section's sentences a recall answer quotes."""
+"""How many of the matched section's best sentences a recall answer quotes at least."""
+
+MAX_BACK_WORDS = 60
+"""A back longer than this is read, not recalled."""
 
 RENAMED_CARD_SIMILARITY = 0.6
 """How alike an edited front must be to an old one to keep the old card's id."""
 
 BLANK = "___"
+
+TECHNICAL_TERMS = frozenset(
+    terms(
+        "latency memory throughput bandwidth encryption certificate label selector replica "
+        "container node pod cluster namespace controller scheduler volume snapshot backup "
+        "restore network traffic proxy identity policy quota limit request image registry "
+        "secret token deployment service ingress endpoint probe rollout"
+    )
+)
+"""Words of the trade a blank may test even when no heading names them."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _LEAD_IN = re.compile(r"^(?:now|then|finally|next|first|last)\b,?\s*", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:]")
+_NAMED_WORD = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\b")
+_ITEM_SPLIT = re.compile(r",\s*+(?:and\s++|or\s++)?|(?<!\s)\s++(?:and|or)\s++")
+"""Where a question lists its items; whitespace is taken whole from where its run
+starts, so long runs of spaces cost linear time (tests/test_fuzz.py)."""
+_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+_REASON = re.compile(r"\b(?:because|since|so that|so|otherwise|therefore)\b", re.IGNORECASE)
+
+
+def _words(texts: Iterable[str]) -> int:
+    return sum(len(text.split()) for text in texts)
 
 
 def build_deck(chapter: Chapter, source_file: str, existing: Deck | None = None) -> Deck:
+    """Make a chapter's deck (see :func:`build_deck_reporting`)."""
+    return build_deck_reporting(chapter, source_file, existing)[0]
+
+
+def build_deck_reporting(
+    chapter: Chapter, source_file: str, existing: Deck | None = None
+) -> tuple[Deck, list[ParseWarning]]:
     """Make a chapter's deck.
 
     Args:
@@ -47,11 +90,12 @@ def build_deck(chapter: Chapter, source_file: str, existing: Deck | None = None)
             win, so review history and Anki notes stay attached after edits.
     """
     maker = _CardMaker(chapter, source_file)
-    cards = [*maker.concept_cards(), *maker.recall_cards()]
-    cards += [*maker.interview_cards(), *maker.practice_cards()]
+    cards = _chapter_cards(maker)
+    unreached = maker.unreached()
     cards = _unique_ids(cards)
     if existing is not None:
         cards = keep_existing_ids(cards, existing.cards)
+        cards = keep_flow_ids(cards, existing.cards)
     info = ChapterInfo(
         number=chapter.number,
         slug=chapter.slug,
@@ -62,7 +106,18 @@ def build_deck(chapter: Chapter, source_file: str, existing: Deck | None = None)
         next=chapter.bridge.next_number if chapter.bridge else None,
         next_file=chapter.bridge.next_file if chapter.bridge else "",
     )
-    return Deck(name=deck_name(chapter.number, chapter.title), chapter=info, cards=tuple(cards))
+    deck = Deck(name=deck_name(chapter.number, chapter.title), chapter=info, cards=tuple(cards))
+    return deck, unreached
+
+
+def _chapter_cards(maker: _CardMaker) -> list[Card]:
+    """Every card, in reading order: each section's cards, then recall, interview, practice."""
+    sections = maker.concept_cards()
+    recall = maker.recall_cards()
+    sections += maker.extra_concept_cards()
+    order = {concept.heading: index for index, concept in enumerate(maker.chapter.concepts)}
+    sections.sort(key=lambda card: order.get(card.source.section, len(order)))
+    return [*sections, *recall, *maker.interview_cards(), *maker.practice_cards()]
 
 
 def deck_name(number: int, title: str) -> str:
@@ -159,11 +214,40 @@ _POSTINGS_BUDGET = 256
 """Most old fronts one new front adds through the words it shares with them."""
 
 
-def cloze(sentence: str) -> tuple[str, list[str]]:
-    """Blank one key word per clause (at most two): the longest content word.
+def keep_flow_ids(cards: list[Card], old_cards: Iterable[Card]) -> list[Card]:
+    """A flow card whose question was reworded keeps the id of the old card of its diagram.
 
-    ``"Claims talk intent, volumes provide reality."`` ->
-    ``("Claims talk ___, volumes provide ___.", ["intent", "reality"])``.
+    The diagram (and its section) say which flow a card drills better than its wording, so
+    a new way of asking does not cut a card off from its review history.
+    """
+    old = list(old_cards)
+    old_ids = {card.id for card in old}
+    ids = {card.id for card in cards}
+    unmatched = {
+        (card.source.section, card.diagram): card.id
+        for card in old
+        if card.kind is Kind.FLOW and card.diagram and card.id not in ids
+    }
+    result = []
+    for card in cards:
+        old_id = None
+        if card.kind is Kind.FLOW and card.id not in old_ids:
+            old_id = unmatched.pop((card.source.section, card.diagram), None)
+        result.append(card if old_id is None else _with_id(card, old_id))
+    return result
+
+
+def cloze(
+    sentence: str,
+    key_terms: frozenset[str] | None = None,
+    terms_of: TermsOf | None = None,
+) -> tuple[str, list[str]]:
+    """Blank one key term per clause (at most two): the longest such word.
+
+    ``"Claims talk intent, volumes provide reality."`` with the key terms ``claim``
+    and ``volume`` -> ``("___ talk intent, ___ provide reality.", ["Claims", "volumes"])``.
+    Without ``key_terms`` any content word may be blanked; with them, only a word
+    whose terms are key terms of the chapter (a blank must test a term, never "parts").
     """
     blanks: list[tuple[int, int]] = []
     start = 0
@@ -172,8 +256,13 @@ def cloze(sentence: str) -> tuple[str, list[str]]:
             match
             for match in _WORD.finditer(clause)
             if match.group().casefold() not in _CLOZE_SKIP
-            and not match.group().casefold().endswith(("ed", "ing"))
-            and len(match.group()) >= 4
+            and len(match.group()) >= 3
+            and (
+                _is_key_word(match.group(), key_terms, terms_of)
+                if key_terms is not None
+                else not match.group().casefold().endswith(("ed", "ing"))
+                and len(match.group()) >= 4
+            )
         ]
         if words:
             best = max(words, key=lambda match: (len(match.group()), match.start()))
@@ -194,6 +283,11 @@ _CLOZE_SKIP = frozenset(
 )
 
 
+def _is_key_word(word: str, key_terms: frozenset[str], terms_of: TermsOf | None) -> bool:
+    found = terms_of(word) if terms_of is not None else frozenset(terms(word))
+    return bool(found) and found <= key_terms
+
+
 class _CardMaker:
     """Card rules for one chapter, sharing its term statistics."""
 
@@ -210,6 +304,28 @@ class _CardMaker:
         self.section_sets = [self._section_terms(c) for c in chapter.concepts]
         self.idf = inverse_document_frequency(self.section_sets)
         self.eli5_terms = self._term_set(chapter.eli5)
+        self.key_terms = self._key_terms()
+        self.reached: dict[str, set[str]] = {}
+
+    def _key_terms(self) -> frozenset[str]:
+        """Terms a blank may test: the headings', the diagrams', named ones and the trade's.
+
+        The questions are left out: "without" or "attractive" in a question is no term.
+        """
+        texts = [concept.heading for concept in self.chapter.concepts]
+        texts += [
+            f"{stage.name} {flow.name}"
+            for concept in self.chapter.concepts
+            for flow in concept.flows
+            for stage in flow.stages
+        ]
+        for concept in self.chapter.concepts:
+            for sentence in concept.sentences:
+                texts += _NAMED_WORD.findall(sentence)
+        found: set[str] = set(TECHNICAL_TERMS)
+        for text in texts:
+            found |= self._term_set(text)
+        return frozenset(found)
 
     def _term_set(self, text: str) -> frozenset[str]:
         found = self._sets.get(text)
@@ -269,6 +385,7 @@ class _CardMaker:
         cards: list[Card] = []
         for concept in self.chapter.concepts:
             cards.extend(self._concept(concept))
+            cards.extend(self._definitions(concept))
             cards.extend(self._flow(concept, flow) for flow in concept.flows)
         return cards
 
@@ -277,21 +394,47 @@ class _CardMaker:
         statement = concept.takeaway or principle
         if not statement:
             return []
-        blanked, answers = cloze(statement)
+        blanked, answers = cloze(statement, self.key_terms, self._term_set)
         if not answers:
             return []
         what = "takeaway" if concept.takeaway else "key idea"
         front = f"{concept.heading}: complete the {what}. “{blanked}”"
         back_lines = [statement]
-        if principle and principle != statement:
+        if principle and principle != statement and not leans_back(principle):
             back_lines.append(principle)
+        self._reached(concept, *back_lines)
         return [self.card(Kind.CONCEPT, front, "\n".join(back_lines), concept.heading)]
 
+    def _definitions(self, concept: Concept) -> list[Card]:
+        cards: list[Card] = []
+        sentences = self.content_sentences(concept)
+        asked: set[str] = set()
+        for index, sentence in enumerate(sentences):
+            found = definition(sentence, self.key_terms, self._term_set)
+            if found is None or found.question.casefold() in asked:
+                continue
+            asked.add(found.question.casefold())
+            chosen = [sentence]
+            if index + 1 < len(sentences) and continues_subject(sentences[index + 1]):
+                chosen.append(sentences[index + 1])  # "It lets vendors ...": the same subject
+            back = " ".join(chosen)
+            if len(back.split()) > MAX_BACK_WORDS:
+                back = sentence
+                chosen = [sentence]
+            self._reached(concept, *chosen)
+            cards.append(self.card(Kind.DEFINITION, found.question, back, concept.heading))
+        return cards
+
     def _flow(self, concept: Concept, flow: Flow) -> Card:
-        front = f"What are the stages of “{flow.name}”, in order? ({concept.heading})"
+        first, last = flow.stages[0].name, flow.stages[-1].name
+        if len(flow.stages) > 2:
+            front = f"{concept.heading}: what are the stages from {first} to {last}, in order?"
+        else:
+            front = f"{concept.heading}: what happens at {first} and at {last}?"
         back = flow.as_text()
         if concept.takeaway:
             back += "\n" + concept.takeaway
+            self._reached(concept, concept.takeaway)
         return self.card(Kind.FLOW, front, back, concept.heading, diagram=draw_flow(flow))
 
     def recall_cards(self) -> list[Card]:
@@ -319,17 +462,101 @@ class _CardMaker:
         return self.chapter.concepts[-max(scored)[1]]
 
     def _recall_answer(self, question: str, concept: Concept) -> str:
-        wanted = self._term_set(question)
+        """The section's sentences that answer the question: one per item it names, the reason
+        for a "why", each with the sentence it leans on; then the takeaway if there is room."""
         sentences = self.content_sentences(concept)
+        if not sentences:
+            return concept.takeaway
+        sets = [self._term_set(sentence) for sentence in sentences]
+        wanted = self._term_set(question)
+        items = [self._term_set(part) for part in _ITEM_SPLIT.split(question)]
+        items = [item for item in items if item]
+        heads = [self._term_set(" ".join(sentence.split()[:3])) for sentence in sentences]
+        chosen: set[int] = set()
+        if len(items) >= 2:
+            for number, item in enumerate(items):
+                others = frozenset().union(*(o for n, o in enumerate(items) if n != number))
+                own = item - others
+                best = max(
+                    range(len(sentences)),
+                    key=lambda i: (
+                        overlap(own, sets[i], self.idf) + overlap(item, sets[i], self.idf) / 2,
+                        overlap(item, heads[i], self.idf),  # the item is what it is about
+                        i not in chosen,
+                        -overlap(others - item, sets[i], self.idf),
+                        -i,
+                    ),
+                )
+                if overlap(item, sets[best], self.idf) > 0:
+                    chosen.add(best)
         ranked = sorted(
-            range(len(sentences)),
-            key=lambda i: (-overlap(wanted, self._term_set(sentences[i]), self.idf), i),
+            range(len(sentences)), key=lambda i: (-overlap(wanted, sets[i], self.idf), i)
         )
-        chosen = sorted(ranked[:RECALL_SENTENCES])
-        lines = [" ".join(sentences[i] for i in chosen)]
-        if concept.takeaway:
+        if _WHY.match(question):
+            reasons = [i for i in ranked if _REASON.search(sentences[i])]
+            if reasons and overlap(wanted, sets[reasons[0]], self.idf) > 0:
+                chosen.add(reasons[0])
+        for index in ranked:
+            if len(chosen) >= RECALL_SENTENCES:
+                break
+            if overlap(wanted, sets[index], self.idf) > 0:
+                chosen.add(index)
+        picked = with_antecedents(sentences, chosen)
+        while len(picked) > 1 and _words(sentences[i] for i in picked) > MAX_BACK_WORDS:
+            chosen.discard(max(chosen, key=lambda i: (overlap(wanted, sets[i], self.idf) == 0, i)))
+            picked = with_antecedents(sentences, chosen or {ranked[0]})
+        lines = [" ".join(sentences[i] for i in picked)]
+        self._reached(concept, *(sentences[i] for i in picked))
+        if concept.takeaway and _words([*lines, concept.takeaway]) + 1 <= MAX_BACK_WORDS:
             lines.append(f"Takeaway: {concept.takeaway}")
+            self._reached(concept, concept.takeaway)
         return "\n".join(line for line in lines if line)
+
+    def extra_concept_cards(self) -> list[Card]:
+        """A cloze for each content sentence no other card quotes, when it holds a key term."""
+        cards: list[Card] = []
+        for concept in self.chapter.concepts:
+            sentences = self.content_sentences(concept)
+            for index, sentence in enumerate(sentences):
+                if sentence in self.reached.get(concept.heading, set()):
+                    continue
+                shown = with_antecedents(sentences, {index})
+                context = " ".join(sentences[i] for i in shown if i != index)
+                blanked, answers = cloze(sentence, self.key_terms, self._term_set)
+                if not answers or _words([context, sentence]) > MAX_BACK_WORDS:
+                    continue
+                quoted = f"{context} {blanked}".strip()
+                front = f"{concept.heading}: complete the key idea. “{quoted}”"
+                back = " ".join(sentences[i] for i in shown)
+                self._reached(concept, *(sentences[i] for i in shown))
+                cards.append(self.card(Kind.CONCEPT, front, back, concept.heading))
+        return cards
+
+    def unreached(self) -> list[ParseWarning]:
+        """A warning for every content sentence of a concept section that reached no card."""
+        warnings: list[ParseWarning] = []
+        for concept in self.chapter.concepts:
+            reached = self.reached.get(concept.heading, set())
+            content = set(self.content_sentences(concept))
+            for index, sentence in enumerate(concept.sentences):
+                if sentence in content and sentence not in reached:
+                    warnings.append(
+                        ParseWarning(
+                            concept.line_of(index), f"sentence reaches no card: {_quote(sentence)}"
+                        )
+                    )
+            if concept.takeaway and concept.takeaway not in reached:
+                warnings.append(
+                    ParseWarning(
+                        concept.takeaway_line or concept.line,
+                        f"takeaway reaches no card (no key term to blank): "
+                        f"{_quote(concept.takeaway)}",
+                    )
+                )
+        return warnings
+
+    def _reached(self, concept: Concept, *sentences: str) -> None:
+        self.reached.setdefault(concept.heading, set()).update(s for s in sentences if s)
 
     def interview_cards(self) -> list[Card]:
         return [
@@ -352,6 +579,10 @@ class _CardMaker:
         front = f"{self.chapter.practice_heading}: {self.chapter.practice}"
         back = "Self-check, did you:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
         return [self.card(Kind.PRACTICE, front, back, self.chapter.practice_heading)]
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _with_id(card: Card, card_id: str) -> Card:

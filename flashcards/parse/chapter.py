@@ -22,6 +22,8 @@ from flashcards.parse.blocks import (
 )
 from flashcards.parse.controls import strip_controls
 from flashcards.parse.diagrams import MAX_STAGES, MIN_STAGES, Flow, Stage, read_stages
+from flashcards.parse.html_page import html_lines, is_html
+from flashcards.parse.plain import is_plain_copy, plain_to_site
 
 MAX_CHAPTER_CHARS = 2_000_000
 """Chapters are a few kilobytes; anything this big is the wrong file."""
@@ -79,6 +81,14 @@ class Concept:
     flows: tuple[Flow, ...] = ()
     takeaway: str = ""
     line: int = 0
+    sentence_lines: tuple[int, ...] = ()
+    takeaway_line: int = 0
+
+    def line_of(self, index: int) -> int:
+        """The line sentence ``index`` is on (the heading's when unknown)."""
+        if index < len(self.sentence_lines):
+            return self.sentence_lines[index]
+        return self.line
 
 
 @dataclass(frozen=True)
@@ -141,7 +151,7 @@ class ParsedChapter:
 
 
 def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
-    """Read a chapter from its text (site copy or Markdown source).
+    """Read a chapter from its text: site copy, plain browser copy, Markdown or a saved page.
 
     Args:
         text: the decoded file contents (a BOM and CRLF line ends are fine).
@@ -160,11 +170,30 @@ def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
     if "\x00" in text:
         raise ChapterError("binary data (NUL bytes), not a chapter text", path=path)
     # control characters go (an ESC must not reach the deck and a terminal), line ends stay
-    lines = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
     if not any(line.strip() for line in lines):
         raise ChapterError("empty file, not a chapter", path=path, line=1)
-    blocks = markdown_blocks(lines) if is_markdown(lines) else site_blocks(lines)
-    return _Reader(blocks, path).read()
+    skipped: list[ParseWarning] = []
+    if is_html(text):
+        page, numbers = html_lines(text)
+        if not any(line.strip() for line in page):
+            raise ChapterError("a web page with no chapter text in it", path=path, line=1)
+        blocks = site_blocks(page, numbers)
+    elif is_markdown(lines):
+        blocks = markdown_blocks(lines)
+    elif is_plain_copy(lines):
+        site, chrome = plain_to_site(lines)
+        skipped = [
+            ParseWarning(part.first, f"{part.what} skipped (lines {part.first}-{part.last})")
+            for part in chrome
+        ]
+        blocks = site_blocks(site)
+    else:
+        blocks = site_blocks(lines)
+    if not blocks:
+        raise ChapterError("no chapter text", path=path, line=1)
+    return _Reader(blocks, path, skipped).read()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -184,10 +213,10 @@ def is_filler(sentence: str) -> bool:
 class _Reader:
     """Walks the blocks once, section by section, collecting warnings."""
 
-    def __init__(self, blocks: list[Block], path: str) -> None:
+    def __init__(self, blocks: list[Block], path: str, warnings: list[ParseWarning]) -> None:
         self.blocks = blocks
         self.path = path
-        self.warnings: list[ParseWarning] = []
+        self.warnings = list(warnings)
 
     def warn(self, block: Block, message: str) -> None:
         self.warnings.append(ParseWarning(block.line, message))
@@ -322,34 +351,48 @@ class _Reader:
 
     def _concept(self, heading: Block, body: list[Block], fields: dict[str, object]) -> Concept:
         sentences: list[str] = []
+        lines: list[int] = []
         flows: list[Flow] = []
         takeaway = ""
+        takeaway_line = 0
         after_diagram = False
+        body = [block for block in body if not self._maybe_bridge(block, fields)]
+        closing = _closing_line(body)
         for index, block in enumerate(body):
-            if self._maybe_bridge(block, fields):
-                continue
             if block.kind is BlockKind.DIAGRAM:
                 name = block.text
                 if not name and index and _is_diagram_name(body[index - 1]):
                     name = body[index - 1].text
                     if sentences and sentences[-1] == name:
                         sentences.pop()
+                        lines.pop()
                 flow = self._flow(block, name or heading.text)
                 if flow:
                     flows.append(flow)
                 after_diagram = True
-            elif after_diagram and not takeaway:
-                takeaway = _clean_takeaway(block.text)
+            elif (after_diagram or block is closing) and not takeaway:
+                takeaway, takeaway_line = _clean_takeaway(block.text), block.line
             elif HAS_BOX_CHAR.search(block.text):
                 self.warn(block, f"diagram text outside a diagram, not placed: {_clip(block)}")
             else:
-                sentences.extend(split_sentences(block.text))
+                found = split_sentences(block.text)
+                sentences.extend(found)
+                lines.extend([block.line] * len(found))
         if not takeaway:
             for index in range(len(sentences) - 1, -1, -1):
                 if sentences[index].casefold().startswith("takeaway"):
                     takeaway = _clean_takeaway(sentences.pop(index))
+                    takeaway_line = lines.pop(index)
                     break
-        return Concept(heading.text, tuple(sentences), tuple(flows), takeaway, heading.line)
+        return Concept(
+            heading.text,
+            tuple(sentences),
+            tuple(flows),
+            takeaway,
+            heading.line,
+            tuple(lines),
+            takeaway_line,
+        )
 
     def _flow(self, block: Block, name: str) -> Flow | None:
         names, captions = read_stages(block.lines)
@@ -408,6 +451,16 @@ def _is_diagram_name(block: Block) -> bool:
 def _level(text: str) -> str:
     """``Very Hard`` -> ``very-hard``: the level is a card tag, and a tag is one word."""
     return "-".join(text.lower().split())
+
+
+def _closing_line(body: list[Block]) -> Block | None:
+    """A section without a diagram may end in a takeaway: a one-sentence paragraph of its own."""
+    if len(body) < 2 or any(block.kind is BlockKind.DIAGRAM for block in body):
+        return None
+    last = body[-1]
+    if last.kind is not BlockKind.PARAGRAPH or len(split_sentences(last.text)) != 1:
+        return None
+    return last
 
 
 def _clean_takeaway(text: str) -> str:

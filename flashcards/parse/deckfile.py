@@ -13,12 +13,25 @@ a tag such as ``!!python/object`` is refused, never constructed.
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
 
 from flashcards.errors import DeckFileError, DeckProblems
-from flashcards.model import DECK_SCHEMA_VERSION, Card, ChapterInfo, Deck, Kind, Source
+from flashcards.model import (
+    DECK_SCHEMA_VERSION,
+    READABLE_DECK_VERSIONS,
+    Card,
+    ChapterInfo,
+    Deck,
+    Kind,
+    Source,
+    make_card_id,
+    slugify,
+)
 from flashcards.parse.controls import strip_controls
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,7 +40,7 @@ _SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_CHAPTER_NUMBER = 999_999
 """Chapters are numbered in a course; the store orders new cards by this number."""
 
-TOP_KEYS = ("version", "deck", "chapter", "cards")
+TOP_KEYS = ("version", "deck", "chapter", "cards", "removed", "generated")
 CHAPTER_KEYS = ("number", "slug", "title", "subtitle", "level", "minutes", "next", "next_file")
 CARD_KEYS = ("id", "kind", "front", "back", "wrong_answer", "diagram", "tags", "source")
 SOURCE_KEYS = ("file", "section")
@@ -43,32 +56,123 @@ _PLAIN_TAGS = frozenset({_STR, _INT, _NULL, _BOOL, _FLOAT, _MAP, _SEQ})
 
 
 def dump_deck(deck: Deck) -> str:
-    """The deck as YAML text, in the fixed, diff-friendly layout."""
+    """The deck as YAML text, in the fixed, diff-friendly layout.
+
+    Written line by line (a build writes thousands of cards; PyYAML's representer
+    was most of its time). Only text that is not plainly safe is handed to PyYAML,
+    one value at a time, so every value is quoted exactly as PyYAML would.
+    """
     chapter = deck.chapter
-    document: dict[str, Any] = {
-        "version": DECK_SCHEMA_VERSION,
-        "deck": deck.name,
-        "chapter": {
-            "number": chapter.number,
-            "slug": chapter.slug,
-            "title": chapter.title,
-            "subtitle": chapter.subtitle,
-            "level": chapter.level,
-            "minutes": chapter.minutes,
-            "next": chapter.next,
-            "next_file": chapter.next_file,
-        },
-        "cards": [_card_document(card) for card in deck.cards],
-    }
-    return yaml.dump(
-        document,
-        Dumper=_DeckDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=10_000,
-        indent=2,
+    lines = [f"version: {DECK_SCHEMA_VERSION}", f"deck: {_scalar(deck.name, 0)}", "chapter:"]
+    for key, value in (
+        ("number", chapter.number),
+        ("slug", chapter.slug),
+        ("title", chapter.title),
+        ("subtitle", chapter.subtitle),
+        ("level", chapter.level),
+        ("minutes", chapter.minutes),
+        ("next", chapter.next),
+        ("next_file", chapter.next_file),
+    ):
+        lines.append(f"  {key}: {_value(value, 2)}")
+    lines.append("cards:" if deck.cards else "cards: []")
+    for card in deck.cards:
+        lead = "- "
+        for key, value in _card_document(card).items():
+            if key == "tags":
+                lines.append(f"{lead}tags:" if value else f"{lead}tags: []")
+                lines.extend(f"  - {_scalar(tag, 2)}" for tag in value)
+            elif key == "source":
+                lines.append(f"{lead}source:")
+                lines.append(f"    file: {_scalar(value['file'], 4)}")
+                lines.append(f"    section: {_scalar(value['section'], 4)}")
+            else:
+                lines.append(f"{lead}{key}: {_scalar(value, 2)}")
+            lead = "  "
+    lines.append("removed:" if deck.removed else "removed: []")
+    lines.extend(f"- {_scalar(card_id, 0)}" for card_id in deck.removed)
+    if deck.generated is not None:
+        lines.append("generated:" if deck.generated else "generated: {}")
+        lines.extend(
+            f"  {_key(card_id)}: {_scalar(fingerprint, 2)}"
+            for card_id, fingerprint in deck.generated
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _value(value: object, indent: int) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return _scalar(str(value), indent)
+
+
+# Characters PyYAML writes as they are (it escapes controls, BOM, line separators and
+# everything beyond the Basic Multilingual Plane): the rest goes through PyYAML.
+_UNSAFE = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\t\\r\\ufeff\\u2028\\u2029\\U00010000-\\U0010ffff"
+_PLAIN_SAFE = re.compile(f"[A-Za-z0-9(][^{_UNSAFE}\\n#]*")
+_LITERAL_SAFE = re.compile(f"[^{_UNSAFE}]*")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+MAX_KEY_CHARS = 1000
+"""YAML reads a key without ``?`` only up to 1024 characters."""
+
+
+def _key(text: str) -> str:
+    """A key of the ``generated`` table: plain when safe, else double-quoted on one line."""
+    if "\n" not in text and len(text) <= MAX_KEY_CHARS and _scalar(text, 0) == text:
+        return text
+    quoted = yaml.dump(
+        text, Dumper=_SafeDumper, allow_unicode=True, default_style='"', width=1 << 30
     )
+    quoted = quoted.removesuffix("\n").removesuffix("\n...")
+    return quoted if len(quoted) <= MAX_KEY_CHARS else f"? {quoted}\n  "
+
+
+@functools.lru_cache(maxsize=4096)  # tags, sections and kinds repeat on every card
+def _scalar(text: str, indent: int) -> str:
+    """One text value for a key at column ``indent``: plain, literal block, or PyYAML-quoted."""
+    if "\n" not in text:
+        if (
+            _PLAIN_SAFE.fullmatch(text)
+            and not text.endswith((" ", ":"))
+            and ": " not in text
+            and (
+                _cannot_resolve(text)
+                or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR  # type: ignore[no-untyped-call]
+            )
+        ):
+            return text
+    elif (
+        _LITERAL_SAFE.fullmatch(text)
+        and not text.startswith((" ", "\n"))
+        and not text.endswith(("\n", " "))
+        and " \n" not in text
+    ):
+        pad = " " * (indent + 2)
+        return "|-\n" + "\n".join(pad + line if line else "" for line in text.split("\n"))
+    return _quoted(text, indent)
+
+
+def _cannot_resolve(text: str) -> bool:
+    """Plain text starting with a letter is a string, unless a YAML 1.1 bool or null word."""
+    return text[0].isalpha() and (len(text) > 5 or text.casefold() not in _WORD_VALUES)
+
+
+_WORD_VALUES = frozenset("yes no true false on off null".split())
+
+
+def _quoted(text: str, indent: int) -> str:
+    """``text`` as PyYAML writes it, re-indented for its place in the deck."""
+    dumped = yaml.dump(
+        text, Dumper=_DeckDumper, allow_unicode=True, width=10_000, default_flow_style=False
+    )
+    dumped = dumped.removesuffix("\n").removesuffix("\n...")
+    first, *rest = dumped.split("\n")
+    pad = " " * (indent if first.startswith(("|", ">")) else indent + 2)
+    return "\n".join([first, *(pad + line if line else "" for line in rest)])
 
 
 def _card_document(card: Card) -> dict[str, Any]:
@@ -106,6 +210,45 @@ def parse_deck(text: str, path: str = "<deck>") -> Deck:
         DeckFileError: the text is not YAML at all.
         DeckProblems: every schema problem found, each with its line.
     """
+    return _check(text, path)[0]
+
+
+def with_missing_ids(text: str, path: str = "<deck>") -> str | None:
+    """The deck text with an ``id:`` written into every card that has none, else ``None``.
+
+    A hand-added card needs no id: it gets the one a build would derive (slug, kind,
+    front), inserted as the card's first key. Nothing else in the text changes, so
+    comments, order and layout the user chose stay as they were.
+
+    Raises:
+        DeckFileError, DeckProblems: as :func:`parse_deck`.
+    """
+    _, missing = _check(text, path)
+    if not missing:
+        return None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text.removeprefix("\ufeff")
+    newline = "\r\n" if "\r\n" in body else "\n"
+    for place in sorted(missing, key=lambda place: place.index, reverse=True):
+        card_id = place.card_id
+        if body[place.index] == "{":  # a flow mapping: {kind: ..., front: ...}
+            insert, at = f" id: {card_id},", place.index + 1
+        else:
+            insert, at = f"id: {card_id}{newline}{' ' * place.column}", place.index
+        body = body[:at] + insert + body[at:]
+    return bom + body
+
+
+@dataclass(frozen=True)
+class _MissingId:
+    """Where a card without ``id`` starts in the text, and the id it was given."""
+
+    index: int
+    column: int
+    card_id: str
+
+
+def _check(text: str, path: str) -> tuple[Deck, list[_MissingId]]:
     try:
         root = yaml.compose(text.removeprefix("\ufeff"), Loader=_SafeLoader)
     except yaml.YAMLError as error:
@@ -117,7 +260,7 @@ def parse_deck(text: str, path: str = "<deck>") -> Deck:
     deck = checker.deck(root)
     if checker.problems or deck is None:
         raise DeckProblems(checker.problems or [DeckFileError("empty deck file", path=path)])
-    return deck
+    return deck, checker.missing
 
 
 class _Checker:
@@ -126,6 +269,7 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[DeckFileError] = []
+        self.missing: list[_MissingId] = []
 
     def problem(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else None
@@ -192,18 +336,52 @@ class _Checker:
             if key not in top:
                 self.problem(root, f"the deck has no {key!r}")
         version = self.scalar(top.get("version"), "'version'", int, required=True)
-        if version is not None and version != DECK_SCHEMA_VERSION:
+        if version is not None and version not in READABLE_DECK_VERSIONS:
             self.problem(
                 top["version"],
                 f"deck format version {version} is not supported (this k8sprep reads "
-                f"version {DECK_SCHEMA_VERSION})",
+                f"versions {READABLE_DECK_VERSIONS[0]} to {DECK_SCHEMA_VERSION})",
             )
         name = self.text(top, "deck", "the deck's", required=True)
         chapter = self.chapter(top.get("chapter"), root)
-        cards = self.cards(top.get("cards"), root)
+        slug = (chapter.slug or slugify(chapter.title)) if chapter else "chapter"
+        cards = self.cards(top.get("cards"), root, slug)
+        removed = self.id_list(top.get("removed"))
+        generated = self.generated(top.get("generated"))
         if chapter is None:
             return None
-        return Deck(name=name, chapter=chapter, cards=tuple(cards))
+        return Deck(
+            name=name,
+            chapter=chapter,
+            cards=tuple(cards),
+            removed=removed,
+            generated=generated,
+        )
+
+    def id_list(self, node: yaml.Node | None) -> tuple[str, ...]:
+        if node is None or node.tag == _NULL:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, "'removed' must be a list of card ids")
+            return ()
+        ids = [self.scalar(item, "a removed card id", str, required=True) for item in node.value]
+        return tuple(dict.fromkeys(card_id for card_id in ids if card_id))
+
+    def generated(self, node: yaml.Node | None) -> tuple[tuple[str, str], ...] | None:
+        if node is None:
+            return None
+        if node.tag == _NULL:
+            return ()
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+            self.problem(node, "'generated' must map card ids to fingerprints")
+            return ()
+        table: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, "a 'generated' card id", str, required=True)
+            value = self.scalar(value_node, f"'generated' entry {key!r}", str, required=True)
+            if key is not None and value is not None:
+                table[key] = value
+        return tuple(table.items())
 
     def chapter(self, node: yaml.Node | None, parent: yaml.Node) -> ChapterInfo | None:
         if node is None:
@@ -232,7 +410,7 @@ class _Checker:
             next_file=self.text(fields, "next_file", "chapter", required=False),
         )
 
-    def cards(self, node: yaml.Node | None, parent: yaml.Node) -> list[Card]:
+    def cards(self, node: yaml.Node | None, parent: yaml.Node, slug: str) -> list[Card]:
         if node is None:
             self.problem(parent, "missing 'cards'")
             return []
@@ -241,9 +419,13 @@ class _Checker:
             return []
         cards: list[Card] = []
         first_line: dict[str, int] = {}
+        unnamed: list[tuple[yaml.Node, Card]] = []
         for item in node.value:
             card = self.card(item)
             if card is None:
+                continue
+            if not card.id:
+                unnamed.append((item, card))
                 continue
             if card.id in first_line:
                 self.problem(
@@ -252,6 +434,15 @@ class _Checker:
                 continue
             first_line[card.id] = item.start_mark.line + 1
             cards.append(card)
+        for item, card in unnamed:  # named after the others, so an id the user wrote wins
+            card_id = base = make_card_id(slug, card.kind, card.front)
+            suffix = 1
+            while card_id in first_line:
+                suffix += 1
+                card_id = f"{base}-{suffix}"
+            first_line[card_id] = item.start_mark.line + 1
+            self.missing.append(_MissingId(item.start_mark.index, item.start_mark.column, card_id))
+            cards.insert(node.value.index(item), replace(card, id=card_id))
         return cards
 
     def card(self, node: yaml.Node) -> Card | None:
@@ -259,10 +450,10 @@ class _Checker:
         fields = self.mapping(node, "a card", CARD_KEYS)
         if not fields:
             return None
-        for key in ("id", "kind", "front", "back"):
+        for key in ("kind", "front", "back"):
             if key not in fields:
                 self.problem(node, f"card has no {key!r}")
-        card_id = self.text(fields, "id", "card", required=True)
+        card_id = self.text(fields, "id", "card", required=True)  # none: derived by cards()
         kind_text = self.text(fields, "kind", "card", required=True)
         kind: Kind | None = None
         if kind_text:
