@@ -1,0 +1,227 @@
+"""k8sprep's schedule and answers written into an Anki package (``export anki --with-progress``).
+
+Anki imports a card's scheduling and its review log only with "Import any learning
+progress" (``with_scheduling``), and only for cards the collection does not hold
+yet; cards it already has keep Anki's own schedule. For those it imports, a review
+card's ``due`` counts days from the *package's* creation day, and the importer
+moves it by the difference between the two collections' "today". So the package
+is given a creation day (``crt``) of its own, the earliest study day any answer was
+given, with k8sprep's rollover hour and the local UTC offset (Anki's newer,
+daylight-saving-proof day numbering), and each card's due day is counted from it:
+after the import the card is due on the same calendar study day as in k8sprep.
+
+Each answer becomes one ``revlog`` row whose id is the answer's moment in epoch
+milliseconds (what Anki's statistics read). Answers logged to the second get the
+first free millisecond of that second, answers that came from Anki keep their own
+(:func:`flashcards.schedule.anki_log.revlog_ids`), so exporting twice gives the
+same ids and Anki, which skips a revlog id it already holds, never doubles the
+history; ``import-anki`` knows the ids for the same reason.
+
+Grades map 0-2 -> Again, 3 -> Hard, 4 -> Good, 5 -> Easy. "Spot the trap" cards
+have no k8sprep schedule and stay new.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from genanki.util import guid_for
+
+from flashcards.files.localtime import epoch_ms
+from flashcards.schedule.anki_log import ANKI_EASE, revlog_ids
+
+MAX_INT32 = 2**31 - 1
+MAX_ANSWER_MS = 60_000
+"""Anki records at most a minute per answer (its default cap)."""
+
+# Anki's card type / queue numbers.
+NEW, REVIEW = 0, 2
+SUSPENDED_QUEUE = -1
+# Anki's revlog types.
+LEARN_ENTRY, REVIEW_ENTRY, RELEARN_ENTRY = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class CardProgress:
+    """A card's schedule as k8sprep holds it; ``due is None``: never answered."""
+
+    due: date | None
+    interval: int
+    easiness_hundredths: int
+    lapses: int
+    suspended: bool
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    """One row of k8sprep's review log, as much of it as Anki's revlog needs."""
+
+    card_id: str
+    time: datetime
+    day: date
+    grade: int
+    redrill: bool
+    answer_ms: int
+    before_interval: int
+    first: bool
+    """The card's first answer ever (it was new)."""
+    lapse: bool
+    after_interval: int
+    after_easiness_hundredths: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Every card's schedule and every answer (oldest first), and the study-day rollover."""
+
+    states: Mapping[str, CardProgress]
+    answers: Sequence[LoggedAnswer]
+    rollover_hour: int
+
+
+def progress_from_rows(
+    states: Sequence[tuple[Any, ...]], answers: Sequence[tuple[Any, ...]], rollover_hour: int
+) -> Progress:
+    """:class:`Progress` from the rows of :func:`flashcards.store.anki_sync.progress_rows`."""
+    return Progress(
+        states={
+            row[0]: CardProgress(
+                due=None if row[1] is None else date.fromisoformat(row[1]),
+                interval=int(row[2]),
+                easiness_hundredths=int(row[3]),
+                lapses=int(row[4]),
+                suspended=bool(row[5]),
+            )
+            for row in states
+        },
+        answers=[
+            LoggedAnswer(
+                card_id=row[0],
+                time=datetime.fromisoformat(row[1]),
+                day=date.fromisoformat(row[2]),
+                grade=int(row[3]),
+                redrill=bool(row[4]),
+                answer_ms=int(row[5]),
+                before_interval=int(row[6]),
+                first=bool(row[7]),
+                lapse=bool(row[8]),
+                after_interval=int(row[9]),
+                after_easiness_hundredths=int(row[10]),
+            )
+            for row in answers
+        ],
+        rollover_hour=rollover_hour,
+    )
+
+
+def creation_day(progress: Progress, fallback: date) -> date:
+    """The package collection's day 0: the first study day with an answer (or ``fallback``)."""
+    return min((answer.day for answer in progress.answers), default=fallback)
+
+
+def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallback: date) -> None:
+    """Write ``progress`` into a package's collection as genanki left it (schema 11).
+
+    ``fallback`` is the creation day when no answer was ever given (today).
+    """
+    day0 = creation_day(progress, fallback)
+    _set_creation(connection, day0, progress.rollover_hour)
+    cards = {
+        guid: card_row
+        for guid, card_row in connection.execute(
+            "SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
+        )
+    }
+    row_of: dict[str, int] = {}
+    for card_id in progress.states:
+        row = cards.get(guid_for(card_id))
+        if row is not None:
+            row_of[card_id] = row
+    ids = revlog_ids(
+        [epoch_ms(answer.time) for answer in progress.answers],
+        [answer.time.microsecond != 0 for answer in progress.answers],
+    )  # over the whole log, so an answer's id does not depend on which decks go out
+    counts: dict[str, int] = {}
+    revlog = []
+    for answer, revlog_id in zip(progress.answers, ids, strict=True):
+        row = row_of.get(answer.card_id)
+        if row is None:
+            continue
+        counts[answer.card_id] = counts.get(answer.card_id, 0) + 1
+        revlog.append(_revlog_row(revlog_id, row, answer))
+    updates = []
+    for card_id, row in row_of.items():
+        state = progress.states[card_id]
+        if state.due is None:
+            if state.suspended:
+                updates.append((NEW, SUSPENDED_QUEUE, 0, 0, 0, 0, 0, row))
+            continue
+        queue = SUSPENDED_QUEUE if state.suspended else REVIEW
+        due = min((state.due - day0).days, MAX_INT32)
+        updates.append(
+            (
+                REVIEW,
+                queue,
+                due,
+                min(state.interval, MAX_INT32),
+                state.easiness_hundredths * 10,
+                counts.get(card_id, 0),
+                state.lapses,
+                row,
+            )
+        )
+    connection.executemany(
+        "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, "
+        "lapses = ? WHERE id = ?",
+        updates,
+    )
+    connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
+
+
+def _revlog_row(
+    revlog_id: int, card_row: int, answer: LoggedAnswer
+) -> tuple[int, int, int, int, int, int, int, int]:
+    """(id, cid, ease, ivl, lastIvl, factor, time, type); usn is -1 (not synced)."""
+    if answer.redrill:
+        kind = REVIEW_ENTRY  # a re-drill: a same-day review that leaves the schedule alone
+    elif answer.first:
+        kind = LEARN_ENTRY
+    elif answer.lapse:
+        kind = RELEARN_ENTRY
+    else:
+        kind = REVIEW_ENTRY
+    return (
+        revlog_id,
+        card_row,
+        ANKI_EASE[answer.grade],
+        min(answer.after_interval, MAX_INT32),
+        min(answer.before_interval, MAX_INT32),
+        answer.after_easiness_hundredths * 10,
+        min(max(answer.answer_ms, 0), MAX_ANSWER_MS),
+        kind,
+    )
+
+
+def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:
+    """Give the collection its creation day, rollover hour and UTC offset (v2 day numbering).
+
+    ``crt`` is noon of ``day0``: Anki takes the creation *date* in the creation-time
+    offset, and noon is on that date whatever the rollover hour.
+    """
+    noon = datetime.combine(day0, time(12)).astimezone()
+    offset = noon.utcoffset() or timedelta(0)
+    (conf_text,) = connection.execute("SELECT conf FROM col").fetchone()
+    conf = json.loads(conf_text)
+    conf.update(
+        schedVer=2,
+        rollover=rollover_hour,
+        creationOffset=-int(offset.total_seconds() // 60),  # minutes west of UTC
+    )
+    connection.execute(
+        "UPDATE col SET crt = ?, conf = ?", (int(noon.timestamp()), json.dumps(conf))
+    )
