@@ -32,7 +32,7 @@ from typing import Any
 
 from genanki.util import guid_for
 
-from flashcards.files.localtime import epoch_ms
+from flashcards.files.localtime import iso_epoch_ms
 from flashcards.schedule.anki_log import ANKI_EASE, revlog_ids
 
 MAX_INT32 = 2**31 - 1
@@ -57,22 +57,11 @@ class CardProgress:
     suspended: bool
 
 
-@dataclass(frozen=True)
-class LoggedAnswer:
-    """One row of k8sprep's review log, as much of it as Anki's revlog needs."""
-
-    card_id: str
-    time: datetime
-    day: date
-    grade: int
-    redrill: bool
-    answer_ms: int
-    before_interval: int
-    first: bool
-    """The card's first answer ever (it was new)."""
-    lapse: bool
-    after_interval: int
-    after_easiness_hundredths: int
+LogRow = tuple[str, str, str, int, bool, int, int, bool, bool, int, int]
+"""One answer as :func:`flashcards.store.anki_sync.progress_rows` reads it: card id,
+answered at (ISO local time), study day (ISO), grade, re-drill, answer ms, interval
+before, first answer of the card, lapse, interval after, easiness after (hundredths).
+Kept as the row itself: a million of them are read for one export."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +69,12 @@ class Progress:
     """Every card's schedule and every answer (oldest first), and the study-day rollover."""
 
     states: Mapping[str, CardProgress]
-    answers: Sequence[LoggedAnswer]
+    answers: Sequence[LogRow]
     rollover_hour: int
 
 
 def progress_from_rows(
-    states: Sequence[tuple[Any, ...]], answers: Sequence[tuple[Any, ...]], rollover_hour: int
+    states: Sequence[tuple[Any, ...]], answers: Sequence[LogRow], rollover_hour: int
 ) -> Progress:
     """:class:`Progress` from the rows of :func:`flashcards.store.anki_sync.progress_rows`."""
     return Progress(
@@ -99,29 +88,15 @@ def progress_from_rows(
             )
             for row in states
         },
-        answers=[
-            LoggedAnswer(
-                card_id=row[0],
-                time=datetime.fromisoformat(row[1]),
-                day=date.fromisoformat(row[2]),
-                grade=int(row[3]),
-                redrill=bool(row[4]),
-                answer_ms=int(row[5]),
-                before_interval=int(row[6]),
-                first=bool(row[7]),
-                lapse=bool(row[8]),
-                after_interval=int(row[9]),
-                after_easiness_hundredths=int(row[10]),
-            )
-            for row in answers
-        ],
+        answers=answers,
         rollover_hour=rollover_hour,
     )
 
 
 def creation_day(progress: Progress, fallback: date) -> date:
     """The package collection's day 0: the first study day with an answer (or ``fallback``)."""
-    return min((answer.day for answer in progress.answers), default=fallback)
+    first = min((row[2] for row in progress.answers), default=None)  # ISO days sort as text
+    return fallback if first is None else date.fromisoformat(first)
 
 
 def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallback: date) -> None:
@@ -131,48 +106,66 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
     """
     day0 = creation_day(progress, fallback)
     _set_creation(connection, day0, progress.rollover_hour)
-    cards = {
-        guid: card_row
-        for guid, card_row in connection.execute(
+    cards = dict(
+        connection.execute(
             "SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
         )
-    }
+    )
     row_of: dict[str, int] = {}
-    for card_id in progress.states:
+    for card_id, state in progress.states.items():
+        if state.due is None and not state.suspended:
+            continue  # new in Anki as in the package already
         row = cards.get(guid_for(card_id))
         if row is not None:
             row_of[card_id] = row
+    stamps = [row[1] for row in progress.answers]
     ids = revlog_ids(
-        [epoch_ms(answer.time) for answer in progress.answers],
-        [answer.time.microsecond != 0 for answer in progress.answers],
+        [iso_epoch_ms(stamp) for stamp in stamps], [len(stamp) > 19 for stamp in stamps]
     )  # over the whole log, so an answer's id does not depend on which decks go out
     counts: dict[str, int] = {}
     revlog = []
     for answer, revlog_id in zip(progress.answers, ids, strict=True):
-        row = row_of.get(answer.card_id)
-        if row is None:
+        card_id, _, _, grade, redrill, ms, before_ivl, first, lapse, after_ivl, easiness = answer
+        card_row = row_of.get(card_id)
+        if card_row is None:
             continue
-        counts[answer.card_id] = counts.get(answer.card_id, 0) + 1
-        revlog.append(_revlog_row(revlog_id, row, answer))
+        counts[card_id] = counts.get(card_id, 0) + 1
+        if redrill:
+            kind = REVIEW_ENTRY  # a same-day review that leaves the schedule alone
+        elif first:
+            kind = LEARN_ENTRY
+        elif lapse:
+            kind = RELEARN_ENTRY
+        else:
+            kind = REVIEW_ENTRY
+        revlog.append(
+            (
+                revlog_id,
+                card_row,
+                ANKI_EASE[grade],
+                min(after_ivl, MAX_INT32),
+                min(before_ivl, MAX_INT32),
+                easiness * 10,
+                min(max(ms, 0), MAX_ANSWER_MS),
+                kind,
+            )
+        )
     updates = []
-    for card_id, row in row_of.items():
+    for card_id, card_row in row_of.items():
         state = progress.states[card_id]
         if state.due is None:
-            if state.suspended:
-                updates.append((NEW, SUSPENDED_QUEUE, 0, 0, 0, 0, 0, row))
+            updates.append((NEW, SUSPENDED_QUEUE, 0, 0, 0, 0, 0, card_row))
             continue
-        queue = SUSPENDED_QUEUE if state.suspended else REVIEW
-        due = min((state.due - day0).days, MAX_INT32)
         updates.append(
             (
                 REVIEW,
-                queue,
-                due,
+                SUSPENDED_QUEUE if state.suspended else REVIEW,
+                min((state.due - day0).days, MAX_INT32),
                 min(state.interval, MAX_INT32),
                 state.easiness_hundredths * 10,
                 counts.get(card_id, 0),
                 state.lapses,
-                row,
+                card_row,
             )
         )
     connection.executemany(
@@ -180,31 +173,8 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
         "lapses = ? WHERE id = ?",
         updates,
     )
+    # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type
     connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
-
-
-def _revlog_row(
-    revlog_id: int, card_row: int, answer: LoggedAnswer
-) -> tuple[int, int, int, int, int, int, int, int]:
-    """(id, cid, ease, ivl, lastIvl, factor, time, type); usn is -1 (not synced)."""
-    if answer.redrill:
-        kind = REVIEW_ENTRY  # a re-drill: a same-day review that leaves the schedule alone
-    elif answer.first:
-        kind = LEARN_ENTRY
-    elif answer.lapse:
-        kind = RELEARN_ENTRY
-    else:
-        kind = REVIEW_ENTRY
-    return (
-        revlog_id,
-        card_row,
-        ANKI_EASE[answer.grade],
-        min(answer.after_interval, MAX_INT32),
-        min(answer.before_interval, MAX_INT32),
-        answer.after_easiness_hundredths * 10,
-        min(max(answer.answer_ms, 0), MAX_ANSWER_MS),
-        kind,
-    )
 
 
 def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:

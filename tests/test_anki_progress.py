@@ -91,7 +91,7 @@ def import_with_scheduling(col: Collection, package: Path) -> None:
 def main_cards(col: Collection) -> dict[str, object]:
     """Card id -> the Anki card of its note's first template."""
     found = {}
-    for nid in col.find_notes(""):
+    for nid in col.find_notes("CardId:_*"):
         note = col.get_note(nid)
         for card in note.cards():
             if card.ord == 0:
@@ -230,6 +230,34 @@ def test_answers_given_in_anki_come_back(
     assert code == 0
     assert "added 0 answers" in stdout
     assert f"{len(ANSWERS) + 3} already present" in stdout
+
+
+def test_a_colpkg_with_notes_k8sprep_does_not_know(
+    tmp_path: Path, deck_file: Path, reviewed: Path
+) -> None:
+    """A whole-collection backup (.colpkg) works too; other notes' answers are counted."""
+    path = tmp_path / "anki.anki2"
+    with anki_collection(path) as col:
+        import_with_scheduling(col, export_with_progress(tmp_path, deck_file, reviewed))
+        other = col.new_note(col.models.by_name("Basic"))
+        other["Front"], other["Back"] = "Capital of France?", "Paris"
+        col.add_note(other, col.decks.id("Default"))
+        other_card = other.cards()[0]
+        other_card.start_timer()
+        col.sched.answerCard(other_card, 3)
+        answer_in_anki(col, [FLOW], 2)
+        backup = tmp_path / "backup.colpkg"
+        col.export_collection_package(str(backup), include_media=False, legacy=False)
+    code, stdout, stderr = run("import-anki", backup, "--db", reviewed)
+    assert (code, stderr) == (0, "")
+    assert stdout == (
+        f"{backup}: added 1 answers (1 card), {len(ANSWERS)} already present, "
+        "1 cards unknown (1 answers skipped)\n"
+    )
+    with Store.open(reviewed) as store:
+        last = list(store.history(FLOW))[-1]
+        assert (last.grade, last.day) == (3, TODAY)
+        assert verify_database(store.db).ok
 
 
 def test_answers_from_anki_go_out_again_with_their_own_ids(

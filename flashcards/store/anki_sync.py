@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flashcards.files.localtime import epoch_ms, local_time
+from flashcards.files.localtime import iso_epoch_ms, local_time
 from flashcards.schedule.anki_log import ANKI_EASE, revlog_ids
 from flashcards.schedule.answer import answer_card
 from flashcards.schedule.records import CardState
@@ -106,13 +106,11 @@ def merge_answers(
         logged = db.rows(
             "SELECT id, card_id, answered_at, day, grade, answer_ms FROM review_log ORDER BY id"
         )
-        times = [datetime.fromisoformat(row[2]) for row in logged]
-        known_ids = set(
-            revlog_ids([epoch_ms(t) for t in times], [t.microsecond != 0 for t in times])
-        )
+        stamps = [iso_epoch_ms(row[2]) for row in logged]
+        known_ids = set(revlog_ids(stamps, [len(row[2]) > 19 for row in logged]))
         by_second = Counter(
-            (row[1], epoch_ms(t) // 1000, ANKI_EASE[int(row[4])])
-            for row, t in zip(logged, times, strict=True)
+            (row[1], stamp // 1000, ANKI_EASE[int(row[4])])
+            for row, stamp in zip(logged, stamps, strict=True)
         )
         new: dict[str, list[_Row]] = {}
         present = 0
@@ -140,8 +138,9 @@ def merge_answers(
             )
         if not dry_run:
             existing: dict[str, list[_Row]] = {card_id: [] for card_id in new}
-            for row, moment in zip(logged, times, strict=True):
+            for row in logged:
                 if row[1] in existing:
+                    moment = datetime.fromisoformat(row[2])
                     existing[row[1]].append(
                         _Row(
                             int(row[0]),
