@@ -173,8 +173,17 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
         "lapses = ? WHERE id = ?",
         updates,
     )
-    # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type
+    # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type.
+    # A million rows go in twice as fast with the indexes built afterwards.
+    indexes = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revlog' "
+        "AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:
+        connection.execute(f'DROP INDEX "{name}"')
     connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
+    for _, sql in indexes:
+        connection.execute(sql)
 
 
 def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:
