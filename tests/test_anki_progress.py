@@ -9,7 +9,7 @@ both sides, which is what "due on the same day" means.
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,7 @@ def reviewed(db_path: Path) -> Path:
     return db_path
 
 
-def export_with_progress(tmp_path: Path, deck_file: Path, db: Path) -> Path:
+def export_with_progress(tmp_path: Path, deck_file: Path, db: Path | str) -> Path:
     out = tmp_path / "progress.apkg"
     code, stdout, stderr = run(
         "export", "anki", deck_file, "--with-progress", "--db", db, "-o", out
@@ -410,5 +410,14 @@ def test_export_needs_no_database_but_progress_does(tmp_path: Path, deck_file: P
     assert not missing.exists()
 
 
-def test_today_is_a_real_study_day() -> None:
-    assert isinstance(TODAY, date)
+def test_revlog_ids_are_unique_stable_and_keep_ankis_own() -> None:
+    from flashcards.schedule.anki_log import revlog_ids
+
+    second = 1_800_000_000_000
+    moments = [second, second, second + 1000, second + 7, second]
+    exact = [False, False, False, True, False]
+    ids = revlog_ids(moments, exact)
+    assert ids == [second, second + 1, second + 1000, second + 7, second + 2]
+    assert revlog_ids(moments, exact) == ids
+    crowded = revlog_ids([second] * 3, [False, True, False])
+    assert crowded == [second + 1, second, second + 2]
