@@ -10,8 +10,8 @@ Targets: time within 1.5x of genanki's, size at most a third of it. Also checks
 that a real Anki collection imports the deflated package.
 
 "with progress" is ``export anki --with-progress`` on a review database holding
-the same cards and ``--log-rows`` answers (1,000,000: ten per card, a day apart,
-states replayed by the real answer step): reading the states and the log, and
+the same cards and ``--log-rows`` answers (1,000,000: every card once a day for ten
+days, two answers a second, states from the real answer step): reading the states and the log, and
 the export carrying them. Target: within 2x of the export without progress.
 
 Prints figures only; nothing here asserts. Run:
@@ -94,19 +94,20 @@ def genanki_directly(decks: list[Deck], out: Path) -> Callable[[], None]:
 def reviewed_database(decks: list[Deck], path: Path, log_rows: int) -> None:
     """A review database holding ``decks`` and ``log_rows`` answers spread over the cards."""
     card_ids = [card.id for deck in decks for card in deck.cards]
-    per_card = -(-log_rows // len(card_ids))
     first_day = date(2026, 1, 1)
     grades = (4, 5, 3, 4, 2, 4, 4, 5, 3, 4)
-    log, states = [], []
-    for number, card_id in enumerate(card_ids):
-        answers = min(per_card, log_rows - len(log))
-        if answers <= 0:
-            break
-        state = CardState()
-        for step in range(answers):
-            day = first_day + timedelta(days=step)
+    log: list[tuple[object, ...]] = []
+    at: dict[str, CardState] = {}
+    step = 0
+    while len(log) < log_rows:  # day by day, as a log grows
+        day = first_day + timedelta(days=step)
+        for number, card_id in enumerate(card_ids[: log_rows - len(log)]):
+            state = at.get(card_id, CardState())
             after, redrill = answer_card(state, grades[(number + step) % len(grades)], day=day)
-            moment = datetime.combine(day, time(9, 0, number % 60))
+            seconds = number * 2
+            moment = datetime.combine(
+                day, time(9 + seconds // 3600, seconds // 60 % 60, seconds % 60)
+            )
             log.append(
                 (card_id, moment.isoformat(), day.isoformat(), after.last_grade, redrill, 2000,
                  state.sm2.repetitions, state.sm2.interval, state.sm2.easiness_hundredths,
@@ -114,12 +115,16 @@ def reviewed_database(decks: list[Deck], path: Path, log_rows: int) -> None:
                  after.sm2.repetitions, after.sm2.interval, after.sm2.easiness_hundredths,
                  None if after.due is None else after.due.isoformat(), after.lapses)
             )  # fmt: skip
-            state = after
+            at[card_id] = replace(after, last_review=moment)
+        step += 1
+    states = []
+    for card_id, state in at.items():
         assert state.due is not None and state.last_day is not None
+        assert state.last_review is not None
         states.append(
             (state.sm2.repetitions, state.sm2.interval, state.sm2.easiness_hundredths,
-             state.due.isoformat(), state.lapses, log[-1][1], state.last_day.isoformat(),
-             state.last_grade, card_id)
+             state.due.isoformat(), state.lapses, state.last_review.isoformat(),
+             state.last_day.isoformat(), state.last_grade, card_id)
         )  # fmt: skip
     with Store.open(path) as store:
         store.sync_decks(decks)

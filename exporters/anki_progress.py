@@ -32,18 +32,14 @@ from typing import Any
 
 from genanki.util import guid_for
 
-from flashcards.files.localtime import iso_epoch_ms
-from flashcards.schedule.anki_log import ANKI_EASE, revlog_ids
+from flashcards.files.localtime import iso_epoch_ms_all
+from flashcards.schedule.anki_log import revlog_ids
 
 MAX_INT32 = 2**31 - 1
-MAX_ANSWER_MS = 60_000
-"""Anki records at most a minute per answer (its default cap)."""
 
 # Anki's card type / queue numbers.
 NEW, REVIEW = 0, 2
 SUSPENDED_QUEUE = -1
-# Anki's revlog types.
-LEARN_ENTRY, REVIEW_ENTRY, RELEARN_ENTRY = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -55,28 +51,33 @@ class CardProgress:
     easiness_hundredths: int
     lapses: int
     suspended: bool
+    answers: int
 
 
-LogRow = tuple[str, str, str, int, bool, int, int, bool, bool, int, int]
+LogRow = tuple[str, str, int, int, int, int, int, int]
 """One answer as :func:`flashcards.store.anki_sync.progress_rows` reads it: card id,
-answered at (ISO local time), study day (ISO), grade, re-drill, answer ms, interval
-before, first answer of the card, lapse, interval after, easiness after (hundredths).
-Kept as the row itself: a million of them are read for one export."""
+answered at (ISO local time), then Anki's revlog ease, ivl, lastIvl, factor, time and
+type. Kept as the row itself: a million of them go out in one export."""
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Every card's schedule and every answer (oldest first), and the study-day rollover."""
+    """Every card's schedule, every answer (oldest first), the first study day with an
+    answer (None: none yet) and the study-day rollover."""
 
     states: Mapping[str, CardProgress]
     answers: Sequence[LogRow]
+    first_day: date | None
     rollover_hour: int
 
 
 def progress_from_rows(
-    states: Sequence[tuple[Any, ...]], answers: Sequence[LogRow], rollover_hour: int
+    states: Sequence[tuple[Any, ...]],
+    answers: Sequence[LogRow],
+    first_day: str | None,
+    rollover_hour: int,
 ) -> Progress:
-    """:class:`Progress` from the rows of :func:`flashcards.store.anki_sync.progress_rows`."""
+    """:class:`Progress` from what :func:`flashcards.store.anki_sync.progress_rows` reads."""
     return Progress(
         states={
             row[0]: CardProgress(
@@ -85,18 +86,14 @@ def progress_from_rows(
                 easiness_hundredths=int(row[3]),
                 lapses=int(row[4]),
                 suspended=bool(row[5]),
+                answers=int(row[6]),
             )
             for row in states
         },
         answers=answers,
+        first_day=None if first_day is None else date.fromisoformat(first_day),
         rollover_hour=rollover_hour,
     )
-
-
-def creation_day(progress: Progress, fallback: date) -> date:
-    """The package collection's day 0: the first study day with an answer (or ``fallback``)."""
-    first = min((row[2] for row in progress.answers), default=None)  # ISO days sort as text
-    return fallback if first is None else date.fromisoformat(first)
 
 
 def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallback: date) -> None:
@@ -104,7 +101,7 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
 
     ``fallback`` is the creation day when no answer was ever given (today).
     """
-    day0 = creation_day(progress, fallback)
+    day0 = progress.first_day or fallback
     _set_creation(connection, day0, progress.rollover_hour)
     cards = dict(
         connection.execute(
@@ -112,47 +109,14 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
         )
     )
     row_of: dict[str, int] = {}
+    updates = []
     for card_id, state in progress.states.items():
         if state.due is None and not state.suspended:
             continue  # new in Anki as in the package already
-        row = cards.get(guid_for(card_id))
-        if row is not None:
-            row_of[card_id] = row
-    stamps = [row[1] for row in progress.answers]
-    ids = revlog_ids(
-        [iso_epoch_ms(stamp) for stamp in stamps], [len(stamp) > 19 for stamp in stamps]
-    )  # over the whole log, so an answer's id does not depend on which decks go out
-    counts: dict[str, int] = {}
-    revlog = []
-    for answer, revlog_id in zip(progress.answers, ids, strict=True):
-        card_id, _, _, grade, redrill, ms, before_ivl, first, lapse, after_ivl, easiness = answer
-        card_row = row_of.get(card_id)
+        card_row = cards.get(guid_for(card_id))
         if card_row is None:
             continue
-        counts[card_id] = counts.get(card_id, 0) + 1
-        if redrill:
-            kind = REVIEW_ENTRY  # a same-day review that leaves the schedule alone
-        elif first:
-            kind = LEARN_ENTRY
-        elif lapse:
-            kind = RELEARN_ENTRY
-        else:
-            kind = REVIEW_ENTRY
-        revlog.append(
-            (
-                revlog_id,
-                card_row,
-                ANKI_EASE[grade],
-                min(after_ivl, MAX_INT32),
-                min(before_ivl, MAX_INT32),
-                easiness * 10,
-                min(max(ms, 0), MAX_ANSWER_MS),
-                kind,
-            )
-        )
-    updates = []
-    for card_id, card_row in row_of.items():
-        state = progress.states[card_id]
+        row_of[card_id] = card_row
         if state.due is None:
             updates.append((NEW, SUSPENDED_QUEUE, 0, 0, 0, 0, 0, card_row))
             continue
@@ -163,7 +127,7 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
                 min((state.due - day0).days, MAX_INT32),
                 min(state.interval, MAX_INT32),
                 state.easiness_hundredths * 10,
-                counts.get(card_id, 0),
+                state.answers,
                 state.lapses,
                 card_row,
             )
@@ -173,6 +137,16 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
         "lapses = ? WHERE id = ?",
         updates,
     )
+    stamps = [answer[1] for answer in progress.answers]
+    ids = revlog_ids(
+        iso_epoch_ms_all(stamps), [len(stamp) > 19 for stamp in stamps]
+    )  # over the whole log, so an answer's id does not depend on which decks go out
+    revlog = [
+        (revlog_id, card_row, *answer[2:])
+        for answer, revlog_id in zip(progress.answers, ids, strict=True)
+        if (card_row := row_of.get(answer[0])) is not None
+    ]
+    revlog.sort()  # in id order, each row is an append
     # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type.
     # A million rows go in twice as fast with the indexes built afterwards.
     indexes = connection.execute(

@@ -145,8 +145,9 @@ def test_export_with_progress_arrives_in_anki_on_the_same_days(
 
 
 def test_without_the_flag_the_package_is_as_before(
-    tmp_path: Path, deck_file: Path, reviewed: Path
+    tmp_path: Path, deck_file: Path, reviewed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("K8SPREP_NOW", "2027-01-15T09:30:00")
     plain = tmp_path / "plain.apkg"
     assert run("export", "anki", deck_file, "-o", plain, "--ledger", tmp_path / "l1")[0] == 0
     no_db = tmp_path / "no-db.apkg"

@@ -18,6 +18,13 @@ ANKI_EASE = (1, 1, 1, 2, 3, 4)
 QUALITY_FOR_EASE = {1: 1, 2: 3, 3: 4, 4: 5}
 """The SM-2 quality of each Anki button: Again 1, Hard 3, Good 4, Easy 5."""
 
+LEARN_ENTRY, REVIEW_ENTRY, RELEARN_ENTRY = 0, 1, 2
+"""Anki's revlog types: a new card's first answer, a review (re-drills too: same-day
+reviews that leave the schedule alone), a learned card forgotten."""
+
+MAX_ANSWER_MS = 60_000
+"""Anki records at most a minute per answer (its default cap)."""
+
 
 def revlog_ids(moments_ms: Sequence[int], exact: Sequence[bool]) -> list[int]:
     """A unique revlog id for each answer, in log order, the same for the same log.

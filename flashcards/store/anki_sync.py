@@ -22,8 +22,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flashcards.files.localtime import iso_epoch_ms, local_time
-from flashcards.schedule.anki_log import ANKI_EASE, revlog_ids
+from flashcards.files.localtime import iso_epoch_ms_all, local_time
+from flashcards.schedule.anki_log import (
+    ANKI_EASE,
+    LEARN_ENTRY,
+    MAX_ANSWER_MS,
+    RELEARN_ENTRY,
+    REVIEW_ENTRY,
+    revlog_ids,
+)
 from flashcards.schedule.answer import answer_card
 from flashcards.schedule.records import CardState
 from flashcards.schedule.studyday import study_day
@@ -37,18 +44,32 @@ from flashcards.store.values import (
     to_stored_card,
 )
 
-STATE_SQL = "SELECT card_id, due, interval_days, easiness, lapses, suspended FROM card_state"
+STATE_SQL = (
+    "SELECT s.card_id, s.due, s.interval_days, s.easiness, s.lapses, s.suspended, "
+    "COALESCE(n.answers, 0) FROM card_state s LEFT JOIN "
+    "(SELECT card_id, COUNT(*) AS answers FROM review_log GROUP BY card_id) n "
+    "ON n.card_id = s.card_id"
+)
+_EASE = " ".join(f"WHEN {grade} THEN {ease}" for grade, ease in enumerate(ANKI_EASE))
 LOG_SQL = (
-    "SELECT card_id, answered_at, day, grade, redrill, answer_ms, before_interval, "
-    "before_due IS NULL, before_repetitions > 0 AND grade < 3, after_interval, after_easiness "
+    # Already in the shape of Anki's revlog: the database does the per-row work.
+    f"SELECT card_id, answered_at, CASE grade {_EASE} END, after_interval, before_interval, "
+    f"after_easiness * 10, CASE WHEN answer_ms < 0 THEN 0 WHEN answer_ms > {MAX_ANSWER_MS} "
+    f"THEN {MAX_ANSWER_MS} ELSE answer_ms END, CASE WHEN redrill THEN {REVIEW_ENTRY} "
+    f"WHEN before_due IS NULL THEN {LEARN_ENTRY} "
+    f"WHEN before_repetitions > 0 AND grade < 3 THEN {RELEARN_ENTRY} ELSE {REVIEW_ENTRY} END "
     "FROM review_log ORDER BY id"
 )
 
 
-def progress_rows(db: Db) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Every card's state (:data:`STATE_SQL` columns) and every answer, oldest first
-    (:data:`LOG_SQL` columns)."""
-    return db.rows(STATE_SQL), db.rows(LOG_SQL)
+def progress_rows(
+    db: Db,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str | None]:
+    """What ``export anki --with-progress`` carries: every card's state and answer count
+    (:data:`STATE_SQL`), every answer oldest first as Anki's revlog has it
+    (:data:`LOG_SQL`), and the first study day with an answer (None: none yet)."""
+    first = db.rows("SELECT MIN(day) FROM review_log")[0][0]
+    return db.rows(STATE_SQL), db.rows(LOG_SQL), first
 
 
 def card_ids(db: Db) -> list[str]:
@@ -106,7 +127,7 @@ def merge_answers(
         logged = db.rows(
             "SELECT id, card_id, answered_at, day, grade, answer_ms FROM review_log ORDER BY id"
         )
-        stamps = [iso_epoch_ms(row[2]) for row in logged]
+        stamps = iso_epoch_ms_all([row[2] for row in logged])
         known_ids = set(revlog_ids(stamps, [len(row[2]) > 19 for row in logged]))
         by_second = Counter(
             (row[1], stamp // 1000, ANKI_EASE[int(row[4])])
