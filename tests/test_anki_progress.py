@@ -149,7 +149,10 @@ def test_without_the_flag_the_package_is_as_before(
 ) -> None:
     monkeypatch.setenv("K8SPREP_NOW", "2027-01-15T09:30:00")
     plain = tmp_path / "plain.apkg"
-    assert run("export", "anki", deck_file, "-o", plain, "--ledger", tmp_path / "l1")[0] == 0
+    code, _, _ = run(
+        "export", "anki", deck_file, "-o", plain, "--ledger", tmp_path / "l1", "--db", reviewed
+    )
+    assert code == 0
     no_db = tmp_path / "no-db.apkg"
     code, _, _ = run(
         "export", "anki", deck_file, "-o", no_db, "--ledger", tmp_path / "l2",
