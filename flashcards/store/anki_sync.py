@@ -1,7 +1,7 @@
 """The review database's side of the Anki round trip: progress out, Anki's answers in.
 
-Out: every card's state and the whole log, read in two queries, for
-``export anki --with-progress``.
+Out: every card's state and the whole log, already in the shape of Anki's review
+log, for ``export anki --with-progress``.
 
 In (``import-anki``): each answer from Anki's review log that the log does not
 hold yet is merged into the card's log in time order, and the card's states are
@@ -128,7 +128,8 @@ def merge_answers(
             "SELECT id, card_id, answered_at, day, grade, answer_ms FROM review_log ORDER BY id"
         )
         stamps = iso_epoch_ms_all([row[2] for row in logged])
-        known_ids = set(revlog_ids(stamps, [len(row[2]) > 19 for row in logged]))
+        ids = revlog_ids(stamps, [len(row[2]) > 19 for row in logged])
+        known = {(row[1], revlog_id) for row, revlog_id in zip(logged, ids, strict=True)}
         by_second = Counter(
             (row[1], stamp // 1000, ANKI_EASE[int(row[4])])
             for row, stamp in zip(logged, stamps, strict=True)
@@ -137,7 +138,7 @@ def merge_answers(
         present = 0
         for answer in sorted(answers, key=lambda a: a.revlog_id):
             key = (answer.card_id, answer.revlog_id // 1000, answer.ease)
-            if answer.revlog_id in known_ids:
+            if (answer.card_id, answer.revlog_id) in known:
                 present += 1
                 by_second[key] -= 1
                 continue
@@ -145,7 +146,7 @@ def merge_answers(
                 present += 1
                 by_second[key] -= 1
                 continue
-            known_ids.add(answer.revlog_id)
+            known.add((answer.card_id, answer.revlog_id))
             moment = local_time(answer.revlog_id)
             new.setdefault(answer.card_id, []).append(
                 _Row(
