@@ -104,10 +104,7 @@ def reviewed_database(decks: list[Deck], path: Path, log_rows: int) -> None:
         for number, card_id in enumerate(card_ids[: log_rows - len(log)]):
             state = at.get(card_id, CardState())
             after, redrill = answer_card(state, grades[(number + step) % len(grades)], day=day)
-            seconds = number * 2
-            moment = datetime.combine(
-                day, time(9 + seconds // 3600, seconds // 60 % 60, seconds % 60)
-            )
+            moment = datetime.combine(day, time(5)) + timedelta(seconds=number // 2)
             log.append(
                 (card_id, moment.isoformat(), day.isoformat(), after.last_grade, redrill, 2000,
                  state.sm2.repetitions, state.sm2.interval, state.sm2.easiness_hundredths,
