@@ -10,9 +10,10 @@ Targets: time within 1.5x of genanki's, size at most a third of it. Also checks
 that a real Anki collection imports the deflated package.
 
 "with progress" is ``export anki --with-progress`` on a review database holding
-the same cards and ``--log-rows`` answers (1,000,000: every card once a day for ten
-days, two answers a second, states from the real answer step): reading the states and the log, and
-the export carrying them. Target: within 2x of the export without progress.
+the same cards and ``--log-rows`` answers (1,000,000: every card once a day for
+ten days, two answers a second, states from the real answer step): reading the
+states and the log, and the export carrying them. Target: within 2x of the
+export without progress.
 
 Prints figures only; nothing here asserts. Run:
 ``.venv/bin/python benchmarks/bench_export.py [--cards N] [--log-rows N] [--runs R]``.
