@@ -8,6 +8,9 @@ both sides, which is what "due on the same day" means.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -26,6 +29,7 @@ from flashcards.store.verify import verify_database
 from tests.export_samples import anki_collection, storage_deck
 
 runner = CliRunner()
+FAR_ZONE = "Pacific/Chatham"
 CONCEPT, FLOW, RECALL, TRAP, PLAIN, PRACTICE = (card.id for card in storage_deck().cards)
 TODAY = study_day(datetime.now())
 
@@ -425,3 +429,26 @@ def test_revlog_ids_are_unique_stable_and_keep_ankis_own() -> None:
     assert revlog_ids(moments, exact) == ids
     crowded = revlog_ids([second] * 3, [False, True, False])
     assert crowded == [second + 1, second, second + 2]
+
+
+@pytest.mark.slow
+def test_due_days_hold_in_a_far_time_zone() -> None:
+    """Chatham (UTC+13:45, another date than UTC for most of the day): the round trip
+    again, in a process of its own so that both k8sprep and Anki's backend live there."""
+    if os.environ.get("TZ") == FAR_ZONE:
+        pytest.skip("running there already")
+    tests = [
+        f"{__file__}::test_export_with_progress_arrives_in_anki_on_the_same_days",
+        f"{__file__}::test_answers_given_in_anki_come_back",
+        f"{__file__}::test_an_earlier_answer_from_anki_is_replayed_in_time_order",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        env={**os.environ, "TZ": FAR_ZONE},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "4 passed" in result.stdout
