@@ -452,3 +452,18 @@ def test_due_days_hold_in_a_far_time_zone() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "4 passed" in result.stdout
+
+
+def test_an_unreadable_database_does_not_stop_a_plain_export(
+    tmp_path: Path, deck_file: Path
+) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 100)
+    out = tmp_path / "a.apkg"
+    code, _, _ = run("export", "anki", deck_file, "--db", broken, "-o", out)
+    assert code == 0
+    assert out.is_file()
+    code, _, stderr = run("export", "anki", deck_file, "--db", broken, "--with-progress")
+    assert code == 1
+    assert stderr.startswith(f"k8sprep: {broken}")
+    assert stderr.count("\n") == 1

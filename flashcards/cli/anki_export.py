@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from flashcards.errors import NoDatabaseError
+from flashcards.errors import StoreError
 from flashcards.model import Card, ChapterInfo, Deck
 
 if TYPE_CHECKING:
@@ -35,15 +35,15 @@ def read_database(
     """Progress, the retired count and (if asked) the retired cards not in ``exported``.
 
     Raises:
-        NoDatabaseError: progress or retired cards were asked for and there is no
-            database; without them, no database just means nothing retired.
+        StoreError: progress or retired cards were asked for and there is no database
+            or it cannot be opened; without them, that just means nothing to count.
     """
     from flashcards.cli.opening import open_store
     from flashcards.store.anki_sync import progress_rows, retired_cards, retired_count
 
     try:
         store = open_store(db, create=False)
-    except NoDatabaseError:
+    except StoreError:  # no database (yet), or one that cannot be read: count nothing
         if with_progress or include_retired:
             raise
         return FromDatabase()
