@@ -26,12 +26,14 @@ import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import genanki
 
 from exporters.anki_notetypes import NOTE_TYPES, NoteType, deck_id_for
+from exporters.anki_progress import Progress, apply_progress
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions, ExportResult, write_atomically
 from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_notes, write_ledger
@@ -156,13 +158,22 @@ def build_package(
     )
 
 
-def write_package(package: Package, handle: IO[bytes]) -> None:
-    """Write ``package`` as an ``.apkg`` (a deflated zip holding ``collection.anki2``)."""
+def write_package(
+    package: Package, handle: IO[bytes], *, progress: Progress | None = None, now: int = 0
+) -> None:
+    """Write ``package`` as an ``.apkg`` (a deflated zip holding ``collection.anki2``).
+
+    With ``progress``, the cards carry k8sprep's schedule and answers
+    (:mod:`exporters.anki_progress`); ``now`` (epoch seconds) is then the day 0 of a
+    log without answers.
+    """
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
         id_gen = itertools.count(package.timestamp * 1000)
         genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
+        if progress is not None:
+            apply_progress(connection, progress, fallback=date.fromtimestamp(now))
         connection.commit()
         collection = connection.serialize()
     finally:
@@ -187,7 +198,10 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
     """
     ledger = read_ledger(options.ledger_path) if options.ledger_path is not None else {}
     package = build_package(decks, root=options.root, ledger=ledger, now=options.now)
-    write_atomically(out, lambda handle: write_package(package, handle))
+    write_atomically(
+        out,
+        lambda handle: write_package(package, handle, progress=options.progress, now=options.now),
+    )
     if options.ledger_path is not None and package.ledger != ledger:
         write_ledger(options.ledger_path, package.ledger)
     return ExportResult(

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from flashcards.errors import ExportError
 from flashcards.files.atomic import write_bytes_atomically
 from flashcards.model import Deck
+
+if TYPE_CHECKING:
+    from exporters.anki_progress import Progress
 
 DEFAULT_ROOT = "K8s Interview Prep"
 """Parent deck that every chapter's deck hangs under (``--root``)."""
@@ -34,6 +37,8 @@ class ExportOptions:
     root: str = DEFAULT_ROOT
     now: int = 0
     ledger_path: Path | None = None
+    progress: Progress | None = None
+    """Anki only: k8sprep's schedule and answers to carry in the package (``--with-progress``)."""
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,8 @@ def test_a_definition_card_shows_its_kind(tmp_path: Path) -> None:
     with Store.open(f"sqlite:///{tmp_path / 'k8sprep.db'}") as store:
         store.sync_decks([Deck("05 Storage", ChapterInfo(5, "storage", "Storage"), (card,))])
         queue = build_queue(store, TODAY, Config(new_per_day=20))
-        lines = screen(ReviewSession(store, queue, clock=lambda: NOW, timer=time.monotonic), [REVEAL, "q"], lambda: 80)
+        session = ReviewSession(store, queue, clock=lambda: NOW, timer=time.monotonic)
+        lines = screen(session, [REVEAL, "q"], lambda: 80)
     assert lines[1].startswith("── 05 Storage · 1/1 · definition ")
     assert "Q: What is CSI?" in lines
     assert "A: CSI is the standard interface between Kubernetes and storage systems." in lines

@@ -1,6 +1,9 @@
 """``k8sprep export anki|csv|markdown``: decks out to other tools, no database needed.
 
-Thin commands: pick the decks, call one exporter, report what was written.
+Thin commands: pick the decks, call one exporter, report what was written. The
+database is read when there is one: for the count of retired cards (gone from
+their YAML, perhaps still in Anki) and, for ``export anki --with-progress`` and
+``--include-retired``, for the schedule, the answers and the retired cards.
 genanki and the exporters load inside the commands only, so ``k8sprep review``
 never pays for them.
 """
@@ -13,7 +16,7 @@ from typing import Annotated
 import typer
 
 from flashcards.cli.app import app
-from flashcards.cli.options import DecksArg, select_decks
+from flashcards.cli.options import DbOpt, DecksArg, select_decks
 from flashcards.cli.output import echo
 from flashcards.files import settings
 
@@ -50,45 +53,94 @@ def export_anki(
             help="Export ledger that keeps note times (default: anki-ledger.json in the data dir).",
         ),
     ] = None,
+    with_progress: Annotated[
+        bool,
+        typer.Option(
+            "--with-progress",
+            help="Carry each card's schedule and answers (import with scheduling in Anki).",
+        ),
+    ] = False,
+    include_retired: Annotated[
+        bool,
+        typer.Option(
+            "--include-retired",
+            help="Also export cards gone from their YAML, tagged k8sprep::retired.",
+        ),
+    ] = False,
+    db: DbOpt = None,
 ) -> None:
     """Write an Anki package; importing a newer one updates the notes you already have."""
-    _export("anki", decks, out, root, ledger or settings.data_dir() / LEDGER_FILENAME)
+    _export(
+        "anki",
+        decks,
+        out,
+        root,
+        ledger or settings.data_dir() / LEDGER_FILENAME,
+        db=db,
+        with_progress=with_progress,
+        include_retired=include_retired,
+    )
 
 
 @export_app.command("csv")
-def export_csv(decks: DecksArg = None, out: OutOpt = None, root: RootOpt = DEFAULT_ROOT) -> None:
+def export_csv(
+    decks: DecksArg = None, out: OutOpt = None, root: RootOpt = DEFAULT_ROOT, db: DbOpt = None
+) -> None:
     """Write a CSV that Anki's File > Import takes as is (Basic notes); spreadsheets open it."""
-    _export("csv", decks, out, root, None)
+    _export("csv", decks, out, root, None, db=db)
 
 
 @export_app.command("markdown")
-def export_markdown(decks: DecksArg = None, out: OutOpt = None) -> None:
+def export_markdown(decks: DecksArg = None, out: OutOpt = None, db: DbOpt = None) -> None:
     """Write a printable Markdown study sheet: each chapter's questions, answers and traps."""
-    _export("markdown", decks, out, DEFAULT_ROOT, None)
+    _export("markdown", decks, out, DEFAULT_ROOT, None, db=db)
 
 
 def _export(
-    name: str, deck_args: list[str] | None, out: Path | None, root: str, ledger: Path | None
+    name: str,
+    deck_args: list[str] | None,
+    out: Path | None,
+    root: str,
+    ledger: Path | None,
+    *,
+    db: str | None = None,
+    with_progress: bool = False,
+    include_retired: bool = False,
 ) -> None:
     from exporters import DEFAULT_SUFFIX, EXPORTERS, ExportOptions
+    from flashcards.cli.anki_export import read_database
     from flashcards.files.tempfiles import remove_stale_temporaries
 
     chosen = select_decks(deck_args or [])
     target = out or Path(DEFAULT_STEM + DEFAULT_SUFFIX[name])
-    refuse_database_target(target)
+    refuse_database_target(target, db)
     for written in (target, ledger):  # what a killed export left beside them
         if written is not None:
             remove_stale_temporaries(written.parent, f".{written.name}.")
-    options = ExportOptions(root=root, now=int(settings.now().timestamp()), ledger_path=ledger)
-    result = EXPORTERS[name](chosen, target, options)
+    found = read_database(
+        db, with_progress=with_progress, include_retired=include_retired, exported=chosen
+    )
+    options = ExportOptions(
+        root=root,
+        now=int(settings.now().timestamp()),
+        ledger_path=ledger,
+        progress=found.progress,
+    )
+    result = EXPORTERS[name]([*chosen, *found.retired_decks], target, options)
     decks_word = "deck" if result.decks == 1 else "decks"
     summary = f"Wrote {result.notes} notes ({result.cards} cards) from {result.decks} {decks_word}"
     if name == "anki":
         summary += f", {result.changed} new or changed,"
     echo(f"{summary} to {result.path}")
+    if found.retired:
+        cards = "card" if found.retired == 1 else "cards"
+        echo(
+            f"{found.retired} retired {cards} still in Anki: "
+            "search tag:k8sprep::retired to delete them"
+        )
 
 
-def refuse_database_target(target: Path) -> None:
+def refuse_database_target(target: Path, db: str | None = None) -> None:
     """An export never overwrites the review database, its ``-wal``/``-shm``/``-journal``
     files, or any other SQLite database (a backup, say).
 
@@ -102,7 +154,7 @@ def refuse_database_target(target: Path) -> None:
 
     live: str | None = None
     with suppress(StoreError):  # K8SPREP_DB naming a missing folder: no database to protect
-        live = sqlite_path(settings.database_url())
+        live = sqlite_path(settings.database_url(db))
     if live is not None and live != ":memory:" and is_database_file(Path(live), target):
         raise ExportError(f"{target}: is the review database or one of its files; choose another")
     with suppress(OSError):

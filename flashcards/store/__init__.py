@@ -17,6 +17,7 @@ rolled back on any exception, Ctrl-C included.
 - :mod:`~flashcards.store.migrations`, :mod:`~flashcards.store.upgrade`: schema versions.
 - :mod:`~flashcards.store.verify`, :mod:`~flashcards.store.history_io`,
   :mod:`~flashcards.store.backup`: checking, history files, backups and restores.
+- :mod:`~flashcards.store.anki_sync`: progress out to Anki, Anki's answers merged back.
 
 May import: the pure layers (:mod:`flashcards.parse`, :mod:`flashcards.schedule`),
 :mod:`flashcards.model`, :mod:`flashcards.errors`, and :mod:`flashcards.files` (the data

@@ -1,0 +1,73 @@
+"""What an export takes from the review database, when there is one.
+
+``export`` works without a database (decks come from YAML); with one it counts
+the retired cards for the summary, and ``export anki --with-progress`` /
+``--include-retired`` read the schedule, the answers and the retired cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from flashcards.errors import StoreError
+from flashcards.model import Card, ChapterInfo, Deck
+
+if TYPE_CHECKING:
+    from exporters.anki_progress import Progress
+
+RETIRED_TAG = "k8sprep::retired"
+
+
+@dataclass(frozen=True)
+class FromDatabase:
+    """The database's part of an export."""
+
+    progress: Progress | None = None
+    retired: int = 0
+    retired_decks: list[Deck] = field(default_factory=list)
+
+
+def read_database(
+    db: str | None, *, with_progress: bool, include_retired: bool, exported: Sequence[Deck]
+) -> FromDatabase:
+    """Progress, the retired count and (if asked) the retired cards not in ``exported``.
+
+    Raises:
+        StoreError: progress or retired cards were asked for and there is no database
+            or it cannot be opened; without them, that just means nothing to count.
+    """
+    from flashcards.cli.opening import open_store
+    from flashcards.store.anki_sync import progress_rows, retired_cards, retired_count
+
+    try:
+        store = open_store(db, create=False)
+    except StoreError:  # no database (yet), or one that cannot be read: count nothing
+        if with_progress or include_retired:
+            raise
+        return FromDatabase()
+    with store:
+        retired = retired_count(store.db)
+        progress = None
+        if with_progress:
+            from exporters.anki_progress import progress_from_rows
+            from flashcards.files import settings
+            from flashcards.files.settings import load_config
+
+            rollover = load_config(settings.config_path()).rollover_hour
+            progress = progress_from_rows(*progress_rows(store.db), rollover)
+        decks: list[Deck] = []
+        if include_retired and retired:
+            taken = {card.id for deck in exported for card in deck.cards}
+            grouped: dict[str, tuple[Deck, list[Card]]] = {}
+            for stored in retired_cards(store.db):
+                if stored.card.id in taken:
+                    continue
+                if stored.deck not in grouped:
+                    chapter = ChapterInfo(number=stored.chapter, slug=stored.deck, title="")
+                    grouped[stored.deck] = (Deck(stored.deck_name, chapter, ()), [])
+                card = replace(stored.card, tags=(*stored.card.tags, RETIRED_TAG))
+                grouped[stored.deck][1].append(card)
+            decks = [replace(deck, cards=tuple(cards)) for deck, cards in grouped.values()]
+    return FromDatabase(progress, retired, decks)
