@@ -14,6 +14,7 @@ written.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -39,22 +40,47 @@ def replacing(target: Path) -> Iterator[Path]:
     Raises:
         OSError: the temporary file cannot be made, written, synced or renamed.
     """
+    with temporary_beside(target) as temporary:
+        yield temporary
+        publish(temporary, target)
+
+
+@contextlib.contextmanager
+def temporary_beside(target: Path) -> Iterator[Path]:
+    """A fresh temporary file in ``target``'s folder, removed on exit unless published.
+
+    It has the mode ``target`` will have, and is locked (``flock``) while in use: a
+    process killed meanwhile loses the lock with its life, which is how a later run
+    tells an abandoned temporary file from one being written.
+
+    Raises:
+        OSError: the temporary file cannot be made.
+    """
     handle, name = tempfile.mkstemp(
         dir=target.parent, prefix=temp_prefix(target) + f"{os.getpid()}.", suffix=TEMP_SUFFIX
     )
-    os.close(handle)
     temporary = Path(name)
     try:
         os.chmod(temporary, _file_mode(target))  # mkstemp makes it private (0600)
+        fcntl.flock(handle, fcntl.LOCK_EX)
         yield temporary
-        with temporary.open("rb+") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-        _sync_folder(target.parent)
     finally:
         for leftover in (temporary, *(Path(f"{temporary}{end}") for end in _COMPANIONS)):
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
+        os.close(handle)
+
+
+def publish(temporary: Path, target: Path) -> None:
+    """Sync ``temporary`` to disk and rename it over ``target`` in one step, durably.
+
+    Raises:
+        OSError: the file cannot be synced or renamed; ``target`` is left as it was.
+    """
+    with temporary.open("rb+") as stream:
+        os.fsync(stream.fileno())
+    os.replace(temporary, target)
+    _sync_folder(target.parent)
 
 
 def temp_prefix(target: Path) -> str:

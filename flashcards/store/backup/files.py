@@ -10,14 +10,14 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
 from flashcards.errors import StoreError
+from flashcards.files import atomic
 from flashcards.store.connection import driver_message
 
 DEFAULT_KEEP = 10
@@ -86,30 +86,23 @@ def free_name(folder: Path, kind: str, now: datetime) -> Path:
 
 @contextmanager
 def temporary_beside(target: Path) -> Iterator[Path]:
-    """A fresh temporary file name in ``target``'s folder, removed unless published.
-
-    The file is locked (``flock``) while in use; a process killed meanwhile loses the
-    lock with its life, which is how :func:`remove_stale` tells its leftovers.
-    """
+    """A fresh temporary file in ``target``'s folder, removed unless published: the one
+    atomic writer's (:func:`flashcards.files.atomic.temporary_beside`), locked while in
+    use, which is how :func:`remove_stale` tells a killed process's leftovers."""
     make_dir(target.parent)
-    try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise StoreError(
-            f"{target.parent}: cannot write here ({error.strerror or error})"
-        ) from None
-    temporary = Path(name)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with ExitStack() as stack:
+        try:
+            temporary = stack.enter_context(atomic.temporary_beside(target))
+        except OSError as error:
+            raise StoreError(
+                f"{target.parent}: cannot write here ({error.strerror or error})"
+            ) from None
         yield temporary
-    finally:
-        _remove_with_companions(temporary)
-        os.close(handle)
 
 
 _OURS = re.compile(
     r"\.(?:\.restore-.+|(?:k8sprep|pre-restore|pre-migration-v\d+)-\d{8}-\d{6}(?:-\d+)?\.db)"
-    r"\.[a-z0-9_]{8}\.tmp"
+    r"\.(?:[0-9]{1,10}\.)?[a-z0-9_]{8}\.tmp"
 )
 STALE_AFTER_S = 5.0
 """A temporary file this new may belong to a process that has not locked it yet."""
@@ -176,14 +169,7 @@ def _remove_with_companions(temporary: Path) -> None:
 def publish(temporary: Path, target: Path) -> None:
     """Flush ``temporary`` to disk and rename it to ``target`` in one step."""
     try:
-        with temporary.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        atomic.publish(temporary, target)
     except OSError as error:
         raise StoreError(f"{target}: not written ({error.strerror or error})") from None
 
