@@ -235,3 +235,14 @@ def test_nothing_to_drill_says_so(home: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Nothing to drill right now." in result.stdout
     assert "Session over: nothing answered." in result.stdout
+
+
+def test_kinds_definition_drills_the_definition_cards(home: Path) -> None:
+    result = run_k8sprep(
+        ["drill", "--kinds", "definition", "--limit", "1"],
+        env=k8sprep_env(home, NOW),
+        stdin="\n\nq\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "· definition · drill ──" in result.stdout
+    assert "What does a PersistentVolume describe?" in result.stdout

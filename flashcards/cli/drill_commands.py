@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from flashcards.schedule.records import StoredCard
 
 DRILL_KINDS = "interview,recall"
-KIND_NAMES = {"definition": "concept"}
-"""``definition`` names the concept cards (a term or takeaway to complete)."""
 DRILL_LIMIT = 20
 
 
@@ -35,9 +33,8 @@ def _kinds(value: str) -> list[str]:
 
     chosen = []
     for name in (part.strip().casefold() for part in value.split(",")):
-        name = KIND_NAMES.get(name, name)
         if name not in {kind.value for kind in Kind}:
-            known = ", ".join([*(kind.value for kind in Kind), *KIND_NAMES])
+            known = ", ".join(kind.value for kind in Kind)
             raise typer.BadParameter(f"unknown kind {name!r} (kinds: {known})")
         chosen.append(name)
     return chosen
@@ -111,9 +108,7 @@ def drill(
     ] = DRILL_LIMIT,
     kinds: Annotated[
         str,
-        typer.Option(
-            "--kinds", help="Card kinds to drill, comma-separated (definition: concept cards)."
-        ),
+        typer.Option("--kinds", help="Card kinds to drill, comma-separated."),
     ] = DRILL_KINDS,
     choice: Annotated[
         bool, typer.Option("--choice", help="Multiple choice (keys 1-4) instead of typing.")
