@@ -12,8 +12,6 @@ from flashcards.cli.output import echo
 from flashcards.errors import SchemaUpgradeNeededError
 from flashcards.files import settings
 from flashcards.store import Store
-from flashcards.store.migrations import describe
-from flashcards.store.upgrade import upgrade
 
 
 def open_store(db: str | None, *, create: bool = True) -> Store:
@@ -32,6 +30,11 @@ def open_url(url: str, *, create: bool = True) -> Store:
         return Store.open(url, create=create)
     except SchemaUpgradeNeededError:
         pass
+    # Loaded only for an old database: upgrading brings in backups, which every
+    # command would otherwise import before its first line of output.
+    from flashcards.store.migrations import describe
+    from flashcards.store.upgrade import upgrade
+
     report = upgrade(url, backup_dir=settings.data_dir() / "backups", now=settings.now())
     for line in describe(report):
         echo(f"k8sprep: {line}", err=True)
