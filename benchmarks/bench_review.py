@@ -7,6 +7,9 @@ Prints four figures against their targets:
   before its first card), median of 5 runs; target < 0.5 s;
 - first card: process start to the first card on screen (``python -m flashcards review``
   with piped stdin, median of several runs); target < 0.5 s;
+- ``due``: a whole ``python -m flashcards due`` (per-deck counts over every card), median of
+  the same number of runs, interleaved with the first-card runs; target: at most the
+  first-card time of the same call;
 - queue: building the day's queue in process (median); target < 75 ms;
 - answer: read the card's state, apply SM-2, write state + log and commit (median over
   many); target < 0.3 ms. Also printed: the same plus fetching the next card to show.
@@ -205,6 +208,25 @@ def first_card_seconds(db: Path, home: Path) -> float:
     return elapsed
 
 
+def due_seconds(db: Path, home: Path) -> float:
+    """One whole ``k8sprep due`` on the big database, process start to exit."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("K8SPREP_")}
+    env.update(K8SPREP_HOME=str(home), K8SPREP_NOW=NOW.isoformat())
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "flashcards", "due", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0 or "total" not in result.stdout:
+        raise SystemExit(f"due failed: {result.stderr}")
+    return elapsed
+
+
 def fresh_install_seconds() -> float:
     """One whole ``k8sprep review`` (answer: ``q``) in a data directory that does not exist yet."""
     with tempfile.TemporaryDirectory(prefix="k8sprep-fresh-") as scratch:
@@ -264,7 +286,11 @@ def main() -> None:
         folder = Path(scratch)
         db = working_copy(source, folder)
         first_card_seconds(db, folder)  # warm the OS cache and bytecode once
-        starts = [first_card_seconds(db, folder) for _ in range(options.runs)]
+        due_seconds(db, folder)
+        starts, dues = [], []
+        for _ in range(options.runs):  # interleaved, so that both see the same machine
+            starts.append(first_card_seconds(db, folder))
+            dues.append(due_seconds(db, folder))
 
         store = Store.open(f"sqlite:///{db}")
         queues = []
@@ -297,6 +323,8 @@ def main() -> None:
         "queue_size": len(daily),
         "first_card_s": round(statistics.median(starts), 3),
         "first_card_runs": [round(s, 3) for s in starts],
+        "due_s": round(statistics.median(dues), 3),
+        "due_runs": [round(s, 3) for s in dues],
         "queue_ms": round(1000 * statistics.median(queues), 2),
         "answer_ms": round(1000 * statistics.median(records), 3),
         "answer_p95_ms": round(1000 * statistics.quantiles(records, n=20)[-1], 3),
@@ -320,6 +348,12 @@ def main() -> None:
         verdict = "ok" if figures[key] < TARGETS[key] else "MISSED"
         print(f"{label:<20} {figures[key]:>8}   target < {TARGETS[key]}   {verdict}")
     print(f"first card runs (s): {figures['first_card_runs']}")
+    due_verdict = "ok" if figures["due_s"] <= figures["first_card_s"] else "MISSED"
+    print(
+        f"{'due (s)':<20} {figures['due_s']:>8}   target <= first card "
+        f"{figures['first_card_s']}   {due_verdict}"
+    )
+    print(f"due runs (s): {figures['due_runs']}")
     print(f"answer + next card fetched, median (ms): {figures['answer_and_next_card_ms']}")
     print(
         f"answer median (ms), synchronous = FULL (used): {figures['answer_ms']}, "

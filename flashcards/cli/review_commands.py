@@ -223,8 +223,9 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
         left = allowance(config, introduced_today=introduced, reviewed_today=reviewed)
         report = due_report(store.deck_counts(today), left, today, store.next_due(today))
         empty = not store.has_cards()
-        exam = exam_json(store, config, today)
-        standing = exam_lines(store, config, today)
+        # One of the two: each works out the exam standing, which counts every exam card.
+        exam = exam_json(store, config, today) if json else None
+        standing = [] if json else exam_lines(store, config, today)
     if json:
         _print_json(report if exam is None else {**report, "exam": exam})
     else:
@@ -246,8 +247,9 @@ def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
     today = _today(config)
     with _open_to_read(db) as store:
         report = stats_report(store.review_facts(), store.scheduled(), today, store.drill_facts())
-        exam = exam_json(store, config, today)
-        standing = exam_lines(store, config, today)
+        # One of the two: each works out the exam standing, which counts every exam card.
+        exam = exam_json(store, config, today) if json else None
+        standing = [] if json else exam_lines(store, config, today)
     if json:
         _print_json(report if exam is None else {**report, "exam": exam})
     else:
