@@ -25,7 +25,7 @@ import sqlite3
 import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -106,6 +106,8 @@ class Package:
     cards: int
     changed: int
     ledger: Ledger
+    guids: Mapping[str, str] = field(default_factory=dict)
+    """Each card id's note guid."""
 
 
 def build_package(
@@ -155,6 +157,7 @@ def build_package(
         cards=cards,
         changed=changed,
         ledger=new_ledger,
+        guids={note.card.id: note.guid for note in planned},
     )
 
 
@@ -173,7 +176,9 @@ def write_package(
         id_gen = itertools.count(package.timestamp * 1000)
         genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
         if progress is not None:
-            apply_progress(connection, progress, fallback=date.fromtimestamp(now))
+            apply_progress(
+                connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
+            )
         connection.commit()
         collection = connection.serialize()
     finally:
