@@ -28,7 +28,7 @@ def iso_epoch_ms_all(stamps: Sequence[str]) -> list[int]:
     and time-zone changes fall on whole minutes.
     """
     minutes: dict[str, int] = {}
-    converted = []
+    converted: list[int] = []
     append = converted.append
     minute, start = "\0", 0  # the last minute seen: a log in time order repeats it
     for stamp in stamps:
