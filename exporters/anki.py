@@ -38,6 +38,7 @@ from exporters.anki_style import CSS
 from exporters.base import ExportOptions, ExportResult, write_atomically
 from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_notes, write_ledger
 from exporters.notes import NoteData, plan_notes
+from flashcards.files.gcpause import gc_paused
 from flashcards.model import Deck
 
 ZIP_LEVEL = 1
@@ -176,9 +177,10 @@ def write_package(
         id_gen = itertools.count(package.timestamp * 1000)
         genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
         if progress is not None:
-            apply_progress(
-                connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
-            )
+            with gc_paused():
+                apply_progress(
+                    connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
+                )
         connection.commit()
         collection = connection.serialize()
     finally:
