@@ -25,6 +25,7 @@ import sqlite3
 import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -177,10 +178,9 @@ def write_package(
         id_gen = itertools.count(package.timestamp * 1000)
         genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
         if progress is not None:
-            with gc_paused():
-                apply_progress(
-                    connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
-                )
+            apply_progress(
+                connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
+            )
         connection.commit()
         collection = connection.serialize()
     finally:
@@ -204,11 +204,16 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
             unwritable output.
     """
     ledger = read_ledger(options.ledger_path) if options.ledger_path is not None else {}
-    package = build_package(decks, root=options.root, ledger=ledger, now=options.now)
-    write_atomically(
-        out,
-        lambda handle: write_package(package, handle, progress=options.progress, now=options.now),
-    )
+    # With progress a million log rows are alive throughout: cycle collections would
+    # walk them again and again.
+    with gc_paused() if options.progress is not None else nullcontext():
+        package = build_package(decks, root=options.root, ledger=ledger, now=options.now)
+        write_atomically(
+            out,
+            lambda handle: write_package(
+                package, handle, progress=options.progress, now=options.now
+            ),
+        )
     if options.ledger_path is not None and package.ledger != ledger:
         write_ledger(options.ledger_path, package.ledger)
     return ExportResult(

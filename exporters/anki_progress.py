@@ -32,6 +32,7 @@ from typing import Any
 
 from genanki.util import guid_for
 
+from flashcards.files.gcpause import gc_paused
 from flashcards.files.localtime import iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
 
@@ -78,6 +79,16 @@ def progress_from_rows(
     rollover_hour: int,
 ) -> Progress:
     """:class:`Progress` from what :func:`flashcards.store.anki_sync.progress_rows` reads."""
+    with gc_paused():
+        return _progress(states, answers, first_day, rollover_hour)
+
+
+def _progress(
+    states: Sequence[tuple[Any, ...]],
+    answers: Sequence[LogRow],
+    first_day: str | None,
+    rollover_hour: int,
+) -> Progress:
     return Progress(
         states={
             row[0]: CardProgress(
