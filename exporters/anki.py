@@ -25,7 +25,8 @@ import sqlite3
 import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +39,7 @@ from exporters.anki_style import CSS
 from exporters.base import ExportOptions, ExportResult, write_atomically
 from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_notes, write_ledger
 from exporters.notes import NoteData, plan_notes
+from flashcards.files.gcpause import gc_paused
 from flashcards.model import Deck
 
 ZIP_LEVEL = 1
@@ -106,6 +108,8 @@ class Package:
     cards: int
     changed: int
     ledger: Ledger
+    guids: Mapping[str, str] = field(default_factory=dict)
+    """Each card id's note guid."""
 
 
 def build_package(
@@ -155,6 +159,7 @@ def build_package(
         cards=cards,
         changed=changed,
         ledger=new_ledger,
+        guids={note.card.id: note.guid for note in planned},
     )
 
 
@@ -173,7 +178,9 @@ def write_package(
         id_gen = itertools.count(package.timestamp * 1000)
         genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
         if progress is not None:
-            apply_progress(connection, progress, fallback=date.fromtimestamp(now))
+            apply_progress(
+                connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
+            )
         connection.commit()
         collection = connection.serialize()
     finally:
@@ -197,11 +204,16 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
             unwritable output.
     """
     ledger = read_ledger(options.ledger_path) if options.ledger_path is not None else {}
-    package = build_package(decks, root=options.root, ledger=ledger, now=options.now)
-    write_atomically(
-        out,
-        lambda handle: write_package(package, handle, progress=options.progress, now=options.now),
-    )
+    # With progress a million log rows are alive throughout: cycle collections would
+    # walk them again and again.
+    with gc_paused() if options.progress is not None else nullcontext():
+        package = build_package(decks, root=options.root, ledger=ledger, now=options.now)
+        write_atomically(
+            out,
+            lambda handle: write_package(
+                package, handle, progress=options.progress, now=options.now
+            ),
+        )
     if options.ledger_path is not None and package.ledger != ledger:
         write_ledger(options.ledger_path, package.ledger)
     return ExportResult(

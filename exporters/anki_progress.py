@@ -32,6 +32,7 @@ from typing import Any
 
 from genanki.util import guid_for
 
+from flashcards.files.gcpause import gc_paused
 from flashcards.files.localtime import iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
 
@@ -78,6 +79,16 @@ def progress_from_rows(
     rollover_hour: int,
 ) -> Progress:
     """:class:`Progress` from what :func:`flashcards.store.anki_sync.progress_rows` reads."""
+    with gc_paused():
+        return _progress(states, answers, first_day, rollover_hour)
+
+
+def _progress(
+    states: Sequence[tuple[Any, ...]],
+    answers: Sequence[LogRow],
+    first_day: str | None,
+    rollover_hour: int,
+) -> Progress:
     return Progress(
         states={
             row[0]: CardProgress(
@@ -96,10 +107,18 @@ def progress_from_rows(
     )
 
 
-def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallback: date) -> None:
+def apply_progress(
+    connection: sqlite3.Connection,
+    progress: Progress,
+    *,
+    fallback: date,
+    guids: Mapping[str, str] | None = None,
+) -> None:
     """Write ``progress`` into a package's collection as genanki left it (schema 11).
 
-    ``fallback`` is the creation day when no answer was ever given (today).
+    ``fallback`` is the creation day when no answer was ever given (today);
+    ``guids`` the note guid of each card id in the package, when already known
+    (hashing a hundred thousand ids again costs a second).
     """
     day0 = progress.first_day or fallback
     _set_creation(connection, day0, progress.rollover_hour)
@@ -113,7 +132,8 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
     for card_id, state in progress.states.items():
         if state.due is None and not state.suspended:
             continue  # new in Anki as in the package already
-        card_row = cards.get(guid_for(card_id))
+        guid = guid_for(card_id) if guids is None else guids.get(card_id)
+        card_row = None if guid is None else cards.get(guid)
         if card_row is None:
             continue
         row_of[card_id] = card_row
@@ -137,14 +157,19 @@ def apply_progress(connection: sqlite3.Connection, progress: Progress, *, fallba
         "lapses = ? WHERE id = ?",
         updates,
     )
-    stamps = [answer[1] for answer in progress.answers]
+    answers = progress.answers
+    stamps = [answer[1] for answer in answers]
     ids = revlog_ids(
         iso_epoch_ms_all(stamps), [len(stamp) > 19 for stamp in stamps]
     )  # over the whole log, so an answer's id does not depend on which decks go out
+    del stamps
+    row_get = row_of.get
     revlog = [
-        (revlog_id, card_row, *answer[2:])
-        for answer, revlog_id in zip(progress.answers, ids, strict=True)
-        if (card_row := row_of.get(answer[0])) is not None
+        (revlog_id, card_row, ease, ivl, last_ivl, factor, taken, kind)
+        for (card_id, _, ease, ivl, last_ivl, factor, taken, kind), revlog_id in zip(
+            answers, ids, strict=True
+        )
+        if (card_row := row_get(card_id)) is not None
     ]
     revlog.sort()  # in id order, each row is an append
     # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type.

@@ -431,6 +431,17 @@ def test_revlog_ids_are_unique_stable_and_keep_ankis_own() -> None:
     assert crowded == [second + 1, second, second + 2]
 
 
+def test_revlog_ids_of_whole_seconds_only_spill_into_the_next_second() -> None:
+    from flashcards.schedule.anki_log import revlog_ids
+
+    second = 1_800_000_000_000
+    moments = [second, second, second + 1000, second]
+    assert revlog_ids(moments, [False] * 4) == [second, second + 1, second + 1000, second + 2]
+    crowded = [second] * 1001 + [second + 1000]
+    ids = revlog_ids(crowded, [False] * len(crowded))
+    assert ids == [second + offset for offset in range(1002)]
+
+
 @pytest.mark.slow
 def test_due_days_hold_in_a_far_time_zone() -> None:
     """Chatham (UTC+13:45, another date than UTC for most of the day): the round trip

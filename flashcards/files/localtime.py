@@ -28,14 +28,17 @@ def iso_epoch_ms_all(stamps: Sequence[str]) -> list[int]:
     and time-zone changes fall on whole minutes.
     """
     minutes: dict[str, int] = {}
-    converted = []
+    converted: list[int] = []
+    append = converted.append
+    minute, start = "\0", 0  # the last minute seen: a log in time order repeats it
     for stamp in stamps:
         if len(stamp) != 19:
-            converted.append(epoch_ms(datetime.fromisoformat(stamp)))
+            append(epoch_ms(datetime.fromisoformat(stamp)))
             continue
-        minute = stamp[:16]
-        start = minutes.get(minute)
-        if start is None:
-            start = minutes[minute] = epoch_ms(datetime.fromisoformat(minute))
-        converted.append(start + int(stamp[17:]) * 1000)
+        if not stamp.startswith(minute):
+            minute = stamp[:16]
+            known = minutes.get(minute)
+            start = epoch_ms(datetime.fromisoformat(minute)) if known is None else known
+            minutes[minute] = start
+        append(start + int(stamp[17:]) * 1000)
     return converted

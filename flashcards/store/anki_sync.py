@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flashcards.files.gcpause import gc_paused
 from flashcards.files.localtime import iso_epoch_ms_all, local_time
 from flashcards.schedule.anki_log import (
     ANKI_EASE,
@@ -69,7 +70,8 @@ def progress_rows(
     (:data:`STATE_SQL`), every answer oldest first as Anki's revlog has it
     (:data:`LOG_SQL`), and the first study day with an answer (None: none yet)."""
     first = db.rows("SELECT MIN(day) FROM review_log")[0][0]
-    return db.rows(STATE_SQL), db.rows(LOG_SQL), first
+    with gc_paused():
+        return db.rows(STATE_SQL), db.rows(LOG_SQL), first
 
 
 def card_ids(db: Db) -> list[str]:
