@@ -40,3 +40,18 @@ def seed_markdown() -> str:
 def db_path(tmp_path: Path) -> Path:
     """A review database file that does not exist yet (test files may override it)."""
     return tmp_path / "k8sprep.db"
+
+
+DRILL_NOW = "2026-11-26T09:30:00"
+"""The moment the drill and mock tests run at (``K8SPREP_NOW``)."""
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A data directory whose database holds the bundled deck, imported at ``DRILL_NOW``."""
+    from tests.review_helpers import k8sprep_env, run_k8sprep
+
+    home = tmp_path / "home"
+    result = run_k8sprep(["import", str(BUNDLED_DECK)], env=k8sprep_env(home, DRILL_NOW))
+    assert result.returncode == 0, result.stderr
+    return home

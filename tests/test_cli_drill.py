@@ -9,27 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from flashcards.schedule.sm2 import SM2State, review
-from tests.conftest import BUNDLED_DECK
+from tests.conftest import BUNDLED_DECK, DRILL_NOW
 from tests.review_helpers import ROOT, k8sprep_env, run_k8sprep, table_rows
 
-NOW = "2026-11-26T09:30:00"
+NOW = DRILL_NOW  # the time the shared `home` fixture imported the deck at
 PVC = "storage-in-kubernetes-interview-081621a1c3"
 SLOW = "storage-in-kubernetes-interview-b78b50bd1a"
 BACKUPS = "storage-in-kubernetes-interview-ada97d4f6e"
 MANAGED = "storage-in-kubernetes-interview-d9c1c49f4c"
 RIGHT_PVC = "Claims let apps request storage without backend details, so manifests stay portable"
 LOG = "SELECT card_id, grade, typed_answer, verdict FROM review_log ORDER BY id"
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    result = run_k8sprep(["import", str(BUNDLED_DECK)], env=k8sprep_env(home, NOW))
-    assert result.returncode == 0, result.stderr
-    return home
 
 
 def db(home: Path) -> Path:

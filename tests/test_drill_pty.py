@@ -8,21 +8,12 @@ import sys
 from pathlib import Path
 
 import pexpect
-import pytest
 
-from tests.conftest import BUNDLED_DECK
-from tests.review_helpers import ROOT, k8sprep_env, run_k8sprep, table_rows
+from tests.conftest import DRILL_NOW
+from tests.review_helpers import ROOT, k8sprep_env, table_rows
 
-NOW = "2026-11-26T09:30:00"
+NOW = DRILL_NOW  # the time the shared `home` fixture imported the deck at
 PVC = "storage-in-kubernetes-interview-081621a1c3"
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    result = run_k8sprep(["import", str(BUNDLED_DECK)], env=k8sprep_env(home, NOW))
-    assert result.returncode == 0, result.stderr
-    return home
 
 
 def spawn_drill(home: Path, *args: str, columns: int = 72) -> pexpect.spawn:

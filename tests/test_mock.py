@@ -20,10 +20,10 @@ from flashcards.drill.mock import MockAnswer, report, sample, weight
 from flashcards.model import Card, Kind
 from flashcards.schedule.records import CardState, StoredCard
 from flashcards.schedule.sm2 import SM2State
-from tests.conftest import BUNDLED_DECK
+from tests.conftest import DRILL_NOW
 from tests.review_helpers import ROOT, k8sprep_env, run_k8sprep, table_rows
 
-NOW = "2026-11-26T09:30:00"
+NOW = DRILL_NOW  # the time the shared `home` fixture imported the deck at
 TODAY = date(2026, 11, 26)
 PVC = "storage-in-kubernetes-interview-081621a1c3"
 
@@ -114,13 +114,6 @@ def test_confirmation(lines: list[str], saved: list[tuple[str, int]]) -> None:
     recorded: list[tuple[str, int]] = []
     confirm(answers, iter(lines), lambda _: None, lambda a, g: recorded.append((a.card_id, g)))
     assert recorded == saved
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    assert run_k8sprep(["import", str(BUNDLED_DECK)], env=k8sprep_env(home, NOW)).returncode == 0
-    return home
 
 
 def test_mock_from_a_pipe_saves_the_report_and_only_confirmed_grades(home: Path) -> None:
