@@ -19,6 +19,8 @@ codes were added, and of other lines stripped on their way out (:meth:`Paint.lin
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flashcards.parse.controls import strip_controls
@@ -104,3 +106,40 @@ class AlternateScreen:
 
     def leave(self) -> None:
         os.write(self.fd, ALTERNATE_OFF.encode())
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Where the review's lines go and how: see :func:`review_output`."""
+
+    write: Callable[[str], None]
+    paint: Paint
+    handover: AlternateScreen | None
+    """The alternate screen when the review takes the whole terminal; else None."""
+
+
+def review_output(*, interactive: bool) -> Screen:
+    """The review's output: plain text into a pipe, painted lines into a terminal.
+
+    The full screen needs both ends to be the terminal (keys come from it, the
+    screen is drawn on it) and a card to show (``interactive``): a scripted review
+    typed into a pipe keeps its lines on the normal screen, and so does "Nothing to
+    review right now."
+    """
+    from flashcards.cli.output import echo
+    from flashcards.cli.terminal import is_terminal
+
+    if not is_terminal(sys.stdout):
+        return Screen(echo, PLAIN, None)
+    full = interactive and is_terminal(sys.stdin) and can_take_screen()
+    return Screen(
+        _write_raw,
+        Paint(raw=True, colour=wants_colour()),
+        AlternateScreen(sys.stdout.fileno()) if full else None,
+    )
+
+
+def _write_raw(text: str) -> None:
+    """``text`` and a newline, unfiltered: only :class:`Paint`-made lines come here."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
