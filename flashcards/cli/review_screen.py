@@ -113,7 +113,7 @@ def back(
             lines += ["", card.diagram]
         if where:
             lines += ["", f"Source: {where}"]
-        return [*lines, LEGEND]
+        return [*lines, *legend(None, grading)]
     lines = ["", *(paint("answer", line) for line in wrap_text(card.back, width, prefix="A: "))]
     if trap:
         lines += [

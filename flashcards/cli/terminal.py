@@ -139,6 +139,7 @@ def keys(stream: TextIO | None = None, screen: Handover | None = None) -> Iterat
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTSTP)  # stops here until `fg`
         signal.signal(signal.SIGTSTP, stop)
+        resume(signal.SIGCONT, None)  # without job control the kernel does not stop us
 
     def resume(_signum: int, _frame: object) -> None:
         if not lent:
