@@ -1,14 +1,18 @@
 """What ``k8sprep review`` prints, and the loop that turns input tokens into session steps.
 
-Plain text only, no colour codes and no rich tables: it loads fast, reads the same in
-a pipe, and the tests can match it line by line.
+Plain text, no rich tables: it loads fast, reads the same in a pipe, and the tests
+can match it line by line.
 
 Two layouts. Into a pipe or file every text goes out as written, one line per
-field, so scripts can rely on it. Into a terminal the text is fitted to its width,
-read again for every card so that resizing the window takes effect at the next
-card: a rule across the screen starts each card, the question and the answer hang
-beside ``Q:`` and ``A:``, the interview trap is marked ``✗``, and the grade legend
-folds onto two lines when one does not fit. Diagrams are shown as drawn in both.
+field, with no screen or colour code, so scripts can rely on it. Into a terminal
+the text is fitted to its width, read again for every card so that resizing the
+window takes effect at the next card: a rule across the screen starts each card,
+the question and the answer hang beside ``Q:`` and ``A:``, the interview trap is
+marked ``✗``, the grade legend folds onto two lines when one does not fit, and what
+each grade would schedule follows it. There, too, each card gets a screen of its
+own and colour (:mod:`flashcards.cli.fullscreen`). A diagram is shown as drawn, or,
+in a terminal narrower than it, replaced by a one-line notice: the terminal would
+fold its box lines into noise.
 """
 
 from __future__ import annotations
@@ -162,10 +166,13 @@ def preview(intervals: dict[int, int] | None, grading: Grading, width: int) -> l
     """
 
     def outcome(quality: int) -> str:
+        again = "again" if grading is SM2 else "today"  # Anki's reads "Again today"
         if intervals is None:
-            return "again today" if needs_redrill(quality) else "done for today"
+            if not needs_redrill(quality):
+                return "done for today"
+            return "again today" if grading is SM2 else again
         if quality < PASSING_QUALITY:
-            return "again" if grading is SM2 else "today"
+            return again
         days = interval_label(intervals[quality])
         return f"in {days}" if grading is SM2 else days
 
