@@ -302,9 +302,12 @@ def test_a_redraw_token_draws_the_card_again_on_a_cleared_screen(session: Review
         paint=Paint(raw=True),
         full_screen=True,
     )
-    assert [chunk.startswith(CLEAR) for chunk in out] == [True, False, True]
-    assert "A: " + BACK[:40] in out[2]  # the answer is drawn again: it had been revealed
-    assert "\x1b" not in out[1] and "\x1b[1m" not in out[2]  # no colour without it
+    assert [chunk.startswith(CLEAR) for chunk in out] == [True, True, True]
+    assert "(space or Enter: show answer)" in out[0]
+    for chunk in out[1:]:  # revealed, then drawn again: the whole card, the hint left out
+        assert "Q: " + CARDS[0].front[:40] in chunk and "A: " + BACK[:40] in chunk
+        assert "show answer" not in chunk
+    assert "\x1b[1m" not in "".join(out)  # no colour without it
 
 
 def test_full_screen_lines_carry_no_control_characters_from_card_text(tmp_path: Path) -> None:

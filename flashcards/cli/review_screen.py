@@ -69,11 +69,14 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
-def front(session: ReviewSession, width: int | None = None, paint: Paint = PLAIN) -> list[str]:
+def front(
+    session: ReviewSession, width: int | None = None, paint: Paint = PLAIN, *, hint: bool = True
+) -> list[str]:
     """The card as first shown: where it comes from, progress, kind and question.
 
     ``width`` lays it out for a terminal that many columns wide; None keeps the
-    plain lines a pipe gets. ``paint`` styles the terminal layout.
+    plain lines a pipe gets. ``paint`` styles the terminal layout; ``hint`` False
+    leaves out how to show the answer (it is shown).
     """
     stored = session.current
     if stored is None:
@@ -87,7 +90,7 @@ def front(session: ReviewSession, width: int | None = None, paint: Paint = PLAIN
         "",
         *(paint("title", line) for line in _rule(title, width)),
         *(paint("question", line) for line in wrap_text(stored.card.front, width, prefix="Q: ")),
-        *wrap_text(SHOW_ANSWER, width, prefix="   "),
+        *(wrap_text(SHOW_ANSWER, width, prefix="   ") if hint else []),
     ]
 
 
@@ -311,8 +314,9 @@ def drive(
     def show_card() -> None:
         """The current card: its question, and its answer once revealed."""
         columns = width()
-        lines = front(session, columns, paint)
-        if session.revealed and session.current is not None:
+        shown = session.revealed and session.current is not None
+        lines = front(session, columns, paint, hint=not (shown and full_screen))
+        if shown and session.current is not None:
             lines += answer_side(session.current, columns)
         if full_screen:
             out([*pending, *lines] if pending else lines[1:], clear=True)
@@ -322,7 +326,10 @@ def drive(
 
     def reveal(stored: StoredCard) -> None:
         session.reveal()
-        out(answer_side(stored, width()))
+        if full_screen:  # drawn again whole, without the hint: a small window needs the rows
+            show_card()
+        else:
+            out(answer_side(stored, width()))
 
     if session.current is None:
         say("Nothing to review right now.")
