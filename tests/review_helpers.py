@@ -56,16 +56,16 @@ def k8sprep_env(home: Path, now: str | None = None, **extra: str) -> dict[str, s
 
 
 def run_k8sprep(
-    args: Sequence[str], *, env: dict[str, str], stdin: str = ""
+    args: Sequence[str], *, env: dict[str, str], stdin: str = "", cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m flashcards ARGS`` as a real process with piped stdin."""
+    """Run ``python -m flashcards ARGS`` as a real process with piped stdin, in ``cwd``."""
     return subprocess.run(
         [sys.executable, "-m", "flashcards", *args],
         input=stdin,
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         timeout=120,
     )
 

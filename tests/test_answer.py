@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flashcards.schedule.answer import answer_card
+from flashcards.schedule.answer import answer_card, next_intervals
 from flashcards.schedule.records import CardState
 from flashcards.schedule.sm2 import SM2State, review
 
@@ -60,3 +60,18 @@ def test_replaying_first_answers_matches_plain_sm2(steps: list[tuple[int, int]])
         assert state.sm2 == sm2
         assert state.due == state.last_day + timedelta(days=state.sm2.interval)  # type: ignore[operator]
         assert state.lapses >= 0 and state.last_grade == grade
+
+
+def test_next_intervals_are_what_each_grade_would_schedule() -> None:
+    day = date(2026, 12, 3)
+    new = CardState()
+    assert next_intervals(new, day) == {0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
+    learned = CardState(sm2=SM2State(2, 6, "2.70"), due=day, last_day=day - timedelta(days=6))
+    assert next_intervals(learned, day) == {0: 1, 1: 1, 2: 1, 3: 17, 4: 17, 5: 17}
+    for grade, days in next_intervals(learned, day).items():  # as answering would
+        assert answer_card(learned, grade, day=day)[0].due == day + timedelta(days=days)
+
+
+def test_no_grade_reschedules_a_card_answered_earlier_the_same_day() -> None:
+    day = date(2026, 12, 3)
+    assert next_intervals(CardState(sm2=SM2State(1, 1), last_day=day), day) is None

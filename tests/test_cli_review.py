@@ -211,8 +211,8 @@ def test_config_file_sets_the_daily_limit(tmp_path: Path, db: Path, isolated_hom
     assert code == 1
     assert err == (
         f"k8sprep: {isolated_home / 'config.toml'}:2: unknown setting 'new_per_dya' "
-        "(known: backups_keep, desired_retention, new_per_day, reviews_per_day, rollover_hour, "
-        "scheduler)\n"
+        "(known: backups_keep, desired_retention, grading, new_per_day, reviews_per_day, "
+        "rollover_hour, scheduler)\n"
     )
 
 

@@ -51,3 +51,10 @@ def test_unreadable_config(tmp_path: Path) -> None:
     path.write_bytes(b"new_per_day = 3\n\xff\xfe")
     with pytest.raises(ConfigError, match="cannot read config"):
         load_config(path)
+
+
+def test_grading_is_sm2_by_default_or_anki() -> None:
+    assert Config().grading == "sm2"
+    assert parse_config('grading = "anki"\n').grading == "anki"
+    with pytest.raises(ConfigError, match=r"^c.toml:2: grading must be \"sm2\" or \"anki\""):
+        parse_config('new_per_day = 3\ngrading = "Anki"\n', "c.toml")

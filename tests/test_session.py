@@ -178,3 +178,20 @@ def test_no_last_undo_after_quit_or_without_an_action(store: Store) -> None:
     session.quit()
     assert session.finished and not session.offers_last_undo
     assert not start(store, new=0).offers_last_undo  # nothing was due: nothing to take back
+
+
+def test_reload_shows_the_edited_card_or_leaves_out_a_removed_one(store: Store) -> None:
+    from dataclasses import replace
+
+    session = start(store)
+    deck = make_deck(5, "storage", 4)
+    assert session.current is not None and session.current.card.id == "storage-0"
+    session.reveal()
+    edited = replace(deck.cards[0], front="Edited?")
+    store.sync_decks([replace(deck, cards=(edited, *deck.cards[1:]))])
+    assert session.reload() is False
+    assert session.current.card.front == "Edited?" and not session.revealed
+    store.sync_decks([replace(deck, cards=deck.cards[1:])])  # the card taken out of its deck
+    assert session.reload() is True
+    assert session.current is not None and session.current.card.id == "storage-1"
+    assert session.progress == (1, 3)

@@ -146,6 +146,14 @@ def import_decks(
     )
 
 
+def _grading_name(value: str | None) -> str | None:
+    from flashcards.schedule.config import GRADINGS
+
+    if value is not None and value not in GRADINGS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(GRADINGS)}.")
+    return value
+
+
 @app.command()
 def review(
     deck: Annotated[
@@ -169,16 +177,29 @@ def review(
             help="Due reviews per day (overrides config).",
         ),
     ] = None,
+    keys_: Annotated[
+        str | None,
+        typer.Option(
+            "--keys",
+            metavar="sm2|anki",
+            callback=_grading_name,
+            help="Grade keys: sm2 (0-5) or anki (1 Again, 2 Hard, 3 Good, 4 Easy; "
+            "overrides config).",
+        ),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
-    """Review today's cards: space reveals, 0-5 grades, u undoes, s suspends, q quits.
+    """Review today's cards: space reveals, 0-5 grades, u undoes, s suspends, e edits, q quits.
 
-    In a terminal each key acts at once; from a pipe each line is one input (an
-    empty line reveals, a grade line reveals and grades). After the last card one
-    more input is read: u undoes that last answer, anything else ends.
+    In a terminal each key acts at once, each card on a clean screen; from a pipe
+    each line is one input (an empty line reveals, a grade line reveals and grades).
+    After the last card one more input is read: u undoes that last answer, anything
+    else ends.
     """
     import sys
 
+    from flashcards.cli.fullscreen import review_output
+    from flashcards.cli.grade_keys import GRADINGS
     from flashcards.cli.review_screen import drive, summary_lines
     from flashcards.cli.terminal import is_terminal, keys
     from flashcards.files import settings
@@ -186,6 +207,7 @@ def review(
     from flashcards.schedule.session import ReviewSession
 
     config = _config(new, limit)
+    grading = GRADINGS[keys_ or config.grading]
     today = _today(config)
     with _open(db) as store:
         if not store.has_cards():
@@ -201,9 +223,25 @@ def review(
         for line in exam_lines(store, config, today):
             echo(line)
         session = ReviewSession(store, queue, clock=settings.now, timer=time.monotonic)
+        screen = review_output(interactive=session.current is not None)
         try:
-            with keys(sys.stdin) as tokens:
-                drive(session, tokens, echo, keys=is_terminal(sys.stdin))
+            with keys(sys.stdin, screen.handover) as tokens:
+                edit = None
+                if is_terminal(sys.stdin):
+                    from flashcards.cli.card_editing import card_editor
+
+                    edit = card_editor(store, tokens.paused)
+                drive(
+                    session,
+                    tokens,
+                    screen.write,
+                    keys=is_terminal(sys.stdin),
+                    paint=screen.paint,
+                    full_screen=screen.handover is not None,
+                    grading=grading,
+                    show_next=config.scheduler == "sm2",
+                    edit=edit,
+                )
         except KeyboardInterrupt:
             echo("")
         for line in summary_lines(session.summary(), today, store.next_due(today, slug)):

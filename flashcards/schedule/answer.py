@@ -16,7 +16,14 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from flashcards.schedule.records import CardState
-from flashcards.schedule.sm2 import PASSING_QUALITY, SM2State, check_quality, review
+from flashcards.schedule.sm2 import (
+    MAX_QUALITY,
+    MIN_QUALITY,
+    PASSING_QUALITY,
+    SM2State,
+    check_quality,
+    review,
+)
 from flashcards.schedule.studyday import due_date
 
 
@@ -61,3 +68,20 @@ def answer_card(
 def _review(state: SM2State, grade: int) -> SM2State:
     """:func:`review`, cached: it is pure, and the same few states recur across cards."""
     return review(state, grade)
+
+
+def next_intervals(state: CardState, day: date) -> dict[int, int] | None:
+    """Days until the next review for each quality 0..5, were the card answered on ``day``.
+
+    What the review shows beside the grades after reveal, as Anki shows on its
+    buttons. Each value is :func:`answer_card`'s own result, so the preview and the
+    answer cannot disagree. None when the card was already answered on ``day``: a
+    re-drill reschedules nothing, whatever the grade.
+    """
+    intervals: dict[int, int] = {}
+    for grade in range(MIN_QUALITY, MAX_QUALITY + 1):
+        after, redrill = answer_card(state, grade, day=day)
+        if redrill:
+            return None
+        intervals[grade] = after.sm2.interval
+    return intervals

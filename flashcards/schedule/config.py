@@ -7,6 +7,7 @@ rollover_hour = 4      # hour (0-23) at which a new study day begins
 backups_keep = 10      # timestamped backups `k8sprep backup` keeps
 scheduler = "sm2"      # "sm2", or "fsrs" (FSRS due dates; SM-2 numbers kept alongside)
 desired_retention = 0.9  # FSRS: the recall probability due dates aim at (0.7-0.99)
+grading = "sm2"        # review keys: "sm2" (0-5) or "anki" (1 Again, 2 Hard, 3 Good, 4 Easy)
 ```
 
 A missing file means the defaults. A broken file, an unknown key or a value of the
@@ -31,6 +32,9 @@ SCHEDULERS = ("sm2", "fsrs")
 """``sm2``: SuperMemo SM-2 sets due dates. ``fsrs``: FSRS does, from memory states
 replayed from the review log (:mod:`flashcards.schedule.memory`)."""
 RETENTION_RANGE = (0.7, 0.99)
+GRADINGS = ("sm2", "anki")
+"""Review keys: ``sm2`` grades 0-5 as typed; ``anki`` takes Anki's four buttons
+(1 Again, 2 Hard, 3 Good, 4 Easy) and logs them as SM-2 qualities 1, 3, 4, 5."""
 
 _LIMITS = {
     "new_per_day": (0, MAX_NEW_PER_DAY),
@@ -50,6 +54,7 @@ class Config:
     backups_keep: int = 10  # timestamped backups kept by `k8sprep backup`
     scheduler: str = "sm2"  # see SCHEDULERS
     desired_retention: float = 0.9  # FSRS only
+    grading: str = "sm2"  # see GRADINGS
 
     def with_overrides(self, *, new: int | None = None, limit: int | None = None) -> Config:
         """This config with command-line ``--new`` / ``--limit`` applied."""
@@ -90,6 +95,13 @@ def parse_config(text: str, path: str = "<config>") -> Config:
             if value not in SCHEDULERS:
                 raise ConfigError(
                     f'scheduler must be "sm2" or "fsrs", got {value!r}', path=path, line=line
+                )
+            values[key] = value
+            continue
+        if key == "grading":
+            if value not in GRADINGS:
+                raise ConfigError(
+                    f'grading must be "sm2" or "anki", got {value!r}', path=path, line=line
                 )
             values[key] = value
             continue

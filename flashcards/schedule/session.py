@@ -190,6 +190,25 @@ class ReviewSession:
         self._show(action.card_id)
         return action
 
+    def reload(self) -> bool:
+        """Read the current card again, after its deck file was edited and re-imported.
+
+        It is shown from its question again. A card the edit took out of its deck
+        (now retired) is left out of the session instead, and the next one shown.
+
+        Returns:
+            True when the card was left out.
+        """
+        card = self._require_card()
+        fresh = self.store.get(card.card.id)
+        if not fresh.retired:
+            self.current = fresh
+            self.revealed = False
+            return False
+        self._pending = deque(c for c in self._pending if c != card.card.id)
+        self._advance()
+        return True
+
     def quit(self) -> None:
         """End the session; everything answered so far is already saved."""
         self.finished = True
