@@ -252,7 +252,7 @@ REFUSED = {
     "log-row-removed": (["DELETE FROM review_log WHERE id = 8"], "stored state"),
     "two-rows-one-key": (
         [
-            "CREATE TABLE deck2 (slug, name, chapter, title)",
+            "CREATE TABLE deck2 (slug, name, chapter, title, source_path)",
             "INSERT INTO deck2 SELECT * FROM deck",
             "INSERT INTO deck2 SELECT * FROM deck",
             "DROP TABLE deck",

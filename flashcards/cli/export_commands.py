@@ -111,7 +111,7 @@ def _export(
     from flashcards.cli.anki_export import read_database
     from flashcards.files.tempfiles import remove_stale_temporaries
 
-    chosen = select_decks(deck_args or [])
+    chosen = select_decks(deck_args or [], db=db, every_known=True)
     target = out or Path(DEFAULT_STEM + DEFAULT_SUFFIX[name])
     refuse_database_target(target, db)
     for written in (target, ledger):  # what a killed export left beside them

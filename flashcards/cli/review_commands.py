@@ -71,14 +71,21 @@ def _config(new: int | None = None, limit: int | None = None) -> Config:
 
 
 def _deck_slug(store: Store, key: str | None) -> str | None:
-    """The slug of the stored deck ``key`` names (chapter number, name or slug)."""
+    """The slug of the deck ``key`` names (chapter number, name or slug), as every command
+    finds it (:func:`flashcards.cli.catalog.find_known`).
+
+    A bundled deck not imported yet is imported now, as the first review imports them
+    all: ``decks`` lists it, so ``review --deck`` must find cards in it.
+    """
     if key is None:
         return None
-    from flashcards.files.decks import find_deck
-    from flashcards.model import ChapterInfo, Deck
+    from flashcards.cli.catalog import find_known, load_known
 
-    decks = [Deck(name, ChapterInfo(chapter, slug, name)) for slug, name, chapter in store.decks()]
-    return find_deck(decks, key).chapter.slug
+    known = find_known(store, key)
+    if not known.imported:
+        report = store.sync_decks([load_known(known, store)])
+        echo(f"Imported {report.added} cards from {known.name}.", err=True)
+    return known.slug
 
 
 def _switched(store: Store, config: Config) -> str:
@@ -137,7 +144,7 @@ def import_decks(
     (hidden, history kept); running it again changes nothing.
     """
     # The same choice as `export`: a deck named twice counts once, a mistyped file is named.
-    chosen = select_decks(decks or [], write_ids=True)
+    chosen = select_decks(decks or [], write_ids=True, db=db)
     with _open(db) as store:
         report = store.sync_decks(chosen)
     echo(
