@@ -282,3 +282,35 @@ def test_the_drill_columns_arrive_empty_on_old_answers(v1: Path, isolated_home: 
         assert {(a.typed_answer, a.verdict) for a in history} == {(None, None)}
     with _open_db(v1) as db:
         assert applied_migrations(db)[1][1].startswith("review_log.typed_answer and verdict")
+
+
+def test_a_version_3_database_upgrades_to_4_and_learns_deck_files(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    v3 = tmp_path / "v3.db"
+    with sqlite3.connect(v3) as connection:
+        for statement in sqlite_layout(3):
+            connection.execute(statement)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("application", "k8sprep"), ("schema_version", "3")],
+        )
+        connection.execute("INSERT INTO deck VALUES ('pods', '03 Pods', 3, 'Pods')")
+    connection.close()
+    assert "source_path" not in [c[0] for c in layout(v3)["deck"][0]]
+    with open_url(f"sqlite:///{v3}") as store:
+        assert read_version(store.db) == LATEST_VERSION == 4
+        assert store.db.rows("SELECT slug, name, source_path FROM deck") == [
+            ("pods", "03 Pods", None)
+        ]
+        assert store.deck_source("pods") is None
+    assert [n for n, _ in applied_migrations_of(v3)] == [4]
+    assert list((isolated_home / "backups").glob("pre-migration-v3-*.db"))
+    fresh = tmp_path / "fresh.db"
+    Store.open(f"sqlite:///{fresh}").close()
+    assert layout(v3) == layout(fresh)
+
+
+def applied_migrations_of(path: Path) -> list[tuple[int, str]]:
+    with _open_db(path) as db:
+        return applied_migrations(db)

@@ -114,8 +114,12 @@ def load_known(known: KnownDeck, store: Store | None, *, write_ids: bool = False
     cards: they are then the only copy of the deck, and "no deck" would be wrong
     about a deck that ``decks`` lists and ``review`` studies.
 
+    ``write_ids`` (``import``): the deck must come from its file, whose hand-added
+    cards get their ids written; importing the database's own cards would change nothing.
+
     Raises:
-        UnknownDeckError: the file is gone and the database holds no cards of it.
+        UnknownDeckError: the file is gone and the database holds no cards of it (or
+            ``write_ids`` asks for the file).
     """
     from flashcards.files.decks import load_deck
 
@@ -126,7 +130,7 @@ def load_known(known: KnownDeck, store: Store | None, *, write_ids: bool = False
         return load_deck(known.source, write_ids=write_ids)
     if known.bundled is not None and not write_ids:
         return known.bundled
-    if store is not None and known.imported:
+    if store is not None and known.imported and not write_ids:
         from flashcards.model import ChapterInfo, Deck
 
         cards = tuple(store.deck_cards(known.slug))

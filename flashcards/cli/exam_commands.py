@@ -12,7 +12,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, JsonOpt
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.cli.review_commands import (
     _config,
     _deck_slug,
@@ -76,7 +76,7 @@ def exam_set(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {counted(report.added, 'card')} from the bundled decks.")
         slugs: list[str] = []
         for key in deck or []:
             slug = _deck_slug(store, key)

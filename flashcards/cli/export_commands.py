@@ -17,7 +17,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, DecksArg, select_decks
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.files import settings
 
 export_app = typer.Typer(
@@ -127,15 +127,16 @@ def _export(
         progress=found.progress,
     )
     result = EXPORTERS[name]([*chosen, *found.retired_decks], target, options)
-    decks_word = "deck" if result.decks == 1 else "decks"
-    summary = f"Wrote {result.notes} notes ({result.cards} cards) from {result.decks} {decks_word}"
+    summary = (
+        f"Wrote {counted(result.notes, 'note')} ({counted(result.cards, 'card')}) "
+        f"from {counted(result.decks, 'deck')}"
+    )
     if name == "anki":
         summary += f", {result.changed} new or changed,"
     echo(f"{summary} to {result.path}")
     if found.retired:
-        cards = "card" if found.retired == 1 else "cards"
         echo(
-            f"{found.retired} retired {cards} still in Anki: "
+            f"{found.retired} retired {'card' if found.retired == 1 else 'cards'} still in Anki: "
             "search tag:k8sprep::retired to delete them"
         )
 

@@ -15,7 +15,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, DecksArg, JsonOpt, select_decks
-from flashcards.cli.output import echo, echo_json
+from flashcards.cli.output import counted, echo, echo_json
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _deck_slug(store: Store, key: str | None) -> str | None:
     known = find_known(store, key)
     if not known.imported:
         report = store.sync_decks([load_known(known, store)])
-        echo(f"Imported {report.added} cards from {known.name}.", err=True)
+        echo(f"Imported {counted(report.added, 'card')} from {known.name}.", err=True)
     return known.slug
 
 
@@ -199,7 +199,7 @@ def review(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {counted(report.added, 'card')} from the bundled decks.")
         if store.use_scheduler(config.scheduler, config.desired_retention):
             echo(_switched(store, config))
         slug = _deck_slug(store, deck)
@@ -305,6 +305,7 @@ def show_card(
     db: DbOpt = None,
 ) -> None:
     """One card: its text, review state and history."""
+    from flashcards.cli.catalog import deck_source
     from flashcards.cli.review_views import card_lines, card_report
     from flashcards.errors import K8sprepError
 
@@ -313,7 +314,8 @@ def show_card(
     with _open(db, create=False) as store:
         if suspend or unsuspend:
             store.set_suspended(card_id, suspend)
-        report = card_report(store.get(card_id), store.history(card_id))
+        stored = store.get(card_id)
+        report = card_report(stored, store.history(card_id), deck_source(store, stored.deck))
     if json:
         _print_json(report)
     else:
