@@ -35,16 +35,17 @@ def read_database(
     """Progress, the retired count and (if asked) the retired cards not in ``exported``.
 
     Raises:
-        StoreError: progress or retired cards were asked for and there is no database
-            or it cannot be opened; without them, that just means nothing to count.
+        StoreError: progress or retired cards were asked for, or the database was
+            named (``--db``, ``$K8SPREP_DB``), and it is not there or cannot be opened;
+            otherwise that just means nothing to count.
     """
-    from flashcards.cli.opening import open_store
+    from flashcards.cli.opening import named_database, open_store
     from flashcards.store.anki_sync import progress_rows, retired_cards, retired_count
 
     try:
         store = open_store(db, create=False)
     except StoreError:  # no database (yet), or one that cannot be read: count nothing
-        if with_progress or include_retired:
+        if with_progress or include_retired or named_database(db):
             raise
         return FromDatabase()
     with store:

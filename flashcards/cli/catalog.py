@@ -139,17 +139,30 @@ def load_known(known: KnownDeck, store: Store | None, *, write_ids: bool = False
     raise UnknownDeckError(f"deck {known.name!r} has no file to read{where}")
 
 
-def open_if_there(db: str | None) -> Store | None:
+def open_if_there(db: str | None, *, missing_ok: bool = False) -> Store | None:
     """The review database for reading deck names, or None while there is none.
 
-    A database that cannot be opened counts as none: ``export`` of a bundled deck
-    works without any database and should not start failing because of one.
-    """
-    from flashcards.cli.opening import open_store
+    The default database that cannot be opened counts as none: ``export`` of a
+    bundled deck works without any database and should not start failing because
+    of one. A database the user named must be there and readable, unless
+    ``missing_ok`` (``import`` creates it).
 
-    with suppress(NoDatabaseError, StoreError):
-        return open_store(db, create=False)
-    return None
+    Raises:
+        StoreError: a database named by ``--db`` or ``$K8SPREP_DB`` is missing or
+            cannot be opened.
+    """
+    from flashcards.cli.opening import named_database, open_to_read
+
+    try:
+        return open_to_read(db)
+    except NoDatabaseError:
+        if missing_ok:
+            return None
+        raise
+    except StoreError:
+        if named_database(db):
+            raise
+        return None
 
 
 def short_path(path: Path | None, *, cwd: Path | None = None, home: Path | None = None) -> str:

@@ -41,19 +41,18 @@ def _open(db: str | None, *, create: bool = True) -> Store:
 
 
 def _open_to_read(db: str | None) -> Store:
-    """The review database, or an empty one in memory while there is none yet.
+    """The review database, or an empty one in memory while the default one is not there.
 
     ``due``, ``stats`` and ``history`` before the first review have nothing to show,
     which is an answer, not an error; creating the file for it would leave an empty
-    database (and data directory) behind, e.g. for a mistyped ``--db``.
+    database (and data directory) behind. A named ``--db`` that does not exist is a
+    typo and says so (:func:`flashcards.cli.opening.open_to_read`).
     """
-    from flashcards.errors import NoDatabaseError
+    from flashcards.cli.opening import open_to_read
     from flashcards.store import Store
 
-    try:
-        return _open(db, create=False)
-    except NoDatabaseError:
-        return Store.open("sqlite://")
+    found = open_to_read(db)
+    return Store.open("sqlite://") if found is None else found
 
 
 def _today(config: Config) -> date:

@@ -33,7 +33,7 @@ class BackupResult:
 
 def default_backup_dir() -> Path:
     """``backups/`` in the data directory."""
-    return settings.data_dir() / "backups"
+    return settings.backups_dir()
 
 
 def take_backup(
