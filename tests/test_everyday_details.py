@@ -199,8 +199,6 @@ def test_one_answer_is_singular(tmp_path: Path) -> None:
         ["history"],
         ["readiness"],
         ["fsrs", "evaluate"],
-        ["decks"],
-        ["export", "csv", "-o", "out.csv"],
         ["exam", "show"],
     ],
 )
@@ -216,6 +214,22 @@ def test_a_named_database_that_is_not_there_is_refused(
         "(run k8sprep review or k8sprep import first)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [(["decks"], []), (["export", "csv", "-o", "out.csv"], ["out.csv"])],
+)
+def test_commands_that_need_no_database_warn_of_a_named_one_not_there(
+    command: list[str], written: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "typo.db"
+    code, out, err = k8sprep(*command, "--db", db)
+    assert code == 0 and ("33 cards" in out or "from 1 deck" in out)
+    assert err.startswith(f"k8sprep: warning: {db.resolve()}: no review database here yet")
+    assert len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == written
 
 
 def test_the_default_database_not_there_yet_is_nothing_yet(isolated_home: Path) -> None:

@@ -113,7 +113,7 @@ def decks(
     if paths:
         shown = [(load_deck(path), path) for path in deck_paths(paths)]
     else:
-        store = open_if_there(db)
+        store = open_if_there(db, warn_missing=True)
         try:
             for known in known_decks(store):
                 shown.append((load_known(known, store), known.source))

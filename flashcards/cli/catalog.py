@@ -139,29 +139,24 @@ def load_known(known: KnownDeck, store: Store | None, *, write_ids: bool = False
     raise UnknownDeckError(f"deck {known.name!r} has no file to read{where}")
 
 
-def open_if_there(db: str | None, *, missing_ok: bool = False) -> Store | None:
+def open_if_there(db: str | None, *, warn_missing: bool = False) -> Store | None:
     """The review database for reading deck names, or None while there is none.
 
-    The default database that cannot be opened counts as none: ``export`` of a
-    bundled deck works without any database and should not start failing because
-    of one. A database the user named must be there and readable, unless
-    ``missing_ok`` (``import`` creates it).
-
-    Raises:
-        StoreError: a database named by ``--db`` or ``$K8SPREP_DB`` is missing or
-            cannot be opened.
+    Deck names need no database: without one they are the bundled decks. So a
+    database that is not there is none (``warn_missing``: saying so on stderr when the
+    user named it), and one that cannot be opened counts as none too: ``export`` of a
+    bundled deck must not start failing because of it.
     """
-    from flashcards.cli.opening import named_database, open_to_read
+    from flashcards.cli.opening import open_to_read
+    from flashcards.cli.output import echo
 
     try:
         return open_to_read(db)
-    except NoDatabaseError:
-        if missing_ok:
-            return None
-        raise
+    except NoDatabaseError as error:
+        if warn_missing:
+            echo(f"k8sprep: warning: {error}", err=True)
+        return None
     except StoreError:
-        if named_database(db):
-            raise
         return None
 
 

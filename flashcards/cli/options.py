@@ -61,8 +61,7 @@ def select_decks(
             raise UnknownDeckError(f"no bundled decks found in {settings.bundled_decks_dir()}")
         return decks
     words = [arg for arg in args if not (Path(arg).exists() or _looks_like_path(arg))]
-    # `import` (write_ids) creates the database: one not there yet holds no decks.
-    store = open_if_there(db, missing_ok=write_ids) if words or not args else None
+    store = open_if_there(db) if words or not args else None
     try:
         if not args:
             every = [load_known(known, store) for known in known_decks(store)]
