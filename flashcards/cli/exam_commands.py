@@ -90,8 +90,8 @@ def exam_set(
         cards = standing.cards
         names = exam_deck_names(store, exam)
     echo(
-        f"Exam on {exam_date.isoformat()}: {cards} cards of {len(names)} "
-        f"deck{'s' if len(names) != 1 else ''}, each seen at least once from "
+        f"Exam on {exam_date.isoformat()}: {counted(cards, 'card')} of "
+        f"{counted(len(names), 'deck')}, each seen at least once from "
         f"{exam.window_start.isoformat()} on, at most {exam.limit(config)} first views a day."
     )
 
