@@ -99,6 +99,7 @@ def test_a_deck_whose_file_is_gone_exports_from_the_database(
     code, out, err = k8sprep("decks", "--db", db)
     assert (code, err) == (0, "")
     assert out.splitlines()[0].startswith("03 Pods  (4 cards: ")
+    assert out.splitlines()[0].endswith(f"{deck.resolve()} (gone; cards from the database)")
     code, out, err = k8sprep("export", "csv", "pods", "-o", from_db, "--db", db)
     assert (code, err) == (0, "")
     assert from_db.read_bytes() == from_file.read_bytes()

@@ -125,5 +125,6 @@ def decks(
         counts = Counter(card.kind for card in deck.cards)
         total.update(counts)
         cards = f"{counted(len(deck.cards), 'card')}: {_kind_counts(counts)}"
-        echo(f"{deck.name}  ({cards})  {short_path(source)}")
+        gone = " (gone; cards from the database)" if source and not source.is_file() else ""
+        echo(f"{deck.name}  ({cards})  {short_path(source)}{gone}")
     echo(f"total: {counted(sum(total.values()), 'card')}")
