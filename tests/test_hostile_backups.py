@@ -239,7 +239,7 @@ REFUSED = {
     "flag-2": (["UPDATE card SET retired = 2 WHERE rowid = 1"], "card.retired holds 2"),
     "deck-file-bytes": (
         ["UPDATE deck SET source_path = X'2f746d70' WHERE rowid = 1"],
-        "deck.source_path holds ",
+        "deck.source_path holds b'/tmp'",
     ),
     "deck-file-empty": (["UPDATE deck SET source_path = ''"], "deck.source_path holds ''"),
     "answers-of-no-card": (
