@@ -1,8 +1,9 @@
 """Decks -> a printable Markdown study sheet, one section per chapter.
 
-For the last read-through before an interview: each chapter's cards grouped by
-kind, answers under their questions, traps marked, flows as numbered stages and
-diagrams in code blocks that keep their layout. Card text is escaped so a
+For the last read-through before an interview, and to quiz yourself: each
+chapter's cards grouped by kind, each answer folded under its question
+(``<details>``), traps marked, flows as numbered stages and diagrams in code
+blocks that keep their layout. Card text is escaped so a
 stray ``*`` or ``<pod>`` prints as written instead of becoming formatting.
 """
 
@@ -25,6 +26,9 @@ SECTION_TITLES: dict[Kind, str] = {
     Kind.INTERVIEW: "Interview questions",
     Kind.PRACTICE: "Practice",
 }
+
+ANSWER_OPENS = "<details><summary>Answer</summary>"
+ANSWER_CLOSES = "</details>"
 
 # Backslash-escapes are valid for any ASCII punctuation in CommonMark; these are
 # the characters that could start formatting, links or raw HTML mid-sentence.
@@ -89,7 +93,11 @@ def _chapter_sheet(deck: Deck) -> str:
 
 
 def _card_block(number: int, card: Card) -> list[str]:
-    lines = [f"**{number}. {escape(card.front)}**", ""]
+    """The question, then its answer folded in ``<details>``: read the question, answer it
+    aloud, then open the answer (GitHub, GitLab and most viewers fold it). The blank
+    lines around the answer let it stay Markdown inside the HTML block; card text is
+    escaped, so no ``</details>`` in it can close the fold early."""
+    lines = [f"**{number}. {escape(card.front)}**", "", ANSWER_OPENS, ""]
     stages, note = split_flow(card.back) if card.kind is Kind.FLOW else ([], card.back)
     if stages:
         lines += [f"{index}. {escape(stage)}" for index, stage in enumerate(stages, start=1)]
@@ -102,6 +110,7 @@ def _card_block(number: int, card: Card) -> list[str]:
         lines += [f"> **Trap to avoid:** ~~{escape(card.wrong_answer)}~~", ""]
     if card.diagram.strip():
         lines += [*_code_block(card.diagram), ""]
+    lines += [ANSWER_CLOSES, ""]
     if card.source.section:
         lines += [f"*Section: {escape(card.source.section)}*", ""]
     return lines

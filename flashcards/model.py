@@ -89,6 +89,10 @@ class Deck:
     cards: tuple[Card, ...] = field(default_factory=tuple)
     removed: tuple[str, ...] = ()
     generated: tuple[tuple[str, str], ...] | None = None
+    path: str | None = field(default=None, compare=False)
+    """The file it was read from (set by :func:`flashcards.files.decks.load_deck`);
+    None for a deck built in memory. Importing records it, so every command can find
+    the deck's file again; it takes no part in comparing decks."""
 
     def generated_table(self) -> dict[str, str]:
         """``generated`` as a mapping of card id to fingerprint."""

@@ -259,8 +259,8 @@ def test_a_colpkg_with_notes_k8sprep_does_not_know(
     code, stdout, stderr = run("import-anki", backup, "--db", reviewed)
     assert (code, stderr) == (0, "")
     assert stdout == (
-        f"{backup}: added 1 answers (1 card), {len(ANSWERS)} already present, "
-        "1 cards unknown (1 answers skipped)\n"
+        f"{backup}: added 1 answer (1 card), {len(ANSWERS)} already present, "
+        "1 card unknown (1 answer skipped)\n"
     )
     with Store.open(reviewed) as store:
         last = list(store.history(FLOW))[-1]
@@ -294,7 +294,7 @@ def test_an_earlier_answer_from_anki_is_replayed_in_time_order(
         stamp = int(at(9, hour=8).timestamp() * 1000)  # before the second k8sprep answer
         col.db.execute("INSERT INTO revlog VALUES (?,?,-1,1,1,6,2500,3000,1)", stamp + 123, card.id)
         back = export_from_anki(col, tmp_path / "back.apkg")
-    assert "added 1 answers" in run("import-anki", back, "--db", reviewed)[1]
+    assert "added 1 answer " in run("import-anki", back, "--db", reviewed)[1]
     with Store.open(reviewed) as store:
         assert [(a.day, a.grade, a.redrill) for a in store.history(CONCEPT)] == [
             (TODAY - timedelta(days=10), 4, False),

@@ -36,15 +36,23 @@ def test_interview_answers_show_their_trap() -> None:
     assert block.strip().splitlines() == [
         "**1. Why do PVCs help app teams?**",
         "",
+        "<details><summary>Answer</summary>",
+        "",
         "They let workloads request storage intent without backend details.",
         "",
         "> **Trap to avoid:** ~~Because PVs are deprecated.~~",
+        "",
+        "</details>",
         "",
         "*Section: Interview Q\\&A*",
         "",
         "**2. Why are managed databases often still attractive?**",
         "",
+        "<details><summary>Answer</summary>",
+        "",
         "They offload replication, backup, patching and failure management.",
+        "",
+        "</details>",
         "",
         "*Section: Interview Q\\&A*",
     ]
@@ -128,3 +136,18 @@ def test_definitions_have_their_own_section() -> None:
     assert headings[:2] == ["## Concepts", "## Definitions"]
     part = sheet.split("## Definitions")[1].split("## Flows")[0]
     assert "What is CSI?" in part and "standard interface between Kubernetes" in part
+
+
+def test_every_answer_is_folded_under_its_question_to_quiz_yourself() -> None:
+    deck = storage_deck()
+    hostile = replace(deck.cards[0], back="ends early? </details> <summary>x</summary>")
+    cards = (hostile, *deck.cards[1:])
+    sheet = render_markdown([replace(deck, cards=cards)])
+    assert sheet.count("<details><summary>Answer</summary>") == len(deck.cards)
+    assert sheet.count("</details>") == len(deck.cards)  # the card's own is escaped
+    assert "ends early? \\</details\\> \\<summary\\>x\\</summary\\>" in sheet
+    for card in cards:  # no answer shows before its fold opens
+        question = sheet.index(escape(card.front))
+        fold = sheet.index("<details><summary>Answer</summary>", question)
+        answer = escape(card.back.splitlines()[0]) if card.kind is not Kind.FLOW else "1. "
+        assert sheet.index(answer, question) > fold

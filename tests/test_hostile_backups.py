@@ -237,6 +237,11 @@ REFUSED = {
         "card.tags holds '[oops'",
     ),
     "flag-2": (["UPDATE card SET retired = 2 WHERE rowid = 1"], "card.retired holds 2"),
+    "deck-file-bytes": (
+        ["UPDATE deck SET source_path = X'2f746d70' WHERE rowid = 1"],
+        "deck.source_path holds b'/tmp'",
+    ),
+    "deck-file-empty": (["UPDATE deck SET source_path = ''"], "deck.source_path holds ''"),
     "answers-of-no-card": (
         ["UPDATE review_log SET card_id = 'no-such-card' WHERE id = 1"],
         "review_log belongs to a card that the file does not hold",
@@ -252,7 +257,7 @@ REFUSED = {
     "log-row-removed": (["DELETE FROM review_log WHERE id = 8"], "stored state"),
     "two-rows-one-key": (
         [
-            "CREATE TABLE deck2 (slug, name, chapter, title)",
+            "CREATE TABLE deck2 (slug, name, chapter, title, source_path)",
             "INSERT INTO deck2 SELECT * FROM deck",
             "INSERT INTO deck2 SELECT * FROM deck",
             "DROP TABLE deck",

@@ -138,7 +138,7 @@ def test_opening_a_first_release_database_upgrades_it_keeping_everything(
     assert orders and all(order == chapter * 1_000_000 + pos for order, chapter, pos in orders)
     with _open_db(v1) as db:
         recorded = applied_migrations(db)
-    assert [number for number, _ in recorded] == [2, 3]
+    assert [number for number, _ in recorded] == [2, 3, 4]
     assert recorded[0][1].startswith("card_state.queue_order")
     backups = list((isolated_home / "backups").glob("pre-migration-v1-*.db"))
     assert len(backups) == 1
@@ -146,7 +146,7 @@ def test_opening_a_first_release_database_upgrades_it_keeping_everything(
         assert rows(backups[0], table) == rows(FIXTURE, table)
     assert dict(rows(backups[0], "meta"))["schema_version"] == "1"
     err = capsys.readouterr().err
-    assert "k8sprep: upgraded the database from schema version 1 to 3" in err
+    assert "k8sprep: upgraded the database from schema version 1 to 4" in err
     assert f"k8sprep: the database as it was is kept in {backups[0]}" in err
 
 
@@ -161,7 +161,10 @@ def test_second_open_does_nothing_more(v1: Path, isolated_home: Path) -> None:
     open_url(f"sqlite:///{v1}").close()
     open_url(f"sqlite:///{v1}").close()
     assert len(list((isolated_home / "backups").iterdir())) == 1
-    assert len([k for k, _ in rows(v1, "meta") if str(k).startswith("migration.")]) == 2
+    assert (
+        len([k for k, _ in rows(v1, "meta") if str(k).startswith("migration.")])
+        == LATEST_VERSION - 1
+    )
 
 
 def test_answers_after_the_upgrade_carry_on_from_the_old_states(v1: Path) -> None:
@@ -227,7 +230,7 @@ def test_two_processes_opening_an_old_database_at_once(v1: Path, isolated_home: 
     assert sum("upgraded the database" in e for e in errors) == 1
     with _open_db(v1) as db:
         assert read_version(db) == LATEST_VERSION
-        assert [n for n, _ in applied_migrations(db)] == [2, 3]
+        assert [n for n, _ in applied_migrations(db)] == list(range(2, LATEST_VERSION + 1))
         assert verify_database(db).ok
 
 
@@ -279,3 +282,35 @@ def test_the_drill_columns_arrive_empty_on_old_answers(v1: Path, isolated_home: 
         assert {(a.typed_answer, a.verdict) for a in history} == {(None, None)}
     with _open_db(v1) as db:
         assert applied_migrations(db)[1][1].startswith("review_log.typed_answer and verdict")
+
+
+def test_a_version_3_database_upgrades_to_4_and_learns_deck_files(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    v3 = tmp_path / "v3.db"
+    with sqlite3.connect(v3) as connection:
+        for statement in sqlite_layout(3):
+            connection.execute(statement)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("application", "k8sprep"), ("schema_version", "3")],
+        )
+        connection.execute("INSERT INTO deck VALUES ('pods', '03 Pods', 3, 'Pods')")
+    connection.close()
+    assert "source_path" not in [c[0] for c in layout(v3)["deck"][0]]
+    with open_url(f"sqlite:///{v3}") as store:
+        assert read_version(store.db) == LATEST_VERSION == 4
+        assert store.db.rows("SELECT slug, name, source_path FROM deck") == [
+            ("pods", "03 Pods", None)
+        ]
+        assert store.deck_source("pods") is None
+    assert [n for n, _ in applied_migrations_of(v3)] == [4]
+    assert list((isolated_home / "backups").glob("pre-migration-v3-*.db"))
+    fresh = tmp_path / "fresh.db"
+    Store.open(f"sqlite:///{fresh}").close()
+    assert layout(v3) == layout(fresh)
+
+
+def applied_migrations_of(path: Path) -> list[tuple[int, str]]:
+    with _open_db(path) as db:
+        return applied_migrations(db)

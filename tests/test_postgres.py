@@ -254,6 +254,10 @@ def test_a_first_release_postgres_database_is_upgraded_after_a_backup(
             "JOIN card c ON c.id = s.card_id"
         )
         assert orders and all(a == b for a, b in orders)
+        assert store.db.rows("SELECT DISTINCT source_path FROM deck") == [(None,)]
+        (bundled,) = load_decks()
+        store.sync_decks([bundled])  # the column version 4 added takes the deck's file
+        assert store.deck_source(bundled.chapter.slug) == Path(str(bundled.path))
     copies = list((isolated_home / "backups").glob("pre-migration-v1-*.db"))
     assert len(copies) == 1
     assert inspect_database(copies[0]).schema_version == 1

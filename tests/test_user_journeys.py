@@ -139,17 +139,16 @@ def test_streak_of_one_day_reads_singular(tmp_path: Path) -> None:
     assert "Streak: 1 day\n" in result.stdout
 
 
-def test_due_on_a_fresh_database_says_how_to_get_cards(tmp_path: Path) -> None:
+def test_due_on_a_fresh_database_says_how_to_get_cards() -> None:
     # Before the first review nothing is imported; "new 0" alone reads as "nothing to learn".
-    db = str(tmp_path / "k8sprep.db")
-    result = runner.invoke(app, ["due", "--db", db], env={"K8SPREP_NOW": "2026-11-26T09:30"})
+    result = runner.invoke(app, ["due"], env={"K8SPREP_NOW": "2026-11-26T09:30"})
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
         "No cards yet: `k8sprep review` imports the bundled decks (or `k8sprep import DECK`)."
     )
-    imported = runner.invoke(app, ["import", "--db", db])
+    imported = runner.invoke(app, ["import"])
     assert imported.exit_code == 0
-    again = runner.invoke(app, ["due", "--db", db], env={"K8SPREP_NOW": "2026-11-26T09:30"})
+    again = runner.invoke(app, ["due"], env={"K8SPREP_NOW": "2026-11-26T09:30"})
     assert "No cards yet" not in again.stdout
 
 

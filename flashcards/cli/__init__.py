@@ -17,6 +17,7 @@ from flashcards.cli import (  # noqa: F401  (importing registers the commands)
     exam_commands,
     export_commands,
     fsrs_commands,
+    paths_commands,
     review_commands,
     safety_commands,
 )

@@ -17,7 +17,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 
 ANSWER_KINDS = (0, 1, 2, 3)
 """Anki revlog types that are answers: learning, review, relearning, filtered deck."""
@@ -76,10 +76,14 @@ def import_anki(
             dry_run=dry_run,
         )
     verb = "would add" if dry_run else "added"
-    cards_word = "card" if report.cards == 1 else "cards"
     echo(
-        f"{file}: {verb} {report.added} answers ({report.cards} {cards_word}), "
-        f"{report.present} already present, {len(unknown)} cards unknown "
-        f"({unknown_answers} answers skipped)"
-        + (f", {skipped} other entries skipped (trap cards, reschedulings)" if skipped else "")
+        f"{file}: {verb} {counted(report.added, 'answer')} ({counted(report.cards, 'card')}), "
+        f"{report.present} already present, {counted(len(unknown), 'card')} unknown "
+        f"({counted(unknown_answers, 'answer')} skipped)"
+        + (
+            f", {skipped} other {'entry' if skipped == 1 else 'entries'} skipped "
+            "(trap cards, reschedulings)"
+            if skipped
+            else ""
+        )
     )

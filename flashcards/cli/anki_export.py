@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from flashcards.errors import StoreError
+from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.model import Card, ChapterInfo, Deck
 
 if TYPE_CHECKING:
@@ -36,16 +36,27 @@ def read_database(
 
     Raises:
         StoreError: progress or retired cards were asked for and there is no database
-            or it cannot be opened; without them, that just means nothing to count.
+            or it cannot be opened; without them, that just means nothing to count
+            (a database named by ``--db`` / ``$K8SPREP_DB`` that is not there is
+            a warning: the user may have mistyped it).
     """
-    from flashcards.cli.opening import open_store
+    from flashcards.cli.opening import open_store, open_to_read
+    from flashcards.cli.output import echo
     from flashcards.store.anki_sync import progress_rows, retired_cards, retired_count
 
+    needed = with_progress or include_retired
     try:
-        store = open_store(db, create=False)
-    except StoreError:  # no database (yet), or one that cannot be read: count nothing
-        if with_progress or include_retired:
+        store = open_store(db, create=False) if needed else open_to_read(db)
+    except NoDatabaseError as error:  # a named database that is not there
+        if needed:
             raise
+        echo(f"k8sprep: warning: {error}; exported without it", err=True)
+        return FromDatabase()
+    except StoreError:  # one that cannot be read: count nothing, unless it was asked for
+        if needed:
+            raise
+        return FromDatabase()
+    if store is None:  # no database yet
         return FromDatabase()
     with store:
         retired = retired_count(store.db)

@@ -58,6 +58,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # `-h` as well as `--help`, here and (inherited by every context) on each subcommand.
+    context_settings={"help_option_names": ["-h", "--help"]},
     # Plain help: rich help loads a Markdown parser and doubles `k8sprep --help`'s time.
     rich_markup_mode=None,
 )

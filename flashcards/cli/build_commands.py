@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flashcards.cli.app import app
-from flashcards.cli.output import echo
+from flashcards.cli.options import DbOpt
+from flashcards.cli.output import counted, echo
 from flashcards.errors import ChapterError, DeckFileError, K8sprepError
 from flashcards.model import Kind
 
 if TYPE_CHECKING:
     from flashcards.files.builder import BuildResult
+    from flashcards.model import Deck
 
 # The parser and YAML load inside the commands that use them: every other
 # command, `review` above all, starts without them.
@@ -93,17 +95,36 @@ def decks(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Deck files or folders (default: the bundled decks).", show_default=False
+            help="Deck files or folders (default: the bundled decks and every imported deck).",
+            show_default=False,
         ),
     ] = None,
+    db: DbOpt = None,
 ) -> None:
-    """List decks with their card counts per kind."""
+    """List decks with their card counts per kind and the file each comes from.
+
+    Without paths: every deck other commands know by name (``export``, ``review
+    --deck``...): the bundled ones and those imported into the database.
+    """
+    from flashcards.cli.catalog import known_decks, load_known, open_if_there, short_path
     from flashcards.files.decks import deck_paths, load_deck
 
+    shown: list[tuple[Deck, Path | None]] = []
+    if paths:
+        shown = [(load_deck(path), path) for path in deck_paths(paths)]
+    else:
+        store = open_if_there(db, warn_missing=True)
+        try:
+            for known in known_decks(store):
+                shown.append((load_known(known, store), known.source))
+        finally:
+            if store is not None:
+                store.close()
     total: Counter[Kind] = Counter()
-    for path in deck_paths(paths or []):
-        deck = load_deck(path)
+    for deck, source in shown:
         counts = Counter(card.kind for card in deck.cards)
         total.update(counts)
-        echo(f"{deck.name}  ({len(deck.cards)} cards: {_kind_counts(counts)})  {path}")
-    echo(f"total: {sum(total.values())} cards")
+        cards = f"{counted(len(deck.cards), 'card')}: {_kind_counts(counts)}"
+        gone = " (gone; cards from the database)" if source and not source.is_file() else ""
+        echo(f"{deck.name}  ({cards})  {short_path(source)}{gone}")
+    echo(f"total: {counted(sum(total.values()), 'card')}")

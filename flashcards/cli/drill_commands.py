@@ -13,7 +13,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, JsonOpt
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.cli.review_commands import _config, _deck_slug, _open, _today
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def drill(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {counted(report.added, 'card')} from the bundled decks.")
         slug = _deck_slug(store, deck)
         queue = DailyQueue(today=today, due=tuple(store.drill_ids(today, chosen, limit, slug)))
         session = ReviewSession(store, queue, clock=settings.now, timer=time.monotonic)
@@ -241,7 +241,7 @@ def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) 
             from flashcards.files.decks import load_decks
 
             imported = store.sync_decks(load_decks())
-            echo(f"Imported {imported.added} cards from the bundled decks.")
+            echo(f"Imported {counted(imported.added, 'card')} from the bundled decks.")
         slugs = [slug for slug in (_deck_slug(store, key) for key in decks) if slug]
         pool = store.cards_of_kinds(_kinds(MOCK_KINDS), slugs)
         cards = sample(pool, today, rng, MOCK_QUESTIONS)

@@ -12,7 +12,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, JsonOpt
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.cli.review_commands import (
     _config,
     _deck_slug,
@@ -76,7 +76,7 @@ def exam_set(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {counted(report.added, 'card')} from the bundled decks.")
         slugs: list[str] = []
         for key in deck or []:
             slug = _deck_slug(store, key)
@@ -90,8 +90,8 @@ def exam_set(
         cards = standing.cards
         names = exam_deck_names(store, exam)
     echo(
-        f"Exam on {exam_date.isoformat()}: {cards} cards of {len(names)} "
-        f"deck{'s' if len(names) != 1 else ''}, each seen at least once from "
+        f"Exam on {exam_date.isoformat()}: {counted(cards, 'card')} of "
+        f"{counted(len(names), 'deck')}, each seen at least once from "
         f"{exam.window_start.isoformat()} on, at most {exam.limit(config)} first views a day."
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flashcards.cli.output import counted
 from flashcards.schedule.config import Config
 from flashcards.schedule.exam import Exam, Feasibility, Phase, Progress
 
@@ -28,15 +29,16 @@ def exam_summary(exam: Exam, progress: Progress) -> list[str]:
     when = exam.date.isoformat()
     if progress.phase is Phase.OVER:
         return [f"Exam on {when} is over: plain SM-2 again (`k8sprep exam clear` forgets it)."]
-    days = f"{progress.days_left} day{'s' if progress.days_left != 1 else ''}"
+    days = counted(progress.days_left, "day")
     if progress.phase is Phase.BEFORE:
         line = (
             f"Exam on {when} in {days}: the window opens {exam.window_start.isoformat()}; "
-            f"{progress.remaining} cards to see in it."
+            f"{counted(progress.remaining, 'card')} to see in it."
         )
     else:
         line = (
-            f"Exam on {when} in {days}: {progress.remaining} of {progress.cards} cards still "
+            f"Exam on {when} in {days}: {progress.remaining} of {counted(progress.cards, 'card')} "
+            "still "
             f"to see in the window; today's share {progress.today_share}."
         )
     lines = [line]
@@ -47,11 +49,13 @@ def exam_summary(exam: Exam, progress: Progress) -> list[str]:
         else:
             lines.append(
                 f"Skipped in the window: {skipped}; the guarantee is void for "
-                f"{progress.shortfall} cards those days held: they no longer fit before the exam."
+                f"{counted(progress.shortfall, 'card')} those days held: they no longer fit "
+                "before the exam."
             )
     elif not progress.on_track:
         lines.append(
-            f"Behind: {progress.shortfall} cards no longer fit before the exam at this limit."
+            f"Behind: {counted(progress.shortfall, 'card')} no longer fit before the exam at "
+            "this limit."
         )
     return lines
 

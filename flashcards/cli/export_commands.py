@@ -17,7 +17,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, DecksArg, select_decks
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.files import settings
 
 export_app = typer.Typer(
@@ -92,7 +92,7 @@ def export_csv(
 
 @export_app.command("markdown")
 def export_markdown(decks: DecksArg = None, out: OutOpt = None, db: DbOpt = None) -> None:
-    """Write a printable Markdown study sheet: each chapter's questions, answers and traps."""
+    """Write a Markdown study sheet to quiz yourself: each question, its answer and trap folded."""
     _export("markdown", decks, out, DEFAULT_ROOT, None, db=db)
 
 
@@ -111,9 +111,11 @@ def _export(
     from flashcards.cli.anki_export import read_database
     from flashcards.files.tempfiles import remove_stale_temporaries
 
-    chosen = select_decks(deck_args or [])
+    chosen = select_decks(deck_args or [], db=db, every_known=True)
     target = out or Path(DEFAULT_STEM + DEFAULT_SUFFIX[name])
     refuse_database_target(target, db)
+    if (warning := suffix_mismatch(name, target)) is not None:
+        echo(f"k8sprep: warning: {warning}", err=True)
     for written in (target, ledger):  # what a killed export left beside them
         if written is not None:
             remove_stale_temporaries(written.parent, f".{written.name}.")
@@ -127,17 +129,39 @@ def _export(
         progress=found.progress,
     )
     result = EXPORTERS[name]([*chosen, *found.retired_decks], target, options)
-    decks_word = "deck" if result.decks == 1 else "decks"
-    summary = f"Wrote {result.notes} notes ({result.cards} cards) from {result.decks} {decks_word}"
+    summary = (
+        f"Wrote {counted(result.notes, 'note')} ({counted(result.cards, 'card')}) "
+        f"from {counted(result.decks, 'deck')}"
+    )
     if name == "anki":
         summary += f", {result.changed} new or changed,"
     echo(f"{summary} to {result.path}")
     if found.retired:
-        cards = "card" if found.retired == 1 else "cards"
         echo(
-            f"{found.retired} retired {cards} still in Anki: "
+            f"{found.retired} retired {'card' if found.retired == 1 else 'cards'} still in Anki: "
             "search tag:k8sprep::retired to delete them"
         )
+
+
+SUFFIXES = {"anki": (".apkg",), "csv": (".csv", ".txt"), "markdown": (".md", ".markdown")}
+"""The file names each format is expected under (Anki imports a CSV as .txt too)."""
+FORMAT_NAMES = {"anki": "an Anki package", "csv": "CSV", "markdown": "Markdown"}
+
+
+def suffix_mismatch(name: str, target: Path) -> str | None:
+    """A warning when ``target``'s extension belongs to another format, else None.
+
+    ``export csv -o deck.apkg`` is most likely a slip for ``export anki``: the file is
+    still written as asked (the user may mean it), but Anki would refuse it as a package.
+    """
+    suffix = target.suffix.lower()
+    other = next((f for f, known in SUFFIXES.items() if f != name and suffix in known), None)
+    if other is None:
+        return None
+    return (
+        f"{target}: writing {FORMAT_NAMES[name]} to a {suffix} file, the extension of "
+        f"{FORMAT_NAMES[other]} (for that: k8sprep export {other})"
+    )
 
 
 def refuse_database_target(target: Path, db: str | None = None) -> None:

@@ -12,7 +12,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, JsonOpt
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.cli.review_commands import _config, _open_to_read, _print_json
 from flashcards.cli.review_commands import _today as today_of
 
@@ -66,7 +66,8 @@ def readiness(json: JsonOpt = False, db: DbOpt = None) -> None:
     for c in report.chapters:
         echo(
             f"  {c.name:<{width}}  {bar(c.predicted_recall)} {round(100 * c.predicted_recall):>3}%"
-            f"  {c.cards} cards, {c.below_0_8} below 0.8, {c.unseen} never reviewed: {c.verdict}"
+            f"  {counted(c.cards, 'card')}, {c.below_0_8} below 0.8, {c.unseen} never reviewed: "
+            f"{c.verdict}"
         )
 
 
@@ -92,7 +93,8 @@ def fsrs_evaluate(json: JsonOpt = False, db: DbOpt = None) -> None:
         return
     if result.sm2 is None or result.fsrs is None:
         echo(
-            f"Too little history: {result.reviews} reviews to predict (a first answer of a day "
+            f"Too little history: {counted(result.reviews, 'review')} to predict (a first answer "
+            "of a day "
             f"on a card answered before); at least {MIN_REVIEWS} are needed."
         )
         return

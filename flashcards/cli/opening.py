@@ -9,7 +9,7 @@ stderr, since it happens inside whatever command the user ran.
 from __future__ import annotations
 
 from flashcards.cli.output import echo
-from flashcards.errors import SchemaUpgradeNeededError
+from flashcards.errors import NoDatabaseError, SchemaUpgradeNeededError
 from flashcards.files import settings
 from flashcards.store import Store
 
@@ -24,6 +24,32 @@ def open_store(db: str | None, *, create: bool = True) -> Store:
     return open_url(settings.database_url(db), create=create)
 
 
+def open_to_read(db: str | None) -> Store | None:
+    """The database for a command that only reads it; None while the default one is not there.
+
+    Before the first review the default database does not exist, and "nothing yet" is
+    the answer (``due``, ``stats``, ``export``...). A database the user named (``--db``,
+    ``$K8SPREP_DB``) that is not there is a typo to point out, not an empty history.
+
+    Raises:
+        NoDatabaseError: a named database does not exist; nothing was created.
+        StoreError: see :func:`open_store`.
+    """
+    try:
+        return open_store(db, create=False)
+    except NoDatabaseError:
+        if named_database(db):
+            raise
+        return None
+
+
+def named_database(db: str | None) -> bool:
+    """Whether the user chose the database (``--db`` or ``$K8SPREP_DB``), not the default."""
+    import os
+
+    return bool(db or os.environ.get("K8SPREP_DB"))
+
+
 def open_url(url: str, *, create: bool = True) -> Store:
     """:func:`open_store` for a URL already resolved."""
     try:
@@ -35,7 +61,7 @@ def open_url(url: str, *, create: bool = True) -> Store:
     from flashcards.store.migrations import describe
     from flashcards.store.upgrade import upgrade
 
-    report = upgrade(url, backup_dir=settings.data_dir() / "backups", now=settings.now())
+    report = upgrade(url, backup_dir=settings.backups_dir(), now=settings.now())
     for line in describe(report):
         echo(f"k8sprep: {line}", err=True)
     return Store.open(url, create=create)

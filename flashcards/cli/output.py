@@ -29,3 +29,8 @@ def echo_json(data: object) -> None:
 
     text = json.dumps(data, indent=2, ensure_ascii=False)
     typer.echo(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 card``, ``2 cards``: a count with its noun in the right number (nouns in -s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -15,7 +15,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, DecksArg, JsonOpt, select_decks
-from flashcards.cli.output import echo, echo_json
+from flashcards.cli.output import counted, echo, echo_json
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -41,19 +41,18 @@ def _open(db: str | None, *, create: bool = True) -> Store:
 
 
 def _open_to_read(db: str | None) -> Store:
-    """The review database, or an empty one in memory while there is none yet.
+    """The review database, or an empty one in memory while the default one is not there.
 
     ``due``, ``stats`` and ``history`` before the first review have nothing to show,
     which is an answer, not an error; creating the file for it would leave an empty
-    database (and data directory) behind, e.g. for a mistyped ``--db``.
+    database (and data directory) behind. A named ``--db`` that does not exist is a
+    typo and says so (:func:`flashcards.cli.opening.open_to_read`).
     """
-    from flashcards.errors import NoDatabaseError
+    from flashcards.cli.opening import open_to_read
     from flashcards.store import Store
 
-    try:
-        return _open(db, create=False)
-    except NoDatabaseError:
-        return Store.open("sqlite://")
+    found = open_to_read(db)
+    return Store.open("sqlite://") if found is None else found
 
 
 def _today(config: Config) -> date:
@@ -71,14 +70,21 @@ def _config(new: int | None = None, limit: int | None = None) -> Config:
 
 
 def _deck_slug(store: Store, key: str | None) -> str | None:
-    """The slug of the stored deck ``key`` names (chapter number, name or slug)."""
+    """The slug of the deck ``key`` names (chapter number, name or slug), as every command
+    finds it (:func:`flashcards.cli.catalog.find_known`).
+
+    A bundled deck not imported yet is imported now, as the first review imports them
+    all: ``decks`` lists it, so ``review --deck`` must find cards in it.
+    """
     if key is None:
         return None
-    from flashcards.files.decks import find_deck
-    from flashcards.model import ChapterInfo, Deck
+    from flashcards.cli.catalog import find_known, load_known
 
-    decks = [Deck(name, ChapterInfo(chapter, slug, name)) for slug, name, chapter in store.decks()]
-    return find_deck(decks, key).chapter.slug
+    known = find_known(store, key)
+    if not known.imported:
+        report = store.sync_decks([load_known(known, store)])
+        echo(f"Imported {counted(report.added, 'card')} from {known.name}.", err=True)
+    return known.slug
 
 
 def _switched(store: Store, config: Config) -> str:
@@ -137,7 +143,7 @@ def import_decks(
     (hidden, history kept); running it again changes nothing.
     """
     # The same choice as `export`: a deck named twice counts once, a mistyped file is named.
-    chosen = select_decks(decks or [], write_ids=True)
+    chosen = select_decks(decks or [], write_ids=True, db=db)
     with _open(db) as store:
         report = store.sync_decks(chosen)
     echo(
@@ -214,7 +220,7 @@ def review(
             from flashcards.files.decks import load_decks
 
             report = store.sync_decks(load_decks())
-            echo(f"Imported {report.added} cards from the bundled decks.")
+            echo(f"Imported {counted(report.added, 'card')} from the bundled decks.")
         if store.use_scheduler(config.scheduler, config.desired_retention):
             echo(_switched(store, config))
         slug = _deck_slug(store, deck)
@@ -336,6 +342,7 @@ def show_card(
     db: DbOpt = None,
 ) -> None:
     """One card: its text, review state and history."""
+    from flashcards.cli.catalog import deck_source
     from flashcards.cli.review_views import card_lines, card_report
     from flashcards.errors import K8sprepError
 
@@ -344,7 +351,8 @@ def show_card(
     with _open(db, create=False) as store:
         if suspend or unsuspend:
             store.set_suspended(card_id, suspend)
-        report = card_report(store.get(card_id), store.history(card_id))
+        stored = store.get(card_id)
+        report = card_report(stored, store.history(card_id), deck_source(store, stored.deck))
     if json:
         _print_json(report)
     else:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flashcards.cli.output import counted
 from flashcards.schedule import stats
 from flashcards.schedule.queue import Allowance
 from flashcards.schedule.records import Answer, StoredCard
@@ -226,12 +228,15 @@ def drill_lines(drill: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def card_report(stored: StoredCard, answers: Iterable[Answer]) -> dict[str, Any]:
-    """One card: text, deck, state and its review history."""
+def card_report(
+    stored: StoredCard, answers: Iterable[Answer], deck_file: Path | None = None
+) -> dict[str, Any]:
+    """One card: text, deck (and the deck's YAML file), state and its review history."""
     card, state = stored.card, stored.state
     return {
         "id": card.id,
         "deck": stored.deck_name,
+        "deck_file": None if deck_file is None else str(deck_file),
         "chapter": stored.chapter,
         "kind": card.kind.value,
         "front": card.front,
@@ -265,7 +270,9 @@ def card_lines(report: dict[str, Any]) -> list[str]:
         f"repetitions {state['repetitions']} · interval {state['interval']}d · "
         f"easiness {state['easiness']} · lapses {state['lapses']}"
     )
-    lines.append(f"History: {len(report['history'])} answers")
+    if report.get("deck_file"):
+        lines.append(f"Deck file: {report['deck_file']}")
+    lines.append(f"History: {counted(len(report['history']), 'answer')}")
     for entry in report["history"]:
         redrill = " (re-drill)" if entry["redrill"] else ""
         lines.append(f"  {entry['time']}  grade {entry['grade']}{redrill}")

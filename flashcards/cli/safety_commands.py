@@ -14,7 +14,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt
-from flashcards.cli.output import echo
+from flashcards.cli.output import counted, echo
 from flashcards.cli.review_commands import history_app
 
 
@@ -100,7 +100,6 @@ def verify(db: DbOpt = None) -> None:
     """
     from flashcards.cli.opening import open_store
     from flashcards.errors import K8sprepError
-    from flashcards.store.backup.check import counted
     from flashcards.store.verify import MAX_PROBLEMS_SHOWN, verify_database
 
     with open_store(db, create=False) as store:
@@ -134,7 +133,6 @@ def history_import(
     from flashcards.cli.opening import open_store
     from flashcards.errors import HistoryFileError
     from flashcards.files.reading import read_regular_file
-    from flashcards.store.backup.check import counted
     from flashcards.store.history_io import MAX_HISTORY_CHARS, import_history, parse_history
 
     try:
@@ -149,7 +147,7 @@ def history_import(
             from flashcards.files.decks import load_decks
 
             added = store.sync_decks(load_decks()).added
-            echo(f"Imported {added} cards from the bundled decks.")
+            echo(f"Imported {counted(added, 'card')} from the bundled decks.")
         report = import_history(store, entries, str(file))
     answers, cards = counted(report.answers, "answer"), counted(report.cards, "card")
     echo(f"imported {answers} for {cards} from {file}")

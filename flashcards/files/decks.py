@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from flashcards.errors import DeckFileError, UnknownDeckError
@@ -48,7 +49,7 @@ def load_deck(path: str | Path, *, write_ids: bool = False) -> Deck:
                 f"cannot write the new card ids: {error.strerror or error}", path=str(path)
             ) from None
         text = named
-    return parse_deck(text, str(path))
+    return replace(parse_deck(text, str(path)), path=str(path.resolve()))
 
 
 DeckPaths = str | Path | Sequence[str | Path]
@@ -110,19 +111,24 @@ def load_decks(paths: DeckPaths = (), *, write_ids: bool = False) -> list[Deck]:
 
 
 def find_deck(decks: Sequence[Deck], key: str) -> Deck:
-    """The deck a user means by a chapter number (``5``, ``05``), name, title or slug.
+    """The deck a user means by a chapter number (``5``, ``05``), name, title or slug."""
+    for deck in decks:
+        if names_deck(key, deck.chapter.number, deck.chapter.slug, deck.name):
+            return deck
+    known = ", ".join(deck.name for deck in decks) or "none"
+    raise UnknownDeckError(f"no deck {key!r} (decks: {known})")
+
+
+def names_deck(key: str, chapter: int, slug: str, name: str) -> bool:
+    """Whether ``key`` names the deck of ``chapter``, ``slug`` and ``name``.
 
     Names are compared as slugs, so ``"Storage in Kubernetes"`` finds the deck
     ``05 Storage in Kubernetes`` whose slug is ``storage-in-kubernetes``.
     """
     wanted = key.strip()
-    for deck in decks:
-        if wanted.isdigit() and int(wanted) == deck.chapter.number:
-            return deck
-        if wanted and slugify(wanted) in (deck.chapter.slug, slugify(deck.name)):
-            return deck
-    known = ", ".join(deck.name for deck in decks) or "none"
-    raise UnknownDeckError(f"no deck {key!r} (decks: {known})")
+    if wanted.isdigit() and int(wanted) == chapter:
+        return True
+    return bool(wanted) and slugify(wanted) in (slug, slugify(name))
 
 
 def deck_filename(deck: Deck) -> str:

@@ -3,12 +3,14 @@ environment, so the pure core never has to.
 
 - ``K8SPREP_HOME``: the data directory (default: the platform's app dir).
 - ``K8SPREP_DB``: a database file path or any SQLAlchemy URL.
-- ``K8SPREP_NOW``: ISO 8601 local time that every command takes as "now".
+- ``K8SPREP_NOW``: ISO 8601 local time that every command takes as "now"; a date
+  alone (``2026-12-13``) is the start of that date's study day.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -25,6 +27,7 @@ LATEST_NOW = datetime(9000, 1, 1)
 DB_FILENAME = "k8sprep.db"
 CONFIG_FILENAME = "config.toml"
 MAX_CONFIG_BYTES = 1 * MiB
+_DATE_ALONE = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 
 
 def data_dir() -> Path:
@@ -35,6 +38,11 @@ def data_dir() -> Path:
     import typer  # deferred: only needed when no override is set
 
     return Path(typer.get_app_dir(APP_NAME))
+
+
+def backups_dir() -> Path:
+    """Where ``backup`` and schema upgrades keep copies of the database."""
+    return data_dir() / "backups"
 
 
 def config_path() -> Path:
@@ -89,6 +97,10 @@ def now() -> datetime:
         return datetime.now()
     try:
         moment = datetime.fromisoformat(fixed)
+        if _DATE_ALONE.fullmatch(fixed.strip()):
+            # A date means that date's study day: its start (the rollover hour), not
+            # midnight, which lies in the study day before.
+            moment = moment.replace(hour=load_config(config_path()).rollover_hour)
     except ValueError:
         raise K8sprepError(
             f"K8SPREP_NOW={fixed!r} is not an ISO 8601 time (e.g. 2026-11-26T09:30)"

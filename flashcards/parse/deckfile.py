@@ -252,15 +252,31 @@ def _check(text: str, path: str) -> tuple[Deck, list[_MissingId]]:
     try:
         root = yaml.compose(text.removeprefix("\ufeff"), Loader=_SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        line = mark.line + 1 if mark is not None else None
+        problem, line = _yaml_problem(error)
         raise DeckFileError(f"not valid YAML: {problem}", path=path, line=line) from None
     checker = _Checker(path)
     deck = checker.deck(root)
     if checker.problems or deck is None:
         raise DeckProblems(checker.problems or [DeckFileError("empty deck file", path=path)])
     return deck, checker.missing
+
+
+def _yaml_problem(error: yaml.YAMLError) -> tuple[str, int | None]:
+    """What went wrong, and the line a person should look at.
+
+    PyYAML marks where it gave up; for text that never ends (an unclosed quote)
+    that is the end of the file, lines below the mistake. Its *context* mark is
+    where that text began: the line to report then.
+    """
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None) or ""
+    start = getattr(error, "context_mark", None)
+    if start is not None and context.startswith("while scanning a quoted scalar"):
+        return "a quoted value starts here and is never closed", start.line + 1
+    if start is not None and "end of stream" in problem:
+        return f"{context.removeprefix('while ')}: {problem}", start.line + 1
+    return problem, mark.line + 1 if mark is not None else None
 
 
 class _Checker:

@@ -126,6 +126,24 @@ class Store:
             )
         ]
 
+    def deck_source(self, slug: str) -> Path | None:
+        """The YAML file deck ``slug`` was last imported from.
+
+        None when the database does not know it: no such deck, or one imported before
+        schema version 4 (:func:`flashcards.cli.catalog.deck_source` then falls back
+        to the bundled file of that deck). The file may have moved since.
+        """
+        rows = self.db.rows("SELECT source_path FROM deck WHERE slug = :slug", {"slug": slug})
+        return Path(rows[0][0]) if rows and rows[0][0] else None
+
+    def deck_sources(self) -> dict[str, Path | None]:
+        """:meth:`deck_source` of every deck :meth:`decks` lists, by slug."""
+        rows = self.db.rows(
+            "SELECT d.slug, d.source_path FROM deck d WHERE EXISTS "
+            "(SELECT 1 FROM card c WHERE c.deck = d.slug AND NOT c.retired)"
+        )
+        return {slug: Path(source) if source else None for slug, source in rows}
+
     def sync_decks(self, decks: Sequence[Deck]) -> SyncReport:
         """Make the cards of ``decks`` match their YAML, keeping every review state.
 

@@ -23,6 +23,7 @@ SQLITE_SCHEMA: tuple[str, ...] = (
     name VARCHAR NOT NULL,
     chapter INTEGER NOT NULL,
     title VARCHAR NOT NULL,
+    source_path VARCHAR,
     PRIMARY KEY (slug)
 )""",
     """CREATE TABLE card (

@@ -181,6 +181,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE review_log ADD COLUMN verdict VARCHAR",
         ),
     ),
+    Migration(
+        4,
+        "deck.source_path: the database remembers the file each deck came from",
+        # A column that may be NULL: SQLite adds it in place, as PostgreSQL does. A
+        # rebuild of ``deck`` would need foreign keys off (``card`` points at it), which
+        # SQLite cannot switch inside the one transaction the upgrade runs in.
+        sqlite=("ALTER TABLE deck ADD COLUMN source_path VARCHAR",),
+        postgresql=("ALTER TABLE deck ADD COLUMN source_path VARCHAR",),
+    ),
 )
 """Every migration, in order; numbers follow each other from 2."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from flashcards.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the table layout, recorded in ``meta``; equals the number of the last
 migration in :mod:`flashcards.store.migrations`, which upgrades older databases on open."""
 
@@ -68,6 +68,9 @@ def tables() -> SimpleNamespace:
         name: str
         chapter: int
         title: str = ""
+        # The YAML file it was last imported from (absolute); None: imported before
+        # schema version 4 or not from a file (a history or an Anki sync).
+        source_path: str | None = None
 
     class CardRow(SQLModel, table=True):
         """A card's text as last imported; ``retired`` when gone from its YAML."""

@@ -67,20 +67,27 @@ def sync_decks(db: Db, decks: Sequence[Deck]) -> SyncReport:
 
 
 def _upsert_deck(db: Db, deck: Deck) -> None:
+    """Insert or update the deck's row; a deck read from a file remembers that file.
+
+    A deck built in memory (no ``path``) keeps the file an earlier import recorded.
+    """
     params = {
         "slug": deck.chapter.slug,
         "name": deck.name,
         "chapter": deck.chapter.number,
         "title": deck.chapter.title,
+        "source_path": deck.path,
     }
     if db.rows("SELECT 1 FROM deck WHERE slug = :slug", params):
         db.run(
-            "UPDATE deck SET name = :name, chapter = :chapter, title = :title WHERE slug = :slug",
+            "UPDATE deck SET name = :name, chapter = :chapter, title = :title, "
+            "source_path = COALESCE(:source_path, source_path) WHERE slug = :slug",
             params,
         )
     else:
         db.run(
-            "INSERT INTO deck (slug, name, chapter, title) VALUES (:slug, :name, :chapter, :title)",
+            "INSERT INTO deck (slug, name, chapter, title, source_path) "
+            "VALUES (:slug, :name, :chapter, :title, :source_path)",
             params,
         )
 

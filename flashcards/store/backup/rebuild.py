@@ -79,6 +79,7 @@ RULES: dict[str, dict[str, str]] = {
         "name": _TEXT,
         "chapter": _INT + " AND {c} BETWEEN 0 AND 999999",
         "title": _TEXT,
+        "source_path": _maybe(_TEXT + " AND length({c}) BETWEEN 1 AND 4096"),
     },
     "card": {
         "id": _NAME,

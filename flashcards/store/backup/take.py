@@ -8,6 +8,7 @@ a server database is copied by :mod:`flashcards.store.backup.server`.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from flashcards.store.backup.server import copy_from_server, server_is_empty
 from flashcards.store.connection import has_sqlite_header, is_database_file, sqlite_path
 from flashcards.store.schema import BUSY_TIMEOUT_S
 
+_UNREADABLE = re.compile(r"malformed|not a database|encrypted")
+"""SQLite's words for a source file that is damaged or no database at all."""
+
 
 @dataclass(frozen=True)
 class BackupResult:
@@ -33,7 +37,7 @@ class BackupResult:
 
 def default_backup_dir() -> Path:
     """``backups/`` in the data directory."""
-    return settings.data_dir() / "backups"
+    return settings.backups_dir()
 
 
 def take_backup(
@@ -145,6 +149,8 @@ def _require_database(url: str) -> None:
     path = sqlite_path(url)
     if path is not None and path != ":memory:" and not files.nonempty(Path(path)):
         raise NoDatabaseError(path)
+    if path is not None and path != ":memory:" and not has_sqlite_header(Path(path)):
+        raise StoreError(f"{path}: not a k8sprep database (not an SQLite file); no backup written")
 
 
 def _sqlite_copy(source: Path, temporary: Path) -> None:
@@ -162,6 +168,8 @@ def _sqlite_copy(source: Path, temporary: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as error:
+        if _UNREADABLE.search(str(error)):  # the database's fault, not the target's
+            raise StoreError(f"{source}: backup not written: {error}") from None
         raise StoreError(f"backup not written: {files.write_failure(error)}") from None
     finally:
         src.close()
