@@ -37,6 +37,20 @@ def test_find_card_looks_here_then_in_decks_and_checks_the_chapter(
     assert bundled is not None and bundled.path.name == "05-storage-in-kubernetes.yaml"
 
 
+def test_find_card_tries_the_file_the_deck_was_imported_from_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    imported = write_deck(tmp_path / "far" / "away", make_deck(1, "chapter-1", 3))
+    assert find_card("chapter-1", "chapter-1-2") is None  # not where deck files are kept
+    place = find_card("chapter-1", "chapter-1-2", source=imported)
+    assert place is not None and place.path == imported.resolve()
+    stale = write_deck(tmp_path / "decks", make_deck(1, "chapter-1", 3))
+    imported.unlink()  # moved since: the folders are searched as before
+    moved = find_card("chapter-1", "chapter-1-2", source=imported)
+    assert moved is not None and moved.path == stale.resolve()
+
+
 def test_the_editor_command_opens_the_file_at_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
     place = CardPlace(Path("/d/01 x.yaml"), 14)
     assert editor_command(place, "vim") == ["vim", "+14", "/d/01 x.yaml"]

@@ -277,6 +277,29 @@ def test_e_opens_the_editor_at_the_card_and_shows_it_as_edited(project: Path) ->
     assert before_edit.rindex(ALTERNATE_OFF) < before_edit.rindex(ALTERNATE_ON)
 
 
+def test_e_edits_the_file_the_deck_was_imported_from_wherever_it_is(
+    project: Path, tmp_path: Path
+) -> None:
+    """The database remembers each deck's file: ``e`` finds it from any folder."""
+    elsewhere = tmp_path / "elsewhere" / "my-decks"
+    elsewhere.mkdir(parents=True)
+    deck = (project / "decks" / "01-chapter-1.yaml").rename(elsewhere / "01-chapter-1.yaml")
+    result = run_k8sprep(["import", str(deck)], env=env(project), cwd=project)
+    assert result.returncode == 0, result.stderr
+    child = spawn(project, EDITOR=fake_editor(project))
+    child.expect_exact("Question 0 of chapter-1?")
+    child.send(" ")
+    child.send("5")
+    child.expect_exact("Question 1 of chapter-1?")
+    child.send("e")
+    child.expect_exact("Q: Edited question one?")
+    child.send("q")
+    child.expect_exact("exit=0")
+    terminal_restored(child)
+    assert (project / "editor.args").read_text().split(" ")[2] == str(deck.resolve())
+    assert "Edited question one?" in deck.read_text(encoding="utf-8")
+
+
 def test_a_broken_edit_is_one_line_and_the_card_stays(project: Path) -> None:
     child = spawn(project, EDITOR=fake_editor(project, "--break"))
     child.expect_exact("Question 0 of chapter-1?")

@@ -53,14 +53,16 @@ def card_editor(
 
     ``paused`` lends the terminal to the editor (line mode, the normal screen).
     """
+    from flashcards.cli.catalog import deck_source
     from flashcards.files.card_place import find_card
 
     def edit(stored: StoredCard) -> str | None:
-        place = find_card(stored.deck, stored.card.id)
+        source = deck_source(store, stored.deck)
+        place = find_card(stored.deck, stored.card.id, source=source)
         if place is None:
             return (
-                f"Deck {stored.deck_name!r} did not come from a deck file here (looked in this "
-                "folder, ./decks and the bundled decks): nothing to edit."
+                f"Deck {stored.deck_name!r} did not come from a deck file here (its imported "
+                "file, this folder, ./decks and the bundled decks): nothing to edit."
             )
         try:
             command = editor_command(place)

@@ -1,10 +1,11 @@
 """Where a card is written: its deck file and the line of its ``id``, for ``e`` in the review.
 
-The database does not record which file a deck was imported from, so the file is
-looked for where deck files are kept: the current folder, its ``decks/`` folder, and
-the bundled decks. A file counts when it is the deck's (its chapter ``slug``) and
-holds the card's ``id``; a deck imported from anywhere else is not found, and the
-review says so. :func:`find_card` is the one place that decides this.
+The file the deck was last imported from (``deck.source_path``, which the caller
+passes in) comes first. A database written before that was recorded, or a file
+moved since, falls back to where deck files are kept: the current folder, its
+``decks/`` folder, and the bundled decks. A file counts when it is the deck's (its
+chapter ``slug``) and holds the card's ``id``; when none does the review says so.
+:func:`find_card` is the one place that decides this.
 """
 
 from __future__ import annotations
@@ -26,20 +27,26 @@ class CardPlace:
     line: int
 
 
-def find_card(deck_slug: str, card_id: str, cwd: Path | None = None) -> CardPlace | None:
-    """The deck file of ``deck_slug`` that holds ``card_id``, and the card's line; or None."""
+def find_card(
+    deck_slug: str, card_id: str, *, source: Path | None = None, cwd: Path | None = None
+) -> CardPlace | None:
+    """The deck file of ``deck_slug`` that holds ``card_id``, and the card's line; or None.
+
+    ``source`` is the file the deck was imported from, tried first.
+    """
     here = Path.cwd() if cwd is None else cwd
+    candidates = [] if source is None else [source]
     for folder in (here, here / "decks", bundled_decks_dir()):
-        if not folder.is_dir():
+        if folder.is_dir():
+            candidates += sorted(p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES)
+    for path in candidates:
+        try:
+            text = read_regular_file(path, MAX_DECK_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-        for path in sorted(p for p in folder.iterdir() if p.suffix in DECK_SUFFIXES):
-            try:
-                text = read_regular_file(path, MAX_DECK_BYTES).decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            line = card_line(text, card_id)
-            if line is not None and _is_deck(text, deck_slug):
-                return CardPlace(path.resolve(), line)
+        line = card_line(text, card_id)
+        if line is not None and _is_deck(text, deck_slug):
+            return CardPlace(path.resolve(), line)
     return None
 
 
