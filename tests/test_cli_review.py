@@ -321,8 +321,7 @@ def test_card_shows_text_state_history_and_suspends(tmp_path: Path, db: Path) ->
     code, _, err = k8sprep("card", "nope")
     assert (code, err) == (
         1,
-        "k8sprep: no card with id 'nope' (`k8sprep history` lists the ids of answered "
-        "cards; every card's id is in its deck YAML)\n",
+        "k8sprep: no card with id 'nope' (`k8sprep cards` lists the cards and their ids)\n",
     )
 
 

@@ -267,7 +267,9 @@ app.add_typer(history_app, name="history")
 def history(
     ctx: typer.Context,
     json: JsonOpt = False,
-    card: Annotated[str | None, typer.Option("--card", help="Only this card id.")] = None,
+    card: Annotated[
+        str | None, typer.Option("--card", help="Only this card (id, hash part or prefix).")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """The review log, one entry per answer, oldest first (`history import FILE` reads it back)."""
@@ -276,8 +278,8 @@ def history(
     from flashcards.cli.review_views import answer_line, answer_record
 
     with _open_to_read(db) as store:
-        if card is not None:
-            store.get(card)  # an unknown id is an error, not an empty history
+        if card is not None:  # an unknown id is an error, not an empty history
+            card = store.resolve_card(card)
         answers = list(store.history(card))
         retention_of = store.fsrs_retention_of()
     if json:
@@ -291,7 +293,9 @@ def history(
 
 @app.command("card")
 def show_card(
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card id.")],
+    card_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The card id, its hash part or a unique prefix.")
+    ],
     json: JsonOpt = False,
     suspend: Annotated[bool, typer.Option("--suspend", help="Stop showing this card.")] = False,
     unsuspend: Annotated[bool, typer.Option("--unsuspend", help="Show this card again.")] = False,
@@ -304,6 +308,7 @@ def show_card(
     if suspend and unsuspend:
         raise K8sprepError("--suspend and --unsuspend cannot be used together")
     with _open(db, create=False) as store:
+        card_id = store.resolve_card(card_id)
         if suspend or unsuspend:
             store.set_suspended(card_id, suspend)
         report = card_report(store.get(card_id), store.history(card_id))

@@ -150,6 +150,19 @@ class Store:
             )
         return to_stored_card(rows[0])
 
+    def resolve_card(self, text: str) -> str:
+        """The id of the one card ``text`` names: its id, hash part or a unique prefix.
+
+        See :mod:`flashcards.store.card_ids`.
+
+        Raises:
+            UnknownCardError: no card matches.
+            AmbiguousCardError: several cards match; the message names them.
+        """
+        from flashcards.store.card_ids import resolve_card_id
+
+        return resolve_card_id(self.db, text)
+
     def state(self, card_id: str) -> CardState:
         """A card's review state.
 
