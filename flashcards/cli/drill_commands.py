@@ -138,8 +138,10 @@ def drill(
     from flashcards.schedule.session import ReviewSession
 
     chosen = _kinds(kinds)
-    today = _today(_config())
+    config = _config()
+    today = _today(config)
     with _open(db) as store:
+        store.leech_rule = config.leech_rule
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 
@@ -235,10 +237,12 @@ def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) 
     from flashcards.files import settings
     from flashcards.files.mocks import save_report
 
-    today = _today(_config())
+    config = _config()
+    today = _today(config)
     started = settings.now()
     rng = random.Random(seed)
     with _open(db) as store:
+        store.leech_rule = config.leech_rule
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 

@@ -188,6 +188,7 @@ def review(
     config = _config(new, limit)
     today = _today(config)
     with _open(db) as store:
+        store.leech_rule = config.leech_rule
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 

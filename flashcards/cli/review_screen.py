@@ -125,13 +125,24 @@ def legend(width: int | None) -> list[str]:
 
 
 def graded(answer: Answer) -> str:
-    """One line after a grade: when the card comes back."""
+    """One line after a grade: when the card comes back, and whether it became a leech."""
+    if answer.leech is not None:
+        return leeched(answer)
     if answer.redrill:
         when = "again later today" if answer.grade < 4 else "done for today"
         return f"Graded {answer.grade} (re-drill): {when}."
     if answer.grade < 4:
         return f"Graded {answer.grade}: again later today; next review {_day(answer.after_due)}."
     return f"Graded {answer.grade}: next review {_day(answer.after_due)}."
+
+
+def leeched(answer: Answer) -> str:
+    """The line after the answer that made the card a leech (see ``leech_action``)."""
+    lapses = f"Graded {answer.grade}: a leech now, forgotten {answer.after_lapses} times"
+    if answer.leech == "suspend":
+        return f"{lapses}; suspended (`k8sprep card {answer.card_id} --unsuspend` brings it back)."
+    again = "again later today; " if answer.grade < 4 else ""
+    return f"{lapses}; {again}next review {_day(answer.after_due)} (`k8sprep cards --leeches`)."
 
 
 def summary_lines(

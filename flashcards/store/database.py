@@ -11,6 +11,7 @@ from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Card, Deck, Kind
 from flashcards.schedule.config import Config
 from flashcards.schedule.exam import Exam, ExamCounts, Feasibility, Progress
+from flashcards.schedule.leech import LeechRule
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
 from flashcards.store import exam as exam_store
@@ -62,6 +63,8 @@ class Store:
         self.where = where
         self.fsrs_retention: float | None = None
         """Set (``use_scheduler``) when FSRS sets due dates; None: SM-2."""
+        self.leech_rule = LeechRule()
+        """What makes a card a leech and what then happens (commands set the config's)."""
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -381,7 +384,9 @@ class Store:
     ) -> Answer:
         """Log one answer and update the card's state, in one committed transaction.
 
-        A drill answer passes what was typed and the grader's verdict along.
+        A drill answer passes what was typed and the grader's verdict along. The answer
+        that makes a card a leech (:attr:`leech_rule`) says so in ``Answer.leech`` and,
+        under ``"suspend"``, suspends the card in the same transaction.
 
         Raises:
             UnknownCardError: no card has this id.
@@ -397,6 +402,7 @@ class Store:
             typed_answer=typed_answer,
             verdict=verdict,
             fsrs_retention=self.fsrs_retention,
+            leech=self.leech_rule,
         )
 
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:
@@ -407,7 +413,7 @@ class Store:
                 :func:`flashcards.store.answers.undo_review`), or the card was
                 answered again since.
         """
-        return answers.undo_review(self.db, log_id, expected=expected)
+        return answers.undo_review(self.db, log_id, expected=expected, leech=self.leech_rule)
 
     # --- reports (see flashcards.store.reports)
 
