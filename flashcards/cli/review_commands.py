@@ -241,21 +241,29 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
 
 @app.command()
 def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
-    """Reviews per day, retention per chapter and kind, easiness, streak and forecast."""
+    """Cards by maturity, an activity heatmap, retention, easiness, streak and forecast."""
     from flashcards.cli.review_views import stats_lines, stats_report
 
     config = _config()
     today = _today(config)
     with _open_to_read(db) as store:
-        report = stats_report(store.review_facts(), store.scheduled(), today, store.drill_facts())
+        report = stats_report(
+            store.review_facts(),
+            store.scheduled(),
+            today,
+            store.drill_facts(),
+            store.maturity_counts(config.leech_lapses),
+        )
         # One of the two: each works out the exam standing, which counts every exam card.
         exam = exam_json(store, config, today) if json else None
         standing = [] if json else exam_lines(store, config, today)
     if json:
         _print_json(report if exam is None else {**report, "exam": exam})
     else:
-        for line in stats_lines(report) + standing:
-            echo(line)
+        from flashcards.cli.review_screen import terminal_width
+        from flashcards.cli.stats_screen import show
+
+        show(stats_lines(report, terminal_width()) + standing)
 
 
 history_app = typer.Typer(

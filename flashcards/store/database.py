@@ -433,6 +433,38 @@ class Store:
         """Due day and easiness of every active card answered at least once."""
         return reports.scheduled(self.db)
 
+    def listed_cards(
+        self,
+        *,
+        deck: str | None = None,
+        kind: str | None = None,
+        suspended: bool = False,
+        min_lapses: int | None = None,
+        due_by: date | None = None,
+    ) -> list[StoredCard]:
+        """Cards that are not retired, filtered as ``k8sprep cards`` asks, in deck order."""
+        return reports.listed_cards(
+            self.db,
+            deck=deck,
+            kind=kind,
+            suspended=suspended,
+            min_lapses=min_lapses,
+            due_by=due_by,
+        )
+
+    def maturity_counts(self, leech_lapses: int) -> dict[str, int]:
+        """Cards new, learning, young, mature, suspended, and leeches among them.
+
+        See :func:`flashcards.store.reports.maturity_counts`.
+        """
+        return reports.maturity_counts(self.db, leech_lapses)
+
+    def short_ids(self) -> dict[str, str]:
+        """Every card's shortest unambiguous id (see :mod:`flashcards.store.card_ids`)."""
+        from flashcards.store.card_ids import short_ids
+
+        return short_ids(reports.card_ids(self.db))
+
     def deck_counts(self, today: date) -> list[DeckCount]:
         """Per active deck: due now, never answered, re-drills pending, next due date."""
         return reports.deck_counts(self.db, today)
