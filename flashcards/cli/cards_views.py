@@ -84,8 +84,12 @@ def card_lines(
     lines = []
     for row in [HEADER, *rows]:
         cells = [pad(cell, widths[i], right=i in (4, 5)) for i, cell in enumerate(row[:6])]
-        front = row[6] if width is None else cut(row[6], max(MIN_FRONT_COLUMNS, width - lead))
-        lines.append(("  ".join(cells) + "  " + front).rstrip())
+        line = "  ".join(cells) + "  "
+        if width is None:
+            line += row[6]
+        else:  # the front takes what is left; on a very narrow terminal the row is cut
+            line = cut(line + cut(row[6], max(MIN_FRONT_COLUMNS, width - lead)), width)
+        lines.append(line.rstrip())
     leeches = sum(rule.is_leech(s.state.lapses) for s in cards)
     suspended = sum(s.state.suspended for s in cards)
     extra = [f"{suspended} suspended"] if suspended else []
