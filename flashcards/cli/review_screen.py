@@ -138,7 +138,7 @@ def graded(answer: Answer) -> str:
 
 def leeched(answer: Answer) -> str:
     """The line after the answer that made the card a leech (see ``leech_action``)."""
-    lapses = f"Graded {answer.grade}: a leech now, forgotten {answer.after_lapses} times"
+    lapses = f"Graded {answer.grade}: a leech now, forgotten {_count(answer.after_lapses, 'time')}"
     if answer.leech == "suspend":
         return f"{lapses}; suspended (`k8sprep card {answer.card_id} --unsuspend` brings it back)."
     again = "again later today; " if answer.grade < 4 else ""
