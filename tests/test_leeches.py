@@ -77,6 +77,8 @@ def test_the_review_suspends_a_card_at_leech_lapses_and_says_so(
     leeches = json.loads(k8sprep("cards", "--leeches", "--json", day=4)[1])
     assert [(c["id"], c["leech"], c["suspended"]) for c in leeches] == [(CARD, True, True)]
     assert "2 leech" in k8sprep("cards", "--leeches", day=4)[1]
+    assert json.loads(k8sprep("card", CARD, "--json", day=4)[1])["leech"]
+    assert "[suspended] [leech]" in k8sprep("card", CARD, day=4)[1].splitlines()[0]
     report = json.loads(k8sprep("stats", "--json", day=4)[1])
     assert report["leeches"] == 1 and report["maturity"]["suspended"] == 1
     assert k8sprep("review", day=5, stdin="")[1].startswith("Nothing to review")

@@ -320,7 +320,9 @@ def show_card(
         card_id = store.resolve_card(card_id)
         if suspend or unsuspend:
             store.set_suspended(card_id, suspend)
-        report = card_report(store.get(card_id), store.history(card_id))
+        stored = store.get(card_id)
+        report = card_report(stored, store.history(card_id))
+    report["leech"] = _config().leech_rule.is_leech(stored.state.lapses)
     if json:
         _print_json(report)
     else:

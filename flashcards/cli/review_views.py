@@ -297,7 +297,7 @@ def card_report(stored: StoredCard, answers: Iterable[Answer]) -> dict[str, Any]
 
 def card_lines(report: dict[str, Any]) -> list[str]:
     state = report["state"]
-    flags = [f for f in ("retired", "suspended") if report[f]]
+    flags = [f for f in ("retired", "suspended", "leech") if report.get(f)]
     lines = [
         f"{report['id']}  ({report['deck']}, {report['kind']})" + "".join(f" [{f}]" for f in flags),
         f"Q: {report['front']}",
