@@ -35,7 +35,7 @@ def cards(
 
     The short id (the hash part of the id) works wherever a card id is asked for.
     """
-    from flashcards.cli.cards_views import card_lines, card_record, search
+    from flashcards.cli.cards_views import card_lines, card_record, contains
     from flashcards.cli.review_commands import _config, _deck_slug, _open_to_read, _today
     from flashcards.cli.review_screen import terminal_width
     from flashcards.errors import K8sprepError
@@ -53,11 +53,10 @@ def cards(
             suspended=suspended,
             min_lapses=rule.lapses if leeches else None,
             due_by=_today(config) if due else None,
+            keep=contains(text),
         )
-        found = search(found, text)
         short = store.short_ids() if found else {}
     if json:
         echo_json([card_record(s, short.get(s.card.id, s.card.id), rule) for s in found])
         return
-    for line in card_lines(found, short, rule, terminal_width()):
-        echo(line)
+    echo("\n".join(card_lines(found, short, rule, terminal_width())))

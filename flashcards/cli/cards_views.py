@@ -7,7 +7,7 @@ over front and back, as ``str.casefold`` compares (``ß`` finds ``SS``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flashcards.cli.review_views import card_report
@@ -23,17 +23,12 @@ MIN_FRONT_COLUMNS = 12
 ELLIPSIS = "…"
 
 
-def matches(stored: StoredCard, text: str | None) -> bool:
-    """Whether the card's front or back contains ``text``, ignoring case; None: every card."""
+def contains(text: str | None) -> Callable[[str, str], bool] | None:
+    """``keep(front, back)``: whether either contains ``text``, ignoring case; None: all."""
     if not text:
-        return True
+        return None
     wanted = text.casefold()
-    return wanted in stored.card.front.casefold() or wanted in stored.card.back.casefold()
-
-
-def search(cards: Iterable[StoredCard], text: str | None) -> list[StoredCard]:
-    """The cards :func:`matches` keeps, in their order."""
-    return [stored for stored in cards if matches(stored, text)]
+    return lambda front, back: wanted in front.casefold() or wanted in back.casefold()
 
 
 def first_line(text: str) -> str:

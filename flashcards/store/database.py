@@ -441,8 +441,12 @@ class Store:
         suspended: bool = False,
         min_lapses: int | None = None,
         due_by: date | None = None,
+        keep: Callable[[str, str], bool] | None = None,
     ) -> list[StoredCard]:
-        """Cards that are not retired, filtered as ``k8sprep cards`` asks, in deck order."""
+        """Cards that are not retired, filtered as ``k8sprep cards`` asks, in deck order.
+
+        See :func:`flashcards.store.reports.listed_cards`.
+        """
         return reports.listed_cards(
             self.db,
             deck=deck,
@@ -450,6 +454,7 @@ class Store:
             suspended=suspended,
             min_lapses=min_lapses,
             due_by=due_by,
+            keep=keep,
         )
 
     def maturity_counts(self, leech_lapses: int) -> dict[str, int]:

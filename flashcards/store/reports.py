@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from flashcards.schedule.sm2 import REDRILL_BELOW
@@ -128,10 +128,14 @@ def listed_cards(
     suspended: bool = False,
     min_lapses: int | None = None,
     due_by: date | None = None,
+    keep: Callable[[str, str], bool] | None = None,
 ) -> list[StoredCard]:
     """The cards ``k8sprep cards`` lists, in deck order: every card that is not retired,
     or only those of ``deck`` (slug), of ``kind``, ``suspended`` ones, those with at
-    least ``min_lapses`` lapses (leeches), or those due to be shown by ``due_by``."""
+    least ``min_lapses`` lapses (leeches), or those due to be shown by ``due_by``.
+
+    ``keep(front, back)``, the caller's text search, runs on the raw rows, so that only
+    the cards it keeps are built (100,000 of them take seconds)."""
     where = ["NOT c.retired"]
     if deck is not None:
         where.append("c.deck = :deck")
@@ -149,7 +153,7 @@ def listed_cards(
         f"WHERE {' AND '.join(where)} ORDER BY c.chapter, c.deck, c.position, c.id",
         {"deck": deck, "kind": kind, "lapses": min_lapses, "due": iso(due_by)},
     )
-    return [to_stored_card(row) for row in rows]
+    return [to_stored_card(row) for row in rows if keep is None or keep(row[2], row[3])]
 
 
 def card_ids(db: Db) -> list[str]:
