@@ -174,6 +174,12 @@ def test_rows_fit_the_terminal_and_carry_no_control_characters() -> None:
         assert all(display_width(line) <= width for line in lines), width
         assert lines[1].endswith("…")
         assert not any(char in line for line in lines for char in "\x1b\a")
+    headers = {w: card_lines(stored, shown, LeechRule(), width=w)[0].split() for w in (40, 60, 200)}
+    assert headers == {
+        40: ["ID", "DUE", "FRONT"],  # deck, interval, lapses and kind make room for the front
+        60: ["ID", "KIND", "DUE", "LAPSES", "FRONT"],
+        200: list(HEADER),
+    }
     whole = card_lines(stored, shown, LeechRule(), width=None)
     assert whole[1].endswith("How does a very long question about volumes end")
     assert "N" * 40 in whole[1]

@@ -19,6 +19,13 @@ from flashcards.schedule.records import StoredCard
 HEADER = ("ID", "KIND", "DECK", "DUE", "IVL", "LAPSES", "FRONT")
 DECK_COLUMNS = 24
 """A deck name wider than this is cut in a terminal (``--json`` has it whole)."""
+MIN_DECK_COLUMNS = 6
+"""``05 St…``: the chapter number stays in sight however narrow the terminal."""
+FRONT_COLUMNS = 24
+"""What the front should get in a terminal before columns are left out for it."""
+DROPPED_FIRST = (2, 4, 5, 1)
+"""The columns left out, in this order, when the terminal is too narrow: deck,
+interval, lapses, kind (the id and the due day stay)."""
 MIN_FRONT_COLUMNS = 12
 ELLIPSIS = "…"
 
@@ -66,20 +73,29 @@ def card_lines(
 ) -> list[str]:
     """A table of ``cards`` under :data:`HEADER`, then a count.
 
-    ``width``: the terminal's columns; deck names and fronts are cut (with ``…``) to fit
-    it. None (a pipe) prints every cell whole, so ``grep`` sees the full first line.
+    ``width``: the terminal's columns. To fit it the deck name is cut first (down to its
+    chapter number), then the deck, interval, lapses and kind columns are left out in
+    that order until the front has :data:`FRONT_COLUMNS`; the front is cut with ``…``.
+    None (a pipe) prints every cell whole, so ``grep`` sees the full first line.
     """
     if not cards:
         return ["No cards match."]
     rows = [card_row(s, short_ids.get(s.card.id, s.card.id), rule) for s in cards]
-    if width is not None:
-        rows = [(*row[:2], cut(row[2], DECK_COLUMNS), *row[3:]) for row in rows]
     widths = [max(display_width(row[i]) for row in [HEADER, *rows]) for i in range(6)]
-    lead = sum(widths) + 2 * len(widths)
+    shown = list(range(6))
+    if width is not None:
+        others = sum(widths) - widths[2] + 2 * len(widths)
+        deck = min(widths[2], max(MIN_DECK_COLUMNS, min(DECK_COLUMNS, width - others - 30)))
+        rows = [(*row[:2], cut(row[2], deck), *row[3:]) for row in rows]
+        widths[2] = max(display_width(row[2]) for row in [HEADER, *rows])
+        for dropped in DROPPED_FIRST:
+            if width - sum(widths[i] + 2 for i in shown) >= FRONT_COLUMNS:
+                break
+            shown.remove(dropped)
+    lead = sum(widths[i] + 2 for i in shown)
     lines = []
     for row in [HEADER, *rows]:
-        cells = [pad(cell, widths[i], right=i in (4, 5)) for i, cell in enumerate(row[:6])]
-        line = "  ".join(cells) + "  "
+        line = "".join(pad(row[i], widths[i], right=i in (4, 5)) + "  " for i in shown)
         if width is None:
             line += row[6]
         else:  # the front takes what is left; on a very narrow terminal the row is cut
