@@ -177,6 +177,11 @@ def test_a_narrow_terminal_gets_fewer_weeks(db: Path) -> None:
         assert all(len(line) <= width for line in heat), width
         chart = [line for line in lines if "┤" in line or "└" in line]
         assert all(len(line) <= width for line in chart), width
+        cards = [line for line in lines if line.startswith(("Cards: ", "       "))]
+        assert all(len(line) <= width for line in cards), width
+        assert " · ".join(line.strip() for line in cards) == (
+            "Cards: 2 new · 1 learning · 1 young · 1 mature · 1 suspended · 0 leeches"
+        )
 
 
 def spawn_stats(home: Path, **env: str) -> str:

@@ -211,7 +211,7 @@ def stats_lines(report: dict[str, Any], width: int | None = None) -> list[str]:
     def series(key: str) -> list[tuple[date, int]]:
         return [(date.fromisoformat(p["day"]), p["count"]) for p in report[key]]
 
-    lines = maturity_lines(report)
+    lines = maturity_lines(report, width)
     activity = series("activity") if "activity" in report else series("reviews_per_day")
     weeks = -(-len(activity) // 7)
     fit = weeks if width is None else max(1, (width - 6) // 2)  # "  Mon " then 2 per week
@@ -246,15 +246,20 @@ def stats_lines(report: dict[str, Any], width: int | None = None) -> list[str]:
     return lines + drill_lines(report.get("drill"))
 
 
-def maturity_lines(report: dict[str, Any]) -> list[str]:
-    """``Cards: 12 new · 3 learning · ...`` when the report has the maturity counts."""
+def maturity_lines(report: dict[str, Any], width: int | None = None) -> list[str]:
+    """``Cards: 12 new · 3 learning · ...`` when the report has the maturity counts
+    (folded between counts to fit ``width``)."""
     groups = report.get("maturity")
     if groups is None:
         return []
     leeches = report.get("leeches", 0)
     parts = [f"{count} {name}" for name, count in groups.items()]
     parts.append(f"{leeches} {'leech' if leeches == 1 else 'leeches'}")
-    return [f"Cards: {' · '.join(parts)}"]
+    if width is None:
+        return [f"Cards: {' · '.join(parts)}"]
+    from flashcards.cli.wrap import fit_items
+
+    return fit_items("Cards: ", parts, width)
 
 
 def drill_lines(drill: dict[str, Any] | None) -> list[str]:
