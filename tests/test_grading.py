@@ -56,6 +56,27 @@ def test_a_negated_trap_is_not_a_trap() -> None:
     assert (refuted.suggested_grade or 0) >= 4
 
 
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "PVs are not deprecated.",
+        "PVs aren't deprecated at all.",
+        "That PVs are deprecated is a myth.",
+    ],
+)
+def test_a_negation_that_reaches_the_trap_denies_it(denial: str) -> None:
+    result = grade(PVC, denial)
+    assert result.verdict is not Verdict.TRAP
+    assert result.trap_score < grade(PVC, "PVs are deprecated.").trap_score / 2
+
+
+def test_a_negation_elsewhere_says_the_trap_in_other_words() -> None:
+    """ "no longer supported" asserts a change; it does not deny that PVs are deprecated."""
+    result = grade(PVC, "PVs are deprecated and no longer supported.")
+    assert result.verdict is Verdict.TRAP
+    assert result.suggested_grade == 1
+
+
 @pytest.mark.parametrize("blank", ["", "   ", "I don't know", "no idea", "IDK.", "?", "Dunno"])
 def test_a_blank_or_no_idea_is_wrong_graded_zero(blank: str) -> None:
     result = grade(SLOW, blank)

@@ -92,6 +92,13 @@ _NEGATION = re.compile(
     r"didn't|won't|wouldn't|shouldn't|mustn't|hasn't|haven't|nothing|neither|myth|wrong|"
     r"misconception|false|untrue)\b|n't\b"
 )
+_REFUTATION = re.compile(r"\b(?:myth|misconception|false|untrue|not true|isn't true|wrong)\b")
+_CHANGE = re.compile(r"\b(?:no longer|not any ?more|not anymore)\b")
+"""Phrases with a negation word that assert a change, not a denial ("no longer supported")."""
+_FILLER = frozenset("that the a an it is are was were be they this these those so really".split())
+NEGATION_REACH = 2
+"""How many words after a negation (fillers skipped) it reaches: "not deprecated", "not
+that PVs ...", but not "cannot write to pod-local storage" against a trap about storage."""
 _CLAUSE = re.compile(r"[.;:!?,()]+|\s(?:but|though|although|however|whereas|instead)\s")
 _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s'/.-]+")
@@ -192,9 +199,34 @@ def _trap_score(index: _Index, text: str, words: set[str], bm25: float, fresh: s
     fuzzy = _similarity(fresh, index.trap_text) / 100
     terms = max(best, whole)
     score = min(1.0, TERM_SHARE * terms + FUZZY_SHARE * fuzzy + BM25_SHARE * bm25)
-    if _negations(best_clause) % 2 != index.trap_negations % 2:
+    if _refutes(index, best_clause):
         score *= REFUTED
     return score
+
+
+def _refutes(index: _Index, clause: str) -> bool:
+    """Whether ``clause``, the one nearest the trap, denies the trap rather than says it.
+
+    A trap without a negation is denied by a negation that reaches one of its terms ("PVs
+    are not deprecated", "it is not that PVs ...") or by calling it a myth; a negation
+    elsewhere in the clause ("you cannot write to pod-local storage") says the trap in other
+    words. A trap that has a negation of its own is denied when the clause's negations
+    differ from its own in parity, as nothing finer can tell "they can reach each other"
+    from "they cannot" there.
+    """
+    clause = normalise(clause)
+    if index.trap_negations:
+        return _negations(clause) % 2 != index.trap_negations % 2
+    if _REFUTATION.search(clause):
+        return True
+    words = _CHANGE.sub(" ", clause).split()
+    for position, word in enumerate(words):
+        if not _NEGATION.fullmatch(word) and not word.endswith("n't"):
+            continue
+        reached = [w for w in words[position + 1 :] if w not in _FILLER][:NEGATION_REACH]
+        if any(index.trap_terms.intersection(index.vocabulary.terms(w)) for w in reached):
+            return True
+    return False
 
 
 def _similarity(a: str, b: str) -> float:
