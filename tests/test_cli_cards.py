@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from flashcards.cli import app
@@ -214,6 +216,20 @@ def test_short_ids_are_the_hash_part_unless_shared() -> None:
     }
     for card_id, short in short_ids(ids).items():
         assert matching(ids, short) == [card_id]
+
+
+@given(
+    st.lists(
+        st.text("ab-", min_size=1, max_size=6).filter(lambda t: not t.endswith("-")),
+        min_size=1,
+        max_size=30,
+        unique=True,
+    )
+)
+def test_every_short_id_names_its_card_alone(ids: list[str]) -> None:
+    for card_id, short in short_ids(ids).items():
+        assert matching(ids, short) == [card_id], (card_id, short)
+        assert short in (card_id, hash_part(card_id))
 
 
 def test_the_bundled_short_ids_name_their_cards(db: Path) -> None:
