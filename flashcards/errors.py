@@ -56,6 +56,10 @@ class UnknownCardError(K8sprepError):
     """A card id that matches no card."""
 
 
+class AmbiguousCardError(K8sprepError):
+    """A short card id that matches more than one card."""
+
+
 class ExportError(K8sprepError):
     """An export that cannot be written, or an export ledger that cannot be read."""
 

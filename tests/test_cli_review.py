@@ -211,8 +211,8 @@ def test_config_file_sets_the_daily_limit(tmp_path: Path, db: Path, isolated_hom
     assert code == 1
     assert err == (
         f"k8sprep: {isolated_home / 'config.toml'}:2: unknown setting 'new_per_dya' "
-        "(known: backups_keep, desired_retention, grading, new_per_day, reviews_per_day, "
-        "rollover_hour, scheduler)\n"
+        "(known: backups_keep, desired_retention, grading, leech_action, leech_lapses, "
+        "new_per_day, reviews_per_day, rollover_hour, scheduler)\n"
     )
 
 
@@ -321,8 +321,7 @@ def test_card_shows_text_state_history_and_suspends(tmp_path: Path, db: Path) ->
     code, _, err = k8sprep("card", "nope")
     assert (code, err) == (
         1,
-        "k8sprep: no card with id 'nope' (`k8sprep history` lists the ids of answered "
-        "cards; every card's id is in its deck YAML)\n",
+        "k8sprep: no card with id 'nope' (`k8sprep cards` lists the cards and their ids)\n",
     )
 
 
@@ -344,7 +343,7 @@ def test_stats_json_and_chart(tmp_path: Path, db: Path, monkeypatch: pytest.Monk
     forecast = {day["day"]: day["count"] for day in report["forecast"] if day["count"]}
     assert forecast == {"2026-11-28": 1, "2026-12-03": 2}  # failed card tomorrow, 6-day passes
     text = k8sprep("stats")[1]
-    assert "Nov 26 ████" in text and "Streak: 2 days" in text
+    assert "Streak: 2 days" in text and "Forecast (cards due, next 30 days: 3 in all" in text
 
 
 def test_help_for_every_review_command() -> None:

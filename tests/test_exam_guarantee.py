@@ -183,6 +183,8 @@ def test_every_exam_card_is_seen_in_the_window(plan: dict[str, object]) -> None:
             for i in range(n)
             if not (slug == "deck0" and i in plan["suspend"])  # type: ignore[operator]
         }
+        # A card that became a leech and was suspended (8 lapses) left the exam with it.
+        exam_cards = {c for c in exam_cards if not store.get(c).state.suspended}
         seen = {a.card_id for a in answers if not a.redrill and a.day >= exam.window_start}
         missed = exam_cards - seen
         event("cards missed after a skipped day" if missed else "every card seen")

@@ -13,6 +13,7 @@ needs them (``k8sprep review`` must show its first card at once). Nothing import
 from flashcards.cli import (  # noqa: F401  (importing registers the commands)
     anki_commands,
     build_commands,
+    cards_commands,
     drill_commands,
     exam_commands,
     export_commands,

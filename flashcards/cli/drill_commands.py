@@ -42,7 +42,10 @@ def _kinds(value: str) -> list[str]:
 
 @app.command()
 def grade(
-    card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The card id.")],
+    card_id: Annotated[
+        str,
+        typer.Argument(metavar="CARD_ID", help="The card id, its hash part or a unique prefix."),
+    ],
     answer: Annotated[str, typer.Option("--answer", help="The answer to grade.")],
     deck: Annotated[
         str | None,
@@ -84,18 +87,17 @@ def _card_to_grade(card_id: str, deck: str | None, db: str | None) -> tuple[Card
     """The card and its chapter's cards, from a deck file or from the database."""
     if deck is None:
         with _open(db, create=False) as store:
-            stored = store.get(card_id)
+            stored = store.get(store.resolve_card(card_id))
             return stored.card, store.deck_cards(stored.deck)
     from pathlib import Path
 
-    from flashcards.errors import UnknownCardError
     from flashcards.files.decks import load_deck
+    from flashcards.store.card_ids import resolve_among
 
     loaded = load_deck(Path(deck))
-    for card in loaded.cards:
-        if card.id == card_id:
-            return card, list(loaded.cards)
-    raise UnknownCardError(f"{deck}: no card with id {card_id!r}")
+    wanted = resolve_among((card.id for card in loaded.cards), card_id, where=deck)
+    card = next(card for card in loaded.cards if card.id == wanted)
+    return card, list(loaded.cards)
 
 
 @app.command()
@@ -136,8 +138,10 @@ def drill(
     from flashcards.schedule.session import ReviewSession
 
     chosen = _kinds(kinds)
-    today = _today(_config())
+    config = _config()
+    today = _today(config)
     with _open(db) as store:
+        store.leech_rule = config.leech_rule
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 
@@ -233,10 +237,12 @@ def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) 
     from flashcards.files import settings
     from flashcards.files.mocks import save_report
 
-    today = _today(_config())
+    config = _config()
+    today = _today(config)
     started = settings.now()
     rng = random.Random(seed)
     with _open(db) as store:
+        store.leech_rule = config.leech_rule
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 

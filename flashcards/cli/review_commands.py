@@ -216,6 +216,7 @@ def review(
     grading = GRADINGS[keys_ or config.grading]
     today = _today(config)
     with _open(db) as store:
+        store.leech_rule = config.leech_rule
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 
@@ -284,21 +285,29 @@ def due(json: JsonOpt = False, db: DbOpt = None) -> None:
 
 @app.command()
 def stats(json: JsonOpt = False, db: DbOpt = None) -> None:
-    """Reviews per day, retention per chapter and kind, easiness, streak and forecast."""
+    """Cards by maturity, an activity heatmap, retention, easiness, streak and forecast."""
     from flashcards.cli.review_views import stats_lines, stats_report
 
     config = _config()
     today = _today(config)
     with _open_to_read(db) as store:
-        report = stats_report(store.review_facts(), store.scheduled(), today, store.drill_facts())
+        report = stats_report(
+            store.review_facts(),
+            store.scheduled(),
+            today,
+            store.drill_facts(),
+            store.maturity_counts(config.leech_lapses),
+        )
         # One of the two: each works out the exam standing, which counts every exam card.
         exam = exam_json(store, config, today) if json else None
         standing = [] if json else exam_lines(store, config, today)
     if json:
         _print_json(report if exam is None else {**report, "exam": exam})
     else:
-        for line in stats_lines(report) + standing:
-            echo(line)
+        from flashcards.cli.review_screen import terminal_width
+        from flashcards.cli.stats_screen import show
+
+        show(stats_lines(report, terminal_width()) + standing)
 
 
 history_app = typer.Typer(
@@ -311,7 +320,9 @@ app.add_typer(history_app, name="history")
 def history(
     ctx: typer.Context,
     json: JsonOpt = False,
-    card: Annotated[str | None, typer.Option("--card", help="Only this card id.")] = None,
+    card: Annotated[
+        str | None, typer.Option("--card", help="Only this card (id, hash part or prefix).")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """The review log, one entry per answer, oldest first (`history import FILE` reads it back)."""
@@ -320,8 +331,8 @@ def history(
     from flashcards.cli.review_views import answer_line, answer_record
 
     with _open_to_read(db) as store:
-        if card is not None:
-            store.get(card)  # an unknown id is an error, not an empty history
+        if card is not None:  # an unknown id is an error, not an empty history
+            card = store.resolve_card(card)
         answers = list(store.history(card))
         retention_of = store.fsrs_retention_of()
     if json:
@@ -335,7 +346,9 @@ def history(
 
 @app.command("card")
 def show_card(
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card id.")],
+    card_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The card id, its hash part or a unique prefix.")
+    ],
     json: JsonOpt = False,
     suspend: Annotated[bool, typer.Option("--suspend", help="Stop showing this card.")] = False,
     unsuspend: Annotated[bool, typer.Option("--unsuspend", help="Show this card again.")] = False,
@@ -349,10 +362,12 @@ def show_card(
     if suspend and unsuspend:
         raise K8sprepError("--suspend and --unsuspend cannot be used together")
     with _open(db, create=False) as store:
+        card_id = store.resolve_card(card_id)
         if suspend or unsuspend:
             store.set_suspended(card_id, suspend)
         stored = store.get(card_id)
         report = card_report(stored, store.history(card_id), deck_source(store, stored.deck))
+    report["leech"] = _config().leech_rule.is_leech(stored.state.lapses)
     if json:
         _print_json(report)
     else:

@@ -202,15 +202,26 @@ def interval_label(days: int) -> str:
 
 
 def graded(answer: Answer, grading: Grading = SM2) -> str:
-    """One line after a grade: when the card comes back."""
+    """One line after a grade: when the card comes back, and whether it became a leech."""
     name = grading.label(answer.grade)
     grade = f"{answer.grade}" if name is None else f"{name} ({answer.grade})"
+    if answer.leech is not None:
+        return leeched(answer, grade)
     if answer.redrill:
         when = "again later today" if answer.grade < 4 else "done for today"
         return f"Graded {grade} (re-drill): {when}."
     if answer.grade < 4:
         return f"Graded {grade}: again later today; next review {_day(answer.after_due)}."
     return f"Graded {grade}: next review {_day(answer.after_due)}."
+
+
+def leeched(answer: Answer, grade: str) -> str:
+    """The line after the answer that made the card a leech (see ``leech_action``)."""
+    lapses = f"Graded {grade}: a leech now, forgotten {_count(answer.after_lapses, 'time')}"
+    if answer.leech == "suspend":
+        return f"{lapses}; suspended (`k8sprep card {answer.card_id} --unsuspend` brings it back)."
+    again = "again later today; " if answer.grade < 4 else ""
+    return f"{lapses}; {again}next review {_day(answer.after_due)} (`k8sprep cards --leeches`)."
 
 
 def summary_lines(

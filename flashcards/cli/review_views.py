@@ -132,8 +132,13 @@ def stats_report(
     scheduled: Sequence[ScheduledCard],
     today: date,
     drill: Sequence[tuple[str, str, int, int, str]] = (),
+    maturity: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Activity, retention, easiness, streak, forecast and the drill section, as JSON."""
+    """Activity, retention, easiness, streak, forecast and the drill section, as JSON.
+
+    ``maturity`` (:meth:`Store.maturity_counts`) adds the cards per maturity group and
+    the leeches; ``activity`` is the heatmap's answers per day (whole weeks).
+    """
     rows = [
         stats.ReviewRow(card, day, grade, chapter, kind, first_of_day=not redrill)
         for card, day, grade, chapter, kind, redrill in facts
@@ -162,7 +167,17 @@ def stats_report(
             for d, n in stats.forecast((due for due, _ in scheduled), today)
         ],
         "drill": drill_report(drill),
-    }
+        "activity": [
+            {"day": d.isoformat(), "count": n} for d, n in stats.activity_days(rows, today)
+        ],
+    } | _maturity(maturity)
+
+
+def _maturity(counts: dict[str, int] | None) -> dict[str, Any]:
+    if counts is None:
+        return {}
+    groups = {key: value for key, value in counts.items() if key != "leeches"}
+    return {"maturity": groups, "leeches": counts.get("leeches", 0)}
 
 
 def drill_report(facts: Sequence[tuple[str, str, int, int, str]]) -> dict[str, Any]:
@@ -187,12 +202,25 @@ def drill_report(facts: Sequence[tuple[str, str, int, int, str]]) -> dict[str, A
     }
 
 
-def stats_lines(report: dict[str, Any]) -> list[str]:
+def stats_lines(report: dict[str, Any], width: int | None = None) -> list[str]:
+    """``stats`` as text: cards by maturity, the activity heatmap, retention, easiness,
+    streak, the forecast as columns, the drill section.
+
+    ``width`` (a terminal's columns) drops the heatmap's oldest weeks and narrows the
+    forecast's columns until they fit; None (a pipe) shows them whole.
+    """
+
     def series(key: str) -> list[tuple[date, int]]:
         return [(date.fromisoformat(p["day"]), p["count"]) for p in report[key]]
 
-    lines = [f"Reviews per day (last 30 days, to {report['today']}):"]
-    lines += ["  " + line for line in stats.bar_chart(series("reviews_per_day"))]
+    lines = maturity_lines(report, width)
+    activity = series("activity") if "activity" in report else series("reviews_per_day")
+    weeks = -(-len(activity) // 7)
+    fit = weeks if width is None else max(1, (width - 6) // 2)  # "  Mon " then 2 per week
+    if weeks > fit:  # the series starts on a Monday: dropping whole weeks keeps it so
+        activity, weeks = activity[7 * (weeks - fit) :], fit
+    lines.append(f"Activity (answers per day, last {weeks} weeks, to {report['today']}):")
+    lines += ["  " + line for line in stats.heatmap(activity)]
     lines.append("Retention (first answer of the day graded 3 or more):")
     if not report["retention"]:
         lines.append("  no reviews yet")
@@ -207,9 +235,33 @@ def stats_lines(report: dict[str, Any]) -> list[str]:
         )
     lines.append(f"Average easiness: {report['average_easiness'] or '-'}")
     lines.append(f"Streak: {report['streak']} day{'' if report['streak'] == 1 else 's'}")
-    lines.append("Forecast (cards due, next 30 days):")
-    lines += ["  " + line for line in stats.bar_chart(series("forecast"))]
+    forecast = series("forecast")
+    due = sum(count for _, count in forecast)
+    today = forecast[0][1] if forecast else 0
+    lines.append(f"Forecast (cards due, next {len(forecast)} days: {due} in all, {today} today):")
+    if due:
+        narrow = width is not None and width < 2 * len(forecast) + 12
+        chart = stats.column_chart(forecast, cell=1 if narrow else 2)
+        lines += ["  " + line for line in chart]
+    else:
+        lines.append("  nothing scheduled")
     return lines + drill_lines(report.get("drill"))
+
+
+def maturity_lines(report: dict[str, Any], width: int | None = None) -> list[str]:
+    """``Cards: 12 new · 3 learning · ...`` when the report has the maturity counts
+    (folded between counts to fit ``width``)."""
+    groups = report.get("maturity")
+    if groups is None:
+        return []
+    leeches = report.get("leeches", 0)
+    parts = [f"{count} {name}" for name, count in groups.items()]
+    parts.append(f"{leeches} {'leech' if leeches == 1 else 'leeches'}")
+    if width is None:
+        return [f"Cards: {' · '.join(parts)}"]
+    from flashcards.cli.wrap import fit_items
+
+    return fit_items("Cards: ", parts, width)
 
 
 def drill_lines(drill: dict[str, Any] | None) -> list[str]:
@@ -255,7 +307,7 @@ def card_report(
 
 def card_lines(report: dict[str, Any]) -> list[str]:
     state = report["state"]
-    flags = [f for f in ("retired", "suspended") if report[f]]
+    flags = [f for f in ("retired", "suspended", "leech") if report.get(f)]
     lines = [
         f"{report['id']}  ({report['deck']}, {report['kind']})" + "".join(f" [{f}]" for f in flags),
         f"Q: {report['front']}",

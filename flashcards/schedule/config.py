@@ -8,6 +8,8 @@ backups_keep = 10      # timestamped backups `k8sprep backup` keeps
 scheduler = "sm2"      # "sm2", or "fsrs" (FSRS due dates; SM-2 numbers kept alongside)
 desired_retention = 0.9  # FSRS: the recall probability due dates aim at (0.7-0.99)
 grading = "sm2"        # review keys: "sm2" (0-5) or "anki" (1 Again, 2 Hard, 3 Good, 4 Easy)
+leech_lapses = 8       # lapses that make a card a leech (1-1000)
+leech_action = "suspend"  # "suspend" the leech, or "tag" it and keep reviewing it
 ```
 
 A missing file means the defaults. A broken file, an unknown key or a value of the
@@ -22,6 +24,12 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 
 from flashcards.errors import ConfigError
+from flashcards.schedule.leech import (
+    DEFAULT_LEECH_LAPSES,
+    LEECH_ACTIONS,
+    MAX_LEECH_LAPSES,
+    LeechRule,
+)
 from flashcards.schedule.studyday import DEFAULT_ROLLOVER_HOUR
 
 MAX_NEW_PER_DAY = 100_000
@@ -41,7 +49,10 @@ _LIMITS = {
     "reviews_per_day": (0, MAX_REVIEWS_PER_DAY),
     "rollover_hour": (0, 23),
     "backups_keep": (1, 10_000),
+    "leech_lapses": (1, MAX_LEECH_LAPSES),
 }
+_CHOICES = {"scheduler": SCHEDULERS, "leech_action": LEECH_ACTIONS, "grading": GRADINGS}
+"""Settings that take one of a few words."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,13 @@ class Config:
     scheduler: str = "sm2"  # see SCHEDULERS
     desired_retention: float = 0.9  # FSRS only
     grading: str = "sm2"  # see GRADINGS
+    leech_lapses: int = DEFAULT_LEECH_LAPSES  # see flashcards.schedule.leech
+    leech_action: str = "suspend"  # see LEECH_ACTIONS
+
+    @property
+    def leech_rule(self) -> LeechRule:
+        """What makes a card a leech and what then happens to it."""
+        return LeechRule(self.leech_lapses, self.leech_action)
 
     def with_overrides(self, *, new: int | None = None, limit: int | None = None) -> Config:
         """This config with command-line ``--new`` / ``--limit`` applied."""
@@ -91,18 +109,10 @@ def parse_config(text: str, path: str = "<config>") -> Config:
             raise ConfigError(
                 f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path=path, line=line
             )
-        if key == "scheduler":
-            if value not in SCHEDULERS:
-                raise ConfigError(
-                    f'scheduler must be "sm2" or "fsrs", got {value!r}', path=path, line=line
-                )
-            values[key] = value
-            continue
-        if key == "grading":
-            if value not in GRADINGS:
-                raise ConfigError(
-                    f'grading must be "sm2" or "anki", got {value!r}', path=path, line=line
-                )
+        if key in _CHOICES:
+            if value not in _CHOICES[key]:
+                words = " or ".join(f'"{word}"' for word in _CHOICES[key])
+                raise ConfigError(f"{key} must be {words}, got {value!r}", path=path, line=line)
             values[key] = value
             continue
         if key == "desired_retention":

@@ -60,3 +60,7 @@ class Answer:
     """What a drill answer typed ("" for "I don't know"); None for a plain review."""
     verdict: str | None = None
     """The grader's verdict on ``typed_answer``."""
+    leech: str | None = None
+    """When this answer made the card a leech, the leech action taken ("suspend" or
+    "tag", see :mod:`flashcards.schedule.leech`); None otherwise, and for answers read
+    back from the log."""

@@ -128,7 +128,8 @@ class ReviewSession:
     ) -> Answer:
         """Answer the current card (revealing it if need be) and move to the next.
 
-        A grade below 4 brings the card back at the end of today's queue. A drill
+        A grade below 4 brings the card back at the end of today's queue, unless the
+        answer made it a leech and suspended it (``Answer.leech``). A drill
         passes the typed answer and the grader's verdict, logged with the grade.
 
         Raises:
@@ -148,7 +149,7 @@ class ReviewSession:
             typed_answer=typed_answer,
             verdict=verdict,
         )
-        requeued = needs_redrill(quality)
+        requeued = needs_redrill(quality) and answer.leech != "suspend"  # a suspended leech
         if requeued:
             self._pending.append(card.card.id)
         self._actions.append(Action(card.card.id, answer=answer, requeued=requeued))

@@ -190,3 +190,117 @@ def _check_days(days: int) -> int:
 
 def _window(first: date, days: int) -> list[date]:
     return [first + timedelta(days=offset) for offset in range(days)]
+
+
+MATURE_DAYS = 21
+"""A card answered with an interval this long or longer is mature (as in Anki); shorter is young."""
+
+HEATMAP_WEEKS = 26
+"""How many weeks (Monday to Sunday) the activity heatmap covers, this week last."""
+
+HEAT = "·░▒▓█"
+"""Heatmap cells from no answers (``·``) to the busiest days (``█``)."""
+
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+"""Column chart cells: empty, then one to eight eighths of a row filled."""
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def activity_days(
+    rows: Iterable[ReviewRow], today: date, weeks: int = HEATMAP_WEEKS
+) -> list[tuple[date, int]]:
+    """Answers per study day over ``weeks`` whole weeks ending with ``today``'s week.
+
+    The first day is a Monday; the last is ``today`` (the rest of its week is to come).
+
+    Raises:
+        ValueError: ``weeks`` is less than 1.
+    """
+    first = today - timedelta(days=today.weekday() + 7 * (_check_days(weeks) - 1))
+    return reviews_per_day(rows, today, (today - first).days + 1)
+
+
+def heat_level(count: int, top: int) -> int:
+    """0 for no answers, else 1-4 by quarters of the busiest day's ``top``."""
+    if count <= 0 or top <= 0:
+        return 0
+    return min(len(HEAT) - 1, max(1, -(-4 * count // top)))
+
+
+def heatmap(series: list[tuple[date, int]], cell: int = 2) -> list[str]:
+    """A calendar heatmap, GitHub style: a column per week, a row per weekday, months above.
+
+    ``series`` is what :func:`activity_days` gives (starting on a Monday). Each day is
+    one of :data:`HEAT`, ``cell`` columns wide; days after the series are blank. A last
+    line says what the shades mean.
+    """
+    if not series:
+        return []
+    first = series[0][0] - timedelta(days=series[0][0].weekday())
+    counts = dict(series)
+    top = max(counts.values())
+    weeks = (series[-1][0] - first).days // 7 + 1
+    months = [" "] * (weeks * cell + 3)
+    for week in range(weeks):
+        sunday = first + timedelta(weeks=week, days=6)
+        if week == 0 or sunday.day <= 7:  # the first column, and each month's first week
+            _place(months, week * cell, _MONTHS[sunday.month - 1])
+    lines = ["    " + "".join(months).rstrip()]
+    for weekday, name in enumerate(WEEKDAYS):
+        cells = []
+        for week in range(weeks):
+            day = first + timedelta(weeks=week, days=weekday)
+            shade = HEAT[heat_level(counts[day], top)] if day in counts else " "
+            cells.append(shade.ljust(cell))
+        lines.append(f"{name} " + "".join(cells).rstrip())
+    busiest = max(series, key=lambda pair: (pair[1], pair[0]))
+    scale = f"less {' '.join(HEAT)} more"
+    if top:
+        scale += f" (busiest: {top} on {_MONTHS[busiest[0].month - 1]} {busiest[0].day})"
+    return [*lines, "    " + scale]
+
+
+def column_chart(series: list[tuple[date, int]], height: int = 5, cell: int = 2) -> list[str]:
+    """A column chart, one column per day, oldest left, with the count scale and dates.
+
+    The tallest column is ``height`` rows; any non-zero count shows at least ``▁``, so
+    it stands out from the days with none. Below, each Monday-or-first day is dated.
+
+    Raises:
+        ValueError: ``height`` or ``cell`` is less than 1, or a count is negative.
+    """
+    if height < 1 or cell < 1:
+        raise ValueError("height and cell must be positive")
+    if any(count < 0 for _, count in series):
+        raise ValueError("chart counts must not be negative")
+    if not series:
+        return []
+    top = max(count for _, count in series)
+    steps = len(EIGHTHS) - 1
+    units = [
+        0 if count == 0 else max(1, (2 * count * height * steps + top) // (2 * top))
+        for _, count in series
+    ]
+    axis = len(str(top))
+    lines = []
+    for row in range(height, 0, -1):
+        filled = [min(steps, max(0, unit - (row - 1) * steps)) for unit in units]
+        label = str(top) if row == height else ""
+        tick = "┤" if row == height else "│"
+        lines.append(
+            f"{label:>{axis}} {tick}" + "".join(EIGHTHS[n].ljust(cell) for n in filled).rstrip()
+        )
+    lines.append(f"{0:>{axis}} └" + "─" * (len(series) * cell))
+    dates = [" "] * (len(series) * cell + 8)
+    for index, (day, _count) in enumerate(series):
+        if index == 0 or day.weekday() == 0:
+            _place(dates, index * cell, f"{_MONTHS[day.month - 1]} {day.day}")
+    lines.append(" " * (axis + 2) + "".join(dates).rstrip())
+    return lines
+
+
+def _place(line: list[str], start: int, label: str) -> None:
+    """Write ``label`` into ``line`` at ``start`` unless it would touch a label there."""
+    if all(c == " " for c in line[max(0, start - 1) : start + len(label) + 1]):
+        line[start : start + len(label)] = label

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from flashcards.errors import StoreError, UnknownCardError
 from flashcards.schedule.answer import answer_card
+from flashcards.schedule.leech import LeechRule
 from flashcards.schedule.records import CardState
 from flashcards.schedule.sm2 import check_quality
 from flashcards.store import scheduler_rule
@@ -30,6 +31,7 @@ def record_review(
     typed_answer: str | None = None,
     verdict: str | None = None,
     fsrs_retention: float | None = None,
+    leech: LeechRule | None = None,
 ) -> Answer:
     """Log one answer and update the card's state, in one committed transaction.
 
@@ -38,7 +40,9 @@ def record_review(
     transaction keeps two sessions on one database from applying a card twice.
     A drill answer also logs what was typed and the grader's verdict. With
     ``fsrs_retention`` (``scheduler = "fsrs"``) FSRS sets the due date; see
-    :mod:`flashcards.store.scheduler_rule`.
+    :mod:`flashcards.store.scheduler_rule`. An answer whose lapse makes the card a
+    leech (``leech``, default :class:`LeechRule`) says so in :attr:`Answer.leech`, and
+    under ``"suspend"`` suspends the card in the same transaction.
 
     Raises:
         UnknownCardError: no card has this id.
@@ -65,6 +69,8 @@ def record_review(
         if fsrs_retention is not None and not redrill:
             fsrs_due = scheduler_rule.fsrs_due(db, card_id, day, grade, fsrs_retention)
             after = replace(after, due=fsrs_due)
+        rule = LeechRule() if leech is None else leech
+        leeched = not redrill and rule.reached(before.lapses, after.lapses)
         moment = time.isoformat(timespec="seconds")
         ms = max(0, int(answer_ms))
         params = {
@@ -87,11 +93,12 @@ def record_review(
             "typed": typed_answer,
             "verdict": verdict,
         }
+        suspend = ", suspended = :yes" if leeched and rule.suspends else ""
         db.run(
             "UPDATE card_state SET repetitions = :ar, interval_days = :ai, easiness = :ae, "
-            "due = :ad, lapses = :al, last_review = :time, last_day = :day, last_grade = :grade "
-            "WHERE card_id = :id",
-            params,
+            "due = :ad, lapses = :al, last_review = :time, last_day = :day, last_grade = :grade"
+            f"{suspend} WHERE card_id = :id",
+            {**params, "yes": True},
         )
         log_id = db.insert(
             "INSERT INTO review_log (card_id, answered_at, day, grade, redrill, answer_ms, "
@@ -119,15 +126,20 @@ def record_review(
         after.lapses,
         typed_answer,
         verdict,
+        rule.action if leeched else None,
     )
 
 
-def undo_review(db: Db, log_id: int, *, expected: Answer | None = None) -> str:
+def undo_review(
+    db: Db, log_id: int, *, expected: Answer | None = None, leech: LeechRule | None = None
+) -> str:
     """Take back one answer: delete its log row and restore the state before it.
 
     ``expected`` is the answer as it was recorded: log ids are reused once the newest
     row is deleted, so a session holding an id across a restore (or any swap of the
-    database under it) must not delete whichever answer has that id now.
+    database under it) must not delete whichever answer has that id now. An answer that
+    made the card a leech and so suspended it (``leech``, as in :func:`record_review`)
+    is undone with its suspension.
 
     Returns:
         The id of the card whose answer was undone.
@@ -139,12 +151,13 @@ def undo_review(db: Db, log_id: int, *, expected: Answer | None = None) -> str:
     with db.transaction():
         rows = db.rows(
             "SELECT card_id, before_repetitions, before_interval, before_easiness, "
-            "before_due, before_lapses, answered_at, grade FROM review_log WHERE id = :id",
+            "before_due, before_lapses, answered_at, grade, after_lapses, redrill "
+            "FROM review_log WHERE id = :id",
             {"id": log_id},
         )
         if not rows:
             raise StoreError(f"answer {log_id} is not in the review log (undone already?)")
-        card_id, reps, interval, easiness, due, lapses, answered_at, grade = rows[0]
+        card_id, reps, interval, easiness, due, lapses, answered_at, grade, after, redrill = rows[0]
         if expected is not None and (card_id, answered_at, int(grade)) != (
             expected.card_id,
             expected.time.isoformat(timespec="seconds"),
@@ -167,11 +180,14 @@ def undo_review(db: Db, log_id: int, *, expected: Answer | None = None) -> str:
             {"c": card_id, "id": log_id},
         )
         last_review, last_day, last_grade = previous[0] if previous else (None, None, None)
+        rule = LeechRule() if leech is None else leech
+        leeched = not redrill and rule.suspends and rule.reached(int(lapses), int(after))
         db.run("DELETE FROM review_log WHERE id = :id", {"id": log_id})
         db.run(
             "UPDATE card_state SET repetitions = :r, interval_days = :i, easiness = :e, "
-            "due = :due, lapses = :l, last_review = :lr, last_day = :ld, last_grade = :lg "
-            "WHERE card_id = :c",
+            "due = :due, lapses = :l, last_review = :lr, last_day = :ld, last_grade = :lg"
+            + (", suspended = :no" if leeched else "")
+            + " WHERE card_id = :c",
             {
                 "r": reps,
                 "i": interval,
@@ -182,6 +198,7 @@ def undo_review(db: Db, log_id: int, *, expected: Answer | None = None) -> str:
                 "ld": last_day,
                 "lg": last_grade,
                 "c": card_id,
+                "no": False,
             },
         )
     return str(card_id)

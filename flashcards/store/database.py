@@ -11,6 +11,7 @@ from flashcards.errors import StoreError, UnknownCardError
 from flashcards.model import Card, Deck, Kind
 from flashcards.schedule.config import Config
 from flashcards.schedule.exam import Exam, ExamCounts, Feasibility, Progress
+from flashcards.schedule.leech import LeechRule
 from flashcards.schedule.sm2 import REDRILL_BELOW
 from flashcards.store import answers, reports, sync
 from flashcards.store import exam as exam_store
@@ -62,6 +63,8 @@ class Store:
         self.where = where
         self.fsrs_retention: float | None = None
         """Set (``use_scheduler``) when FSRS sets due dates; None: SM-2."""
+        self.leech_rule = LeechRule()
+        """What makes a card a leech and what then happens (commands set the config's)."""
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -167,6 +170,19 @@ class Store:
                 "cards; every card's id is in its deck YAML)"
             )
         return to_stored_card(rows[0])
+
+    def resolve_card(self, text: str) -> str:
+        """The id of the one card ``text`` names: its id, hash part or a unique prefix.
+
+        See :mod:`flashcards.store.card_ids`.
+
+        Raises:
+            UnknownCardError: no card matches.
+            AmbiguousCardError: several cards match; the message names them.
+        """
+        from flashcards.store.card_ids import resolve_card_id
+
+        return resolve_card_id(self.db, text)
 
     def state(self, card_id: str) -> CardState:
         """A card's review state.
@@ -386,7 +402,9 @@ class Store:
     ) -> Answer:
         """Log one answer and update the card's state, in one committed transaction.
 
-        A drill answer passes what was typed and the grader's verdict along.
+        A drill answer passes what was typed and the grader's verdict along. The answer
+        that makes a card a leech (:attr:`leech_rule`) says so in ``Answer.leech`` and,
+        under ``"suspend"``, suspends the card in the same transaction.
 
         Raises:
             UnknownCardError: no card has this id.
@@ -402,6 +420,7 @@ class Store:
             typed_answer=typed_answer,
             verdict=verdict,
             fsrs_retention=self.fsrs_retention,
+            leech=self.leech_rule,
         )
 
     def undo_review(self, log_id: int, *, expected: Answer | None = None) -> str:
@@ -412,7 +431,7 @@ class Store:
                 :func:`flashcards.store.answers.undo_review`), or the card was
                 answered again since.
         """
-        return answers.undo_review(self.db, log_id, expected=expected)
+        return answers.undo_review(self.db, log_id, expected=expected, leech=self.leech_rule)
 
     # --- reports (see flashcards.store.reports)
 
@@ -431,6 +450,43 @@ class Store:
     def scheduled(self) -> list[ScheduledCard]:
         """Due day and easiness of every active card answered at least once."""
         return reports.scheduled(self.db)
+
+    def listed_cards(
+        self,
+        *,
+        deck: str | None = None,
+        kind: str | None = None,
+        suspended: bool = False,
+        min_lapses: int | None = None,
+        due_by: date | None = None,
+        keep: Callable[[str, str], bool] | None = None,
+    ) -> list[StoredCard]:
+        """Cards that are not retired, filtered as ``k8sprep cards`` asks, in deck order.
+
+        See :func:`flashcards.store.reports.listed_cards`.
+        """
+        return reports.listed_cards(
+            self.db,
+            deck=deck,
+            kind=kind,
+            suspended=suspended,
+            min_lapses=min_lapses,
+            due_by=due_by,
+            keep=keep,
+        )
+
+    def maturity_counts(self, leech_lapses: int) -> dict[str, int]:
+        """Cards new, learning, young, mature, suspended, and leeches among them.
+
+        See :func:`flashcards.store.reports.maturity_counts`.
+        """
+        return reports.maturity_counts(self.db, leech_lapses)
+
+    def short_ids(self) -> dict[str, str]:
+        """Every card's shortest unambiguous id (see :mod:`flashcards.store.card_ids`)."""
+        from flashcards.store.card_ids import short_ids
+
+        return short_ids(reports.card_ids(self.db))
 
     def deck_counts(self, today: date) -> list[DeckCount]:
         """Per active deck: due now, never answered, re-drills pending, next due date."""

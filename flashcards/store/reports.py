@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from flashcards.schedule.sm2 import REDRILL_BELOW
+from flashcards.schedule.stats import MATURE_DAYS
 from flashcards.store.connection import Db
 from flashcards.store.values import (
     ACTIVE,
+    CARD_COLUMNS,
     LOG_COLUMNS,
+    STATE_COLUMNS,
     Answer,
     DeckCount,
     DrillFact,
     NextDue,
     ReviewFact,
     ScheduledCard,
+    StoredCard,
     iso,
+    prefixed_columns,
     to_answer,
+    to_stored_card,
 )
 
 
@@ -112,3 +118,74 @@ def next_due(db: Db, today: date, deck: str | None = None) -> NextDue | None:
         "SELECT COUNT(*) " + base.format("s.due = :day"), {"day": first[0][0], "deck": deck}
     )
     return NextDue(date.fromisoformat(first[0][0]), int(count[0][0]))
+
+
+def listed_cards(
+    db: Db,
+    *,
+    deck: str | None = None,
+    kind: str | None = None,
+    suspended: bool = False,
+    min_lapses: int | None = None,
+    due_by: date | None = None,
+    keep: Callable[[str, str], bool] | None = None,
+) -> list[StoredCard]:
+    """The cards ``k8sprep cards`` lists, in deck order: every card that is not retired,
+    or only those of ``deck`` (slug), of ``kind``, ``suspended`` ones, those with at
+    least ``min_lapses`` lapses (leeches), or those due to be shown by ``due_by``.
+
+    ``keep(front, back)``, the caller's text search, runs on the raw rows, so that only
+    the cards it keeps are built (100,000 of them take seconds)."""
+    where = ["NOT c.retired"]
+    if deck is not None:
+        where.append("c.deck = :deck")
+    if kind is not None:
+        where.append("c.kind = :kind")
+    if suspended:
+        where.append("s.suspended")
+    if min_lapses is not None:
+        where.append("s.lapses >= :lapses")
+    if due_by is not None:
+        where.append(f"s.due <= :due AND {ACTIVE}")
+    rows = db.rows(
+        f"SELECT {CARD_COLUMNS}, {prefixed_columns('s', STATE_COLUMNS)} FROM card c "
+        "JOIN deck d ON d.slug = c.deck JOIN card_state s ON s.card_id = c.id "
+        f"WHERE {' AND '.join(where)} ORDER BY c.chapter, c.deck, c.position, c.id",
+        {"deck": deck, "kind": kind, "lapses": min_lapses, "due": iso(due_by)},
+    )
+    return [to_stored_card(row) for row in rows if keep is None or keep(row[2], row[3])]
+
+
+def card_ids(db: Db) -> list[str]:
+    """Every stored card's id, retired ones too: what short ids must tell apart."""
+    return [str(row[0]) for row in db.rows("SELECT id FROM card")]
+
+
+MATURITY = ("new", "learning", "young", "mature", "suspended")
+"""The groups every card that is not retired falls into, exactly one each."""
+
+
+def maturity_counts(db: Db, leech_lapses: int) -> dict[str, int]:
+    """Cards (not retired) per :data:`MATURITY` group, and ``leeches`` among them.
+
+    ``suspended`` takes the suspended cards whatever their state; of the others,
+    ``new`` were never answered, ``learning`` were but their last scheduling answer
+    failed (SM-2 repetitions 0: being learned, or relearned after a lapse), ``young``
+    passed with an interval under :data:`MATURE_DAYS` days, ``mature`` with one that
+    long or longer. ``leeches`` (``lapses >= leech_lapses``) counts suspended ones too.
+    """
+    shown = "NOT s.suspended AND s.due IS NOT NULL AND "
+    groups = {
+        "new": "NOT s.suspended AND s.due IS NULL",
+        "learning": shown + "s.repetitions = 0",
+        "young": shown + "s.repetitions > 0 AND s.interval_days < :mature",
+        "mature": shown + "s.repetitions > 0 AND s.interval_days >= :mature",
+        "suspended": "s.suspended",
+        "leeches": "s.lapses >= :lapses",
+    }
+    sums = ", ".join(f"SUM(CASE WHEN {where} THEN 1 ELSE 0 END)" for where in groups.values())
+    row = db.rows(
+        f"SELECT {sums} FROM card c JOIN card_state s ON s.card_id = c.id WHERE NOT c.retired",
+        {"mature": MATURE_DAYS, "lapses": leech_lapses},
+    )[0]
+    return {name: int(value or 0) for name, value in zip(groups, row, strict=True)}
