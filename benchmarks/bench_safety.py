@@ -44,6 +44,12 @@ TARGETS_S = {"backup": 2.0, "restore": 5.0, "verify": 15.0, "upgrade": 10.0, "hi
 START = date(2025, 11, 1)
 TODAY = date(2026, 11, 26)
 GRADES = (0, 1, 2, 3, 3, 4, 4, 4, 5, 5)
+LOG_COLUMNS = (
+    "id, card_id, answered_at, day, grade, redrill, answer_ms, before_repetitions, "
+    "before_interval, before_easiness, before_due, before_lapses, after_repetitions, "
+    "after_interval, after_easiness, after_due, after_lapses"
+)
+"""The columns every schema version has (version 3 added the drill answer's two)."""
 
 
 def generate(cards: int, rng: random.Random) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -129,7 +135,9 @@ def fill(connection: sqlite3.Connection, rows: tuple, *, version: int) -> None:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row[:5] + row[6:] for row in state_rows],
             )
-        connection.executemany(f"INSERT INTO review_log VALUES ({', '.join('?' * 17)})", log_rows)
+        connection.executemany(
+            f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 17)})", log_rows
+        )
 
 
 def timed(label: str, results: dict[str, float], action) -> object:  # type: ignore[no-untyped-def]
