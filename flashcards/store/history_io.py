@@ -17,6 +17,7 @@ problem; :func:`import_history` does the writing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from flashcards.errors import HistoryFileError, StoreError
+from flashcards.files.gcpause import gc_paused
 from flashcards.schedule.config import RETENTION_RANGE
 from flashcards.schedule.sm2 import SM2State
 from flashcards.store import Store
@@ -54,6 +56,7 @@ _ALL_KEYS = _ENTRY_KEYS | set(FSRS_KEYS) | set(DRILL_KEYS) | {CARD_KEY}
 _STATE_KEYS = frozenset(STATE_KEYS)
 _VERDICTS = frozenset(("right", "partly", "wrong", "trap", "unsure"))
 _DAY_BEFORE = timedelta(hours=23)
+_CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 class Snapshot(NamedTuple):
@@ -91,6 +94,8 @@ class HistoryEntry(NamedTuple):
     log_id: int
     card_id: str
     time: datetime
+    time_text: str
+    """``time`` as the log stores it (ISO 8601, to the second)."""
     day: date
     grade: int
     redrill: bool
@@ -140,12 +145,15 @@ def parse_history(text: str, path: str = "<history>") -> list[HistoryEntry]:
             path=path,
             line=_line(text, position),
         )
-    try:
-        values = json.loads(text)
-    except (ValueError, RecursionError):  # found again, in order, with the line
-        return _parse_in_order(text, position, path)
-    reader = _Reader(path, Lines(text))
-    return _finish([reader.entry(value, index) for index, value in enumerate(values)], path)
+    with gc_paused():  # a million small objects, no cycles: collecting is wasted time
+        try:
+            values = json.loads(text)
+        except (ValueError, RecursionError):  # found again, in order, with the line
+            return _parse_in_order(text, position, path)
+        reader = _Reader(path, Lines(text))
+        entries = [reader.entry(value, index) for index, value in enumerate(values)]
+        del values
+        return _finish(entries, path)
 
 
 def _parse_in_order(text: str, position: int, path: str) -> list[HistoryEntry]:
@@ -270,7 +278,7 @@ class _Reader:
         self.path = path
         self.lines = lines
         self.days: dict[str, date] = {}
-        self.states: dict[tuple[int, int, str], SM2State] = {}
+        self.snapshots: dict[tuple[Any, ...], Snapshot] = {}
 
     def entry(self, value: Any, index: int) -> HistoryEntry:
         try:
@@ -281,7 +289,7 @@ class _Reader:
             ) from None
 
     def _entry(self, value: Any, index: int) -> HistoryEntry:
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             raise ValueError("each answer must be a JSON object")
         keys = value.keys()
         if keys != _ENTRY_KEYS:
@@ -293,37 +301,56 @@ class _Reader:
             missing = [key for key in ENTRY_KEYS if key not in value]
             if missing:
                 raise ValueError(f"answer has no {missing[0]!r}")
-        card_id = value["card_id"]
+        log_id, card_id, grade, redrill, answer_ms = (
+            value["id"],
+            value["card_id"],
+            value["grade"],
+            value["redrill"],
+            value["answer_ms"],
+        )
+        # type() is: a bool is an int to isinstance, and JSON's true must not pass for 1
+        if type(log_id) is not int or not 0 <= log_id <= MAX_INTEGER:
+            _int(log_id, "id")
         if type(card_id) is not str or not card_id.strip():
             raise ValueError(f"card_id must be a non-empty string, got {_clip(card_id)}")
-        moment = _time(value["time"])
+        time = value["time"]
+        moment = _time(time)
         day = self._day(value["day"], "day")
         # The day is the study day of the time, whatever the rollover hour (0-23) was: the
         # time's date, or the day before for a time before 23:00. An edited time is refused.
         if day != moment.date() and day != (moment - _DAY_BEFORE).date():
             raise ValueError(
-                f"time {value['time']!r} does not fall on study day {value['day']!r} "
+                f"time {_clip(time)} does not fall on study day {_clip(value['day'])} "
                 "(the file was edited)"
             )
-        redrill = value["redrill"]
+        if type(grade) is not int or not 0 <= grade <= 5:
+            _int(grade, "grade", high=5)
         if type(redrill) is not bool:
             raise ValueError(f"redrill must be true or false, got {_clip(redrill)}")
-        typed, verdict = _drill(value)
+        if type(answer_ms) is not int or not 0 <= answer_ms <= MAX_INTEGER:
+            _int(answer_ms, "answer_ms")
+        typed, verdict, retention, card = None, None, None, None
+        if keys != _ENTRY_KEYS:
+            typed, verdict = _drill(value)
+            retention = _fsrs_retention(value)
+            if CARD_KEY in value:
+                card = parse_card(card_id, value[CARD_KEY])
         return HistoryEntry(
             index,
-            _int(value["id"], "id"),
+            log_id,
             card_id,
             moment,
+            time if _CANONICAL_TIME.fullmatch(time) else moment.isoformat(timespec="seconds"),
             day,
-            _int(value["grade"], "grade", high=5),
+            grade,
             redrill,
-            _int(value["answer_ms"], "answer_ms"),
+            answer_ms,
             self._snapshot(value["before"], "before"),
             self._snapshot(value["after"], "after"),
-            _fsrs_retention(value),
+            retention,
             typed,
             verdict,
-            None if CARD_KEY not in value else parse_card(card_id, value[CARD_KEY]),
+            card,
             self.lines,
         )
 
@@ -335,18 +362,35 @@ class _Reader:
         return found
 
     def _snapshot(self, value: Any, name: str) -> Snapshot:
-        if type(value) is not dict or value.keys() != _STATE_KEYS:
+        """One snapshot per distinct state: answers of a card share most of theirs."""
+        if type(value) is dict and value.keys() == _STATE_KEYS:
+            key = (
+                value["repetitions"],
+                value["interval"],
+                value["easiness"],
+                value["due"],
+                value["lapses"],
+            )
+            reps, interval, easiness, due, lapses = key
+            if (
+                type(reps) is int
+                and type(interval) is int
+                and type(easiness) is str
+                and (due is None or type(due) is str)
+                and type(lapses) is int
+            ):
+                found = self.snapshots.get(key)
+                if found is None:
+                    found = self.snapshots[key] = self._new_snapshot(value, name)
+                return found
+        return self._new_snapshot(value, name)
+
+    def _new_snapshot(self, value: Any, name: str) -> Snapshot:
+        if not isinstance(value, dict) or set(value) != _STATE_KEYS:
             raise ValueError(f"{name} must be an object with {', '.join(STATE_KEYS)}")
-        reps, interval, easiness = value["repetitions"], value["interval"], value["easiness"]
-        sm2 = None
-        if type(reps) is int and type(interval) is int and type(easiness) is str:
-            sm2 = self.states.get((reps, interval, easiness))
-        if sm2 is None:
-            sm2 = _sm2(reps, interval, easiness, name)
-            self.states[(reps, interval, easiness)] = sm2
         due = value["due"]
         return Snapshot(
-            sm2,
+            _sm2(value["repetitions"], value["interval"], value["easiness"], name),
             None if due is None else self._day(due, f"{name} due"),
             _int(value["lapses"], f"{name} lapses"),
         )
@@ -449,7 +493,7 @@ def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> 
     from flashcards.store import history_replay
 
     db = store.db
-    with db.transaction():
+    with gc_paused(), db.transaction():
         logged = int(db.rows("SELECT COUNT(*) FROM review_log")[0][0])
         if logged:
             raise StoreError(

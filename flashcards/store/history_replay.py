@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flashcards.errors import HistoryFileError
@@ -93,10 +94,18 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
     rows: list[tuple[Any, ...]] = []
     changes: list[tuple[int, scheduler_rule.Rule]] = []
     rule = scheduler_rule.SM2
-    days: dict[Any, str | None] = {None: None}
-    hundredths: dict[Any, int] = {}
+    days: dict[date | None, str | None] = {None: None}
+    # Keyed by the identity of the entries' SM2 states, which live as long as ``entries``:
+    # the reader shares one object per distinct state, and hashing a Decimal is slow.
+    hundredths: dict[int, int] = {}
     for place, entry in enumerate(entries):
-        card_id, grade, day = entry.card_id, entry.grade, entry.day
+        card_id, grade, day, before, logged = (
+            entry.card_id,
+            entry.grade,
+            entry.day,
+            entry.before,
+            entry.after,
+        )
         state = states.get(card_id) or starts[card_id]
         after, redrill = answer_card(state, grade, day=day, at=entry.time)
         retention = entry.fsrs_retention
@@ -105,15 +114,10 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
             if retention is not None and not redrill:
                 interval = shadow.interval(memory.stability, retention)
                 after = replace(after, due=due_date(day, interval))
-        before, logged_after = entry.before, entry.after
         if (
-            redrill != entry.redrill
-            or state.sm2 != before.sm2
-            or state.due != before.due
-            or state.lapses != before.lapses
-            or after.sm2 != logged_after.sm2
-            or after.due != logged_after.due
-            or after.lapses != logged_after.lapses
+            redrill is not entry.redrill
+            or (state.sm2, state.due, state.lapses) != before
+            or (after.sm2, after.due, after.lapses) != logged
         ):
             raise HistoryFileError(
                 f"answer {entry.log_id} for {card_id} does not replay as recorded (the "
@@ -122,19 +126,27 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
                 line=entry.line,
             )
         states[card_id] = after
-        if (entry_rule := scheduler_rule.rule_for_retention(retention)) != rule:
-            changes.append((place, entry_rule))
-            rule = entry_rule
-        moment = entry.time.isoformat(timespec="seconds")
+        if retention is not None or rule is not scheduler_rule.SM2:
+            entry_rule = scheduler_rule.rule_for_retention(retention)
+            if entry_rule != rule:
+                changes.append((place, entry_rule))
+                rule = entry_rule
+        for snapshot in (before, logged):
+            if id(snapshot.sm2) not in hundredths:
+                hundredths[id(snapshot.sm2)] = snapshot.sm2.easiness_hundredths
+            if snapshot.due not in days:
+                days[snapshot.due] = iso(snapshot.due)
         if day not in days:
             days[day] = day.isoformat()
-        for sm2 in (before.sm2, after.sm2):
-            if sm2 not in hundredths:
-                hundredths[sm2] = sm2.easiness_hundredths
+        moment = entry.time_text
         today = days[day]
-        for due in (before.due, after.due):
-            if due not in days:
-                days[due] = iso(due)
+        after_values = (
+            logged.sm2.repetitions,
+            logged.sm2.interval,
+            hundredths[id(logged.sm2)],
+            days[logged.due],
+            logged.lapses,
+        )
         rows.append(
             (
                 card_id,
@@ -145,28 +157,15 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
                 entry.answer_ms,
                 before.sm2.repetitions,
                 before.sm2.interval,
-                hundredths[before.sm2],
+                hundredths[id(before.sm2)],
                 days[before.due],
                 before.lapses,
-                after.sm2.repetitions,
-                after.sm2.interval,
-                hundredths[after.sm2],
-                days[after.due],
-                after.lapses,
+                *after_values,
                 entry.typed_answer,
                 entry.verdict,
             )
         )
-        last[card_id] = (
-            after.sm2.repetitions,
-            after.sm2.interval,
-            hundredths[after.sm2],
-            days[after.due],
-            after.lapses,
-            moment,
-            today,
-            grade,
-        )
+        last[card_id] = (*after_values, moment, today, grade)
     return Replayed(rows, last, changes)
 
 
