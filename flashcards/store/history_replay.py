@@ -24,7 +24,7 @@ from flashcards.store.values import STATE_COLUMNS, CardState, iso, to_state
 
 if TYPE_CHECKING:
     from flashcards.schedule.memory import Memory
-    from flashcards.store.history_io import HistoryEntry
+    from flashcards.store.history_io import HistoryEntry, Snapshot
 
 LOG_COLUMNS = (
     "card_id",
@@ -70,9 +70,14 @@ class Replayed:
 
 
 def start_states(db: Db) -> dict[str, CardState]:
-    """Every card's stored state, which the first replayed answer starts from."""
+    """Every card's stored state, which the first replayed answer starts from.
+
+    In a fresh database nearly all are a new card's: those share one value.
+    """
+    new = CardState()
+    fresh = (0, 0, new.sm2.easiness_hundredths, None, 0, None, None, None)
     return {
-        row[0]: to_state(row[1:])
+        row[0]: new if row[1:9] == fresh and not row[9] else to_state(row[1:])
         for row in db.rows(f"SELECT card_id, {STATE_COLUMNS} FROM card_state")
     }
 
@@ -94,10 +99,13 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
     rows: list[tuple[Any, ...]] = []
     changes: list[tuple[int, scheduler_rule.Rule]] = []
     rule = scheduler_rule.SM2
-    days: dict[date | None, str | None] = {None: None}
-    # Keyed by the identity of the entries' SM2 states, which live as long as ``entries``:
-    # the reader shares one object per distinct state, and hashing a Decimal is slow.
-    hundredths: dict[int, int] = {}
+    # The reader shares one Snapshot per distinct state, so a card's answers hand their
+    # states on as the same objects: the columns of each are worked out once (keyed by
+    # identity, as ``entries`` keeps them alive), and an answer whose state before is the
+    # very object recorded after the card's previous answer needs no comparing.
+    columns: dict[int, tuple[Any, ...]] = {}
+    previous: dict[str, Snapshot] = {}
+    days: dict[date, str] = {}
     for place, entry in enumerate(entries):
         card_id, grade, day, before, logged = (
             entry.card_id,
@@ -116,7 +124,10 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
                 after = replace(after, due=due_date(day, interval))
         if (
             redrill is not entry.redrill
-            or (state.sm2, state.due, state.lapses) != before
+            or (
+                before is not previous.get(card_id)
+                and (state.sm2, state.due, state.lapses) != before
+            )
             or (after.sm2, after.due, after.lapses) != logged
         ):
             raise HistoryFileError(
@@ -126,27 +137,16 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
                 line=entry.line,
             )
         states[card_id] = after
+        previous[card_id] = logged
         if retention is not None or rule is not scheduler_rule.SM2:
             entry_rule = scheduler_rule.rule_for_retention(retention)
             if entry_rule != rule:
                 changes.append((place, entry_rule))
                 rule = entry_rule
-        for snapshot in (before, logged):
-            if id(snapshot.sm2) not in hundredths:
-                hundredths[id(snapshot.sm2)] = snapshot.sm2.easiness_hundredths
-            if snapshot.due not in days:
-                days[snapshot.due] = iso(snapshot.due)
-        if day not in days:
-            days[day] = day.isoformat()
+        before_columns = columns.get(id(before)) or _columns(before, columns)
+        after_columns = columns.get(id(logged)) or _columns(logged, columns)
+        today = days.get(day) or days.setdefault(day, day.isoformat())
         moment = entry.time_text
-        today = days[day]
-        after_values = (
-            logged.sm2.repetitions,
-            logged.sm2.interval,
-            hundredths[id(logged.sm2)],
-            days[logged.due],
-            logged.lapses,
-        )
         rows.append(
             (
                 card_id,
@@ -155,18 +155,27 @@ def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], pat
                 grade,
                 redrill,
                 entry.answer_ms,
-                before.sm2.repetitions,
-                before.sm2.interval,
-                hundredths[id(before.sm2)],
-                days[before.due],
-                before.lapses,
-                *after_values,
+                *before_columns,
+                *after_columns,
                 entry.typed_answer,
                 entry.verdict,
             )
         )
-        last[card_id] = (*after_values, moment, today, grade)
+        last[card_id] = (*after_columns, moment, today, grade)
     return Replayed(rows, last, changes)
+
+
+def _columns(snapshot: Snapshot, known: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
+    """A snapshot as the log's five columns of a state, remembered by identity."""
+    sm2 = snapshot.sm2
+    found = known[id(snapshot)] = (
+        sm2.repetitions,
+        sm2.interval,
+        sm2.easiness_hundredths,
+        iso(snapshot.due),
+        snapshot.lapses,
+    )
+    return found
 
 
 def write(db: Db, replayed: Replayed) -> None:
