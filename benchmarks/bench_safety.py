@@ -17,7 +17,6 @@ core so that ``verify`` finds every state consistent. Prints, against targets:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -31,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flashcards.cli.review_views import answer_record  # noqa: E402
 from flashcards.schedule.sm2 import SM2State, review  # noqa: E402
 from flashcards.schedule.studyday import due_date  # noqa: E402
 from flashcards.store import Store  # noqa: E402
 from flashcards.store.backup import restore_database, take_backup  # noqa: E402
+from flashcards.store.history_export import history_json  # noqa: E402
 from flashcards.store.history_io import import_history, parse_history  # noqa: E402
 from flashcards.store.migrations import sqlite_layout  # noqa: E402
 from flashcards.store.verify import verify_database  # noqa: E402
@@ -184,7 +183,7 @@ def main() -> None:
 
     def history_round_trip() -> None:
         with Store.open(url) as store:
-            text = json.dumps([answer_record(a) for a in store.history()], indent=2)
+            text = history_json(store.db)
         with Store.open(f"sqlite:///{fresh}") as store:
             connection = store.db.sqlite
             assert connection is not None

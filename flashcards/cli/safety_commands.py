@@ -148,7 +148,6 @@ def history_import(
     except UnicodeDecodeError:
         raise HistoryFileError("not UTF-8 text", path=str(file)) from None
     entries = parse_history(text, str(file))
-    del text
     url = settings.database_url(db)
     target = sqlite_path(url)
     new_file = None if target in (None, ":memory:") else Path(target)
