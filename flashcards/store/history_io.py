@@ -22,14 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any
 
 from flashcards.errors import HistoryFileError, StoreError
 from flashcards.files.gcpause import gc_paused
 from flashcards.schedule.config import RETENTION_RANGE
 from flashcards.schedule.sm2 import SM2State
-from flashcards.store import Store
-from flashcards.store.history_cards import HistoryCard, add_missing_cards, parse_card, text_field
+from flashcards.store import Store, history_replay
+from flashcards.store.history_cards import add_missing_cards, parse_card, text_field
+from flashcards.store.history_entries import HistoryEntry, Lines, Snapshot
 
 MAX_HISTORY_CHARS = 200_000_000
 """A decade of daily reviews is a few hundred MB of JSON at most; more is the wrong file
@@ -57,60 +58,6 @@ _STATE_KEYS = frozenset(STATE_KEYS)
 _VERDICTS = frozenset(("right", "partly", "wrong", "trap", "unsure"))
 _DAY_BEFORE = timedelta(hours=23)
 _CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
-
-
-class Snapshot(NamedTuple):
-    """A card's SM-2 state as a history entry records it."""
-
-    sm2: SM2State
-    due: date | None
-    lapses: int
-
-
-class Lines:
-    """Where each answer of a history file starts, found only when a message needs it.
-
-    A file that reads as JSON at once is parsed by :func:`json.loads` (fast, but it
-    does not say where each answer was); the lines are found again for the rare
-    message that names one.
-    """
-
-    def __init__(self, text: str, known: list[int] | None = None) -> None:
-        self.text = text
-        self.known = known
-
-    def line(self, index: int) -> int:
-        """The line the answer at ``index`` (its place in the file) starts on."""
-        if self.known is None:
-            self.known = _element_lines(self.text)
-        return self.known[index]
-
-
-class HistoryEntry(NamedTuple):
-    """One answer read from a history file; ``line`` is the line it starts on."""
-
-    place: int
-    """Where the answer is in the file: 0 for the first."""
-    log_id: int
-    card_id: str
-    time: datetime
-    time_text: str
-    """``time`` as the log stores it (ISO 8601, to the second)."""
-    day: date
-    grade: int
-    redrill: bool
-    answer_ms: int
-    before: Snapshot
-    after: Snapshot
-    fsrs_retention: float | None
-    typed_answer: str | None
-    verdict: str | None
-    card: HistoryCard | None
-    lines: Lines
-
-    @property
-    def line(self) -> int:
-        return self.lines.line(self.place)
 
 
 @dataclass(frozen=True)
@@ -150,7 +97,7 @@ def parse_history(text: str, path: str = "<history>") -> list[HistoryEntry]:
             values = json.loads(text)
         except (ValueError, RecursionError):  # found again, in order, with the line
             return _parse_in_order(text, position, path)
-        reader = _Reader(path, Lines(text))
+        reader = _Reader(path, Lines(text, _element_lines))
         entries = [reader.entry(value, index) for index, value in enumerate(values)]
         del values
         return _finish(entries, path)
@@ -160,7 +107,7 @@ def _parse_in_order(text: str, position: int, path: str) -> list[HistoryEntry]:
     """Entry by entry, so that the first problem in the file is the one reported."""
     decoder = json.JSONDecoder()
     known: list[int] = []
-    reader = _Reader(path, Lines(text, known))
+    reader = _Reader(path, Lines(text, _element_lines, known))
     entries: list[HistoryEntry] = []
     position = _skip_space(text, position + 1)
     if position < len(text) and text[position] == "]":
@@ -490,8 +437,6 @@ def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> 
             or replaying it does not give the states the file recorded; nothing is
             written.
     """
-    from flashcards.store import history_replay
-
     db = store.db
     with gc_paused(), db.transaction():
         logged = int(db.rows("SELECT COUNT(*) FROM review_log")[0][0])

@@ -24,7 +24,7 @@ from flashcards.store.values import STATE_COLUMNS, CardState, iso, to_state
 
 if TYPE_CHECKING:
     from flashcards.schedule.memory import Memory
-    from flashcards.store.history_io import HistoryEntry, Snapshot
+    from flashcards.store.history_entries import HistoryEntry, Snapshot
 
 LOG_COLUMNS = (
     "card_id",
