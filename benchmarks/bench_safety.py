@@ -37,6 +37,7 @@ from flashcards.store.backup import restore_database, take_backup  # noqa: E402
 from flashcards.store.history_export import history_json  # noqa: E402
 from flashcards.store.history_io import import_history, parse_history  # noqa: E402
 from flashcards.store.migrations import sqlite_layout  # noqa: E402
+from flashcards.store.upgrade import upgrade  # noqa: E402
 from flashcards.store.verify import verify_database  # noqa: E402
 
 TARGETS_S = {"backup": 2.0, "restore": 5.0, "verify": 15.0, "upgrade": 10.0, "history": 60.0}
@@ -178,7 +179,7 @@ def main() -> None:
     )
     fill(connection, rows, version=1)
     connection.close()
-    timed("upgrade", results, lambda: Store.open(f"sqlite:///{old}").close())
+    timed("upgrade", results, lambda: upgrade(old, backup_dir=folder / "backups", now=now))
     fresh = folder / "fresh.db"
 
     def history_round_trip() -> None:
