@@ -17,7 +17,6 @@ core so that ``verify`` finds every state consistent. Prints, against targets:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -31,19 +30,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flashcards.cli.review_views import answer_record  # noqa: E402
 from flashcards.schedule.sm2 import SM2State, review  # noqa: E402
 from flashcards.schedule.studyday import due_date  # noqa: E402
 from flashcards.store import Store  # noqa: E402
 from flashcards.store.backup import restore_database, take_backup  # noqa: E402
+from flashcards.store.history_export import history_json  # noqa: E402
 from flashcards.store.history_io import import_history, parse_history  # noqa: E402
 from flashcards.store.migrations import sqlite_layout  # noqa: E402
+from flashcards.store.upgrade import upgrade  # noqa: E402
 from flashcards.store.verify import verify_database  # noqa: E402
 
 TARGETS_S = {"backup": 2.0, "restore": 5.0, "verify": 15.0, "upgrade": 10.0, "history": 60.0}
 START = date(2025, 11, 1)
 TODAY = date(2026, 11, 26)
 GRADES = (0, 1, 2, 3, 3, 4, 4, 4, 5, 5)
+LOG_COLUMNS = (
+    "id, card_id, answered_at, day, grade, redrill, answer_ms, before_repetitions, "
+    "before_interval, before_easiness, before_due, before_lapses, after_repetitions, "
+    "after_interval, after_easiness, after_due, after_lapses"
+)
+"""The columns every schema version has (version 3 added the drill answer's two)."""
 
 
 def generate(cards: int, rng: random.Random) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -129,7 +135,9 @@ def fill(connection: sqlite3.Connection, rows: tuple, *, version: int) -> None:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row[:5] + row[6:] for row in state_rows],
             )
-        connection.executemany(f"INSERT INTO review_log VALUES ({', '.join('?' * 17)})", log_rows)
+        connection.executemany(
+            f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 17)})", log_rows
+        )
 
 
 def timed(label: str, results: dict[str, float], action) -> object:  # type: ignore[no-untyped-def]
@@ -171,12 +179,12 @@ def main() -> None:
     )
     fill(connection, rows, version=1)
     connection.close()
-    timed("upgrade", results, lambda: Store.open(f"sqlite:///{old}").close())
+    timed("upgrade", results, lambda: upgrade(old, backup_dir=folder / "backups", now=now))
     fresh = folder / "fresh.db"
 
     def history_round_trip() -> None:
         with Store.open(url) as store:
-            text = json.dumps([answer_record(a) for a in store.history()], indent=2)
+            text = history_json(store.db)
         with Store.open(f"sqlite:///{fresh}") as store:
             connection = store.db.sqlite
             assert connection is not None

@@ -290,8 +290,9 @@ def test_history_json_is_the_full_replayable_log(tmp_path: Path, db: Path) -> No
     ]
     first = entries[0]
     assert set(first) == {
-        "id", "card_id", "time", "day", "grade", "redrill", "answer_ms", "before", "after",
+        "id", "card_id", "time", "day", "grade", "redrill", "answer_ms", "before", "after", "card",
     }  # fmt: skip
+    assert ["card" in e for e in entries] == [True, True, False]  # each card once, first time
     assert (first["time"], first["day"]) == ("2026-11-26T09:30:00", "2026-11-26")
     assert first["before"] == {
         "repetitions": 0, "interval": 0, "easiness": "2.50", "due": None, "lapses": 0,

@@ -27,7 +27,11 @@ def echo_json(data: object) -> None:
     """Print ``data`` as indented JSON; no control character is printed raw."""
     import json
 
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    echo_json_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_json_text(text: str) -> None:
+    """Print JSON text made with ``ensure_ascii=False``; no control character is printed raw."""
     typer.echo(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 
 

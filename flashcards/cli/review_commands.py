@@ -15,7 +15,7 @@ import typer
 
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, DecksArg, JsonOpt, select_decks
-from flashcards.cli.output import counted, echo, echo_json
+from flashcards.cli.output import counted, echo, echo_json, echo_json_text
 from flashcards.schedule.config import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
 if TYPE_CHECKING:
@@ -328,15 +328,19 @@ def history(
     """The review log, one entry per answer, oldest first (`history import FILE` reads it back)."""
     if ctx.invoked_subcommand is not None:
         return
-    from flashcards.cli.review_views import answer_line, answer_record
+    from flashcards.cli.review_views import answer_line
 
     with _open_to_read(db) as store:
         if card is not None:  # an unknown id is an error, not an empty history
             card = store.resolve_card(card)
-        answers = list(store.history(card))
-        retention_of = store.fsrs_retention_of()
+        if json:
+            from flashcards.store.history_export import history_json
+
+            text = history_json(store.db, card)
+        else:
+            answers = list(store.history(card))
     if json:
-        _print_json([answer_record(a, retention_of(a.log_id)) for a in answers])
+        echo_json_text(text)
     elif not answers:
         echo("No reviews yet.")
     else:

@@ -125,14 +125,18 @@ def history_import(
     ],
     db: DbOpt = None,
 ) -> None:
-    """Rebuild review states in a fresh database by replaying a history file.
+    """Rebuild a fresh database by replaying a history file.
 
-    Every answer is replayed through SM-2 and must give the states the file
-    recorded; otherwise nothing is imported. Suspended flags are not in the file.
+    Cards the file carries and the database lacks (your own decks, retired cards) are
+    created from it. Every answer is replayed through SM-2 and must give the states
+    the file recorded; otherwise nothing is imported, and a database file the import
+    would have created is not left behind. Suspended flags are not in the file.
     """
-    from flashcards.cli.opening import open_store
+    from flashcards.cli.opening import open_url
     from flashcards.errors import HistoryFileError
+    from flashcards.files import settings
     from flashcards.files.reading import read_regular_file
+    from flashcards.store.connection import COMPANIONS, sqlite_path
     from flashcards.store.history_io import MAX_HISTORY_CHARS, import_history, parse_history
 
     try:
@@ -142,12 +146,27 @@ def history_import(
     except UnicodeDecodeError:
         raise HistoryFileError("not UTF-8 text", path=str(file)) from None
     entries = parse_history(text, str(file))
-    with open_store(db) as store:
-        if store.card_count() == 0:
-            from flashcards.files.decks import load_decks
+    url = settings.database_url(db)
+    target = sqlite_path(url)
+    new_file = None if target in (None, ":memory:") else Path(target)
+    if new_file is not None and new_file.exists():
+        new_file = None
+    try:
+        with open_url(url) as store, store.db.transaction():
+            added = 0
+            if store.card_count() == 0:
+                from flashcards.files.decks import load_decks
 
-            added = store.sync_decks(load_decks()).added
-            echo(f"Imported {counted(added, 'card')} from the bundled decks.")
-        report = import_history(store, entries, str(file))
+                added = store.sync_decks(load_decks()).added
+            report = import_history(store, entries, str(file))
+    except BaseException:
+        if new_file is not None:  # refused: no half-made database is left behind
+            for path in (new_file, *(Path(f"{new_file}{end}") for end in COMPANIONS)):
+                path.unlink(missing_ok=True)
+        raise
+    if added:
+        echo(f"Imported {counted(added, 'card')} from the bundled decks.")
+    if report.created:
+        echo(f"Created {counted(report.created, 'card')} from {file}.")
     answers, cards = counted(report.answers, "answer"), counted(report.cards, "card")
     echo(f"imported {answers} for {cards} from {file}")

@@ -12,7 +12,6 @@ exists once.
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from datetime import date, datetime
 
 from flashcards.schedule.records import CardState
@@ -48,18 +47,22 @@ def answer_card(
     """
     grade = check_quality(grade)
     last_review = state.last_review if at is None else at
+    # CardState(...) rather than dataclasses.replace: replays call this for every answer
+    # of a log, and replace() costs several times the constructor.
     if state.last_day == day:
-        return replace(state, last_review=last_review, last_grade=grade), True
+        return CardState(
+            state.sm2, state.due, state.lapses, last_review, day, grade, state.suspended
+        ), True
     sm2 = _review(state.sm2, grade)
     lapsed = grade < PASSING_QUALITY and state.sm2.repetitions > 0  # a learned card forgotten
-    after = replace(
-        state,
-        sm2=sm2,
-        due=due_date(day, sm2.interval),
-        lapses=state.lapses + int(lapsed),
-        last_review=last_review,
-        last_day=day,
-        last_grade=grade,
+    after = CardState(
+        sm2,
+        due_date(day, sm2.interval),
+        state.lapses + int(lapsed),
+        last_review,
+        day,
+        grade,
+        state.suspended,
     )
     return after, False
 

@@ -74,11 +74,15 @@ def note_rule(db: Db, log_id: int, rule: Rule) -> None:
     kept = [(start, r) for start, r in found if start < log_id]
     if (kept[-1][1] if kept else SM2) != rule:
         kept.append((log_id, rule))
-    if kept == found:
-        return
-    value = json.dumps([[start, name, retention] for start, (name, retention) in kept])
+    if kept != found:
+        store_periods(db, kept)
+
+
+def store_periods(db: Db, found: list[tuple[int, Rule]]) -> None:
+    """Record ``found`` as the periods, replacing whatever was recorded."""
+    value = json.dumps([[start, name, retention] for start, (name, retention) in found])
     db.run("DELETE FROM meta WHERE key = :key", {"key": PERIODS_KEY})
-    if kept:
+    if found:
         db.run(
             "INSERT INTO meta (key, value) VALUES (:key, :value)",
             {"key": PERIODS_KEY, "value": value},

@@ -1,0 +1,337 @@
+"""A history file rebuilds a database on its own: own decks, retired cards, drill answers.
+
+The source database is built through the store as a user would have: an own deck
+imported, answers over several days (re-drills, a lapse, a drill answer), then a card
+removed from the deck, which retires it with its history. Its ``history --json`` is
+imported into a database that does not exist yet.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flashcards.cli import app
+from flashcards.cli.review_views import answer_record
+from flashcards.errors import HistoryFileError
+from flashcards.model import Deck
+from flashcards.store import Store
+from flashcards.store.history_export import history_json
+from flashcards.store.history_io import import_history, parse_history
+from flashcards.store.verify import verify_database
+from tests.review_helpers import make_deck
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures"
+ANSWERS_ONLY = FIXTURES / "history-answers-only.json"
+"""``history --json`` of tests/fixtures/schema-v1.db as the release before cards wrote it."""
+START = date(2026, 11, 2)
+GRADES = [(0, 4), (1, 2), (2, 5), (3, 1), (4, 3), (0, 5), (1, 4), (2, 3), (1, 5), (3, 4)]
+
+
+def own_deck(drop: int | None = None) -> Deck:
+    deck = make_deck(3, "own-deck", 6, title="My Own Deck")
+    cards = tuple(card for i, card in enumerate(deck.cards) if i != drop)
+    return Deck(deck.name, deck.chapter, cards)
+
+
+def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            name: connection.execute(f"SELECT * FROM {name} ORDER BY 1").fetchall()
+            for name in ("meta", "deck", "card", "card_state", "review_log")
+        }
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def learner(tmp_path: Path) -> Path:
+    """Answers to an own deck over four days; card own-deck-1 retired afterwards."""
+    path = tmp_path / "learner.db"
+    with Store.open(path) as store:
+        store.sync_decks([own_deck()])
+        for step, (card, grade) in enumerate(GRADES):
+            day = START + timedelta(days=step // 4)
+            moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=9, minutes=step)
+            store.record_review(f"own-deck-{card}", time=moment, day=day, grade=grade)
+            if grade < 4:  # a re-drill the same day
+                later = moment + timedelta(seconds=30)
+                store.record_review(f"own-deck-{card}", time=later, day=day, grade=4)
+        store.record_review(
+            "own-deck-5",
+            time=datetime(2026, 11, 5, 10, 0),
+            day=date(2026, 11, 5),
+            grade=5,
+            typed_answer="the typed\tanswer",
+            verdict="right",
+        )
+        assert store.sync_decks([own_deck(drop=1)]).retired == 1
+    return path
+
+
+def export(db: Path, target: Path) -> Path:
+    result = runner.invoke(app, ["history", "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    target.write_text(result.stdout, encoding="utf-8")
+    return target
+
+
+def test_own_deck_and_retired_card_rebuild_into_a_new_database(
+    learner: Path, tmp_path: Path
+) -> None:
+    history = export(learner, tmp_path / "history.json")
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["history", "import", str(history), "--db", str(fresh)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-2:] == [
+        f"Created 6 cards from {history}.",
+        f"imported 15 answers for 6 cards from {history}",
+    ]
+    old, new = tables(learner), tables(fresh)
+    assert new["review_log"] == old["review_log"]  # every column, ids included
+    own = {row[0] for row in old["card"]}
+    assert [row for row in new["card"] if row[0] in own] == old["card"]
+    assert [row for row in new["card_state"] if row[0] in own] == old["card_state"]
+    assert ("own-deck", "03 My Own Deck", 3, "My Own Deck") in new["deck"]
+    retired = [row for row in new["card"] if row[0] == "own-deck-1"]
+    assert retired and retired[0][-1] == 1
+    with Store.open(fresh) as store:
+        assert verify_database(store.db).ok
+    again = export(fresh, tmp_path / "again.json")
+    assert json.loads(again.read_text()) == json.loads(history.read_text())
+    assert runner.invoke(app, ["verify", "--db", str(fresh)]).exit_code == 0
+
+
+def test_the_file_carries_each_card_once_with_its_deck(learner: Path) -> None:
+    with Store.open(learner) as store:
+        entries = json.loads(history_json(store.db))
+        answers = list(store.history())
+        retention_of = store.fsrs_retention_of()
+    assert [{k: v for k, v in e.items() if k != "card"} for e in entries] == [
+        answer_record(a, retention_of(a.log_id)) for a in answers
+    ]
+    carried = [e["card_id"] for e in entries if "card" in e]
+    assert carried == list(dict.fromkeys(e["card_id"] for e in entries))
+    first = next(e["card"] for e in entries if e["card_id"] == "own-deck-1")
+    assert first == {
+        "deck": {
+            "slug": "own-deck",
+            "name": "03 My Own Deck",
+            "chapter": 3,
+            "title": "My Own Deck",
+        },
+        "kind": "flow",
+        "front": "Question 1 of own-deck?",
+        "back": "Answer 1 of own-deck.",
+        "wrong_answer": "",
+        "diagram": "[a] -> [b1]",
+        "tags": ["ch03", "flow"],
+        "source_file": "03-own-deck.txt",
+        "source_section": "Section 0",
+        "position": 1,
+        "retired": True,
+    }
+    drill = [e for e in entries if "typed_answer" in e]
+    assert [(e["typed_answer"], e["verdict"]) for e in drill] == [("the typed\tanswer", "right")]
+
+
+def test_a_file_of_the_first_format_imports_as_before(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["history", "import", str(ANSWERS_ONLY), "--db", str(fresh)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Imported 33 cards from the bundled decks.",
+        f"imported 33 answers for 12 cards from {ANSWERS_ONLY}",
+    ]
+    entries = json.loads(ANSWERS_ONLY.read_text())
+    again = json.loads(runner.invoke(app, ["history", "--json", "--db", str(fresh)]).stdout)
+    assert [{k: v for k, v in e.items() if k != "card"} for e in again] == entries
+    assert runner.invoke(app, ["verify", "--db", str(fresh)]).exit_code == 0
+
+
+def test_a_first_format_file_without_its_cards_still_says_which_is_missing(
+    tmp_path: Path,
+) -> None:
+    entries = json.loads(ANSWERS_ONLY.read_text())
+    entries[0]["card_id"] = "gone-card"
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["history", "import", str(path), "--db", str(fresh)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"k8sprep: {path}:1: card gone-card is not in the database; import its deck first "
+        "(k8sprep import DECK)\n"
+    )
+    assert not fresh.exists()
+
+
+def _edited(history: Path, target: Path, index: int, **changes: object) -> Path:
+    entries = json.loads(history.read_text())
+    entries[index].update(changes)
+    target.write_text(json.dumps(entries, indent=2), encoding="utf-8")
+    return target
+
+
+def test_a_refused_import_leaves_no_new_database_behind(learner: Path, tmp_path: Path) -> None:
+    history = export(learner, tmp_path / "history.json")
+    path = _edited(history, tmp_path / "edited.json", 0, grade=0)
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["history", "import", str(path), "--db", str(fresh)])
+    assert result.exit_code == 1
+    assert "does not replay as recorded" in result.output
+    assert result.output.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("fresh")) == []
+
+
+def test_a_refused_import_leaves_an_existing_database_as_it_was(
+    learner: Path, tmp_path: Path
+) -> None:
+    history = export(learner, tmp_path / "history.json")
+    path = _edited(history, tmp_path / "edited.json", 12, redrill=True)
+    existing = tmp_path / "existing.db"
+    Store.open(existing).close()  # a database with no cards yet: the import would add them
+    before = tables(existing)
+    result = runner.invoke(app, ["history", "import", str(path), "--db", str(existing)])
+    assert result.exit_code == 1
+    assert "does not replay as recorded" in result.output
+    assert tables(existing) == before
+
+
+def test_cards_the_database_holds_keep_their_own_text(learner: Path, tmp_path: Path) -> None:
+    with Store.open(learner) as store:
+        text = history_json(store.db)
+    edited = own_deck()
+    renamed = Deck(edited.name, edited.chapter, edited.cards)
+    with Store.open(tmp_path / "fresh.db") as store:
+        store.sync_decks([renamed])
+        store.db.run("UPDATE card SET front = 'Edited since' WHERE id = 'own-deck-0'", {})
+        report = import_history(store, parse_history(text, "h.json"), "h.json")
+        assert (report.answers, report.cards, report.created) == (15, 6, 0)
+        assert store.get("own-deck-0").card.front == "Edited since"
+        assert store.get("own-deck-1").retired is False  # the database's deck has it
+        assert verify_database(store.db).ok
+
+
+GOOD_CARD = {
+    "deck": {"slug": "own", "name": "03 Own", "chapter": 3, "title": "Own"},
+    "kind": "concept",
+    "front": "Why?",
+    "back": "Because.",
+    "wrong_answer": "",
+    "diagram": "",
+    "tags": ["ch03"],
+    "source_file": "03-own.txt",
+    "source_section": "Intro",
+    "position": 0,
+    "retired": False,
+}
+ENTRY = {
+    "id": 1,
+    "card_id": "own-concept-1",
+    "time": "2026-11-02T09:00:00",
+    "day": "2026-11-02",
+    "grade": 4,
+    "redrill": False,
+    "answer_ms": 900,
+    "before": {"repetitions": 0, "interval": 0, "easiness": "2.50", "due": None, "lapses": 0},
+    "after": {
+        "repetitions": 1,
+        "interval": 1,
+        "easiness": "2.50",
+        "due": "2026-11-03",
+        "lapses": 0,
+    },
+}
+
+
+def _with_card(**changes: object) -> str:
+    return json.dumps([{**ENTRY, "card": {**GOOD_CARD, **changes}}])
+
+
+def _with_deck(**changes: object) -> str:
+    return _with_card(deck={**GOOD_CARD["deck"], **changes})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (json.dumps([{**ENTRY, "card": "x"}]), "card must be an object with deck, kind"),
+        (_with_card(extra=1), "unknown field 'extra' in card"),
+        (json.dumps([{**ENTRY, "card": {"deck": GOOD_CARD["deck"]}}]), "card has no 'kind'"),
+        (_with_card(kind="essay"), "card kind must be one of concept, definition"),
+        (_with_card(front=7), "card front must be a string, got 7"),
+        (_with_card(front="\x1b[2Jcleared"), "card front holds a control character"),
+        (_with_card(back="x" * 100_001), "card back is longer than 100,000 characters"),
+        (_with_card(tags="ch03"), "card tags must be a list of at most 100 names"),
+        (_with_card(tags=["a\nb"]), "card tag holds a control character"),
+        (_with_card(tags=[""]), "card tag must be a non-empty string"),
+        (_with_card(position=-1), "card position must be a whole number from 0"),
+        (_with_card(position=True), "card position must be a whole number"),
+        (_with_card(retired="no"), "card retired must be true or false"),
+        (_with_card(source_file="a" * 1001), "card source_file is longer than 1,000"),
+        (_with_deck(chapter=10**7), "deck chapter must be a whole number from -999,999"),
+        (_with_deck(slug="own\n"), "deck slug holds a control character"),
+        (_with_deck(slug=" own"), "deck slug must be at most 1000 characters without spaces"),
+        (_with_deck(name=None), "deck name must be a non-empty string, got None"),
+        (_with_card(deck=[]), "card deck must be an object with slug, name, chapter, title"),
+        (
+            json.dumps([{**ENTRY, "card_id": "a\x07b", "card": GOOD_CARD}]),
+            "card_id must be at most 1000 characters",
+        ),
+        (
+            json.dumps([{**ENTRY, "typed_answer": "\x1b]0;title\x07", "verdict": "right"}]),
+            "typed_answer holds a control character",
+        ),
+        (json.dumps([{**ENTRY, "verdict": "right"}]), "verdict without typed_answer"),
+        (
+            json.dumps([{**ENTRY, "typed_answer": "x", "verdict": "maybe"}]),
+            "verdict must be one of partly, right, trap, unsure, wrong",
+        ),
+    ],
+)
+def test_hostile_card_fields_are_one_line_naming_the_file(text: str, message: str) -> None:
+    with pytest.raises(HistoryFileError) as caught:
+        parse_history(text, "h.json")
+    assert str(caught.value).startswith(f"h.json:1: {message}"), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_one_card_or_deck_described_two_ways_is_refused() -> None:
+    second = {**ENTRY, "id": 2, "time": "2026-11-02T09:01:00", "redrill": True}
+    second["before"] = second["after"] = ENTRY["after"]
+    other = {**GOOD_CARD, "front": "Why not?"}
+    text = json.dumps([{**ENTRY, "card": GOOD_CARD}, {**second, "card": other}], indent=2)
+    with pytest.raises(HistoryFileError) as caught:
+        parse_history(text, "h.json")
+    assert str(caught.value) == (
+        "h.json:45: card own-concept-1 is described two ways (first on line 2)"
+    )
+    renamed = {**GOOD_CARD, "deck": {**GOOD_CARD["deck"], "name": "Other"}}  # type: ignore[dict-item]
+    third = {**ENTRY, "id": 3, "card_id": "own-concept-2", "card": renamed}
+    text = json.dumps([{**ENTRY, "card": GOOD_CARD}, third])
+    with pytest.raises(HistoryFileError, match="deck own is described two ways"):
+        parse_history(text, "h.json")
+
+
+def test_an_empty_database_is_built_from_cards_alone(tmp_path: Path) -> None:
+    text = json.dumps([{**ENTRY, "card": {**GOOD_CARD, "retired": True}}])
+    with Store.open(tmp_path / "f.db") as store:
+        report = import_history(store, parse_history(text, "h.json"), "h.json")
+        assert (report.answers, report.cards, report.created) == (1, 1, 1)
+        card = store.get("own-concept-1")
+        assert (card.retired, card.deck, card.chapter, card.state.due) == (
+            True,
+            "own",
+            3,
+            date(2026, 11, 3),
+        )
+        assert verify_database(store.db).ok
