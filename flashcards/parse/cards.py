@@ -262,13 +262,12 @@ def cloze(
         words = [
             match
             for match in _WORD.finditer(clause)
-            if match.group().casefold() not in _CLOZE_SKIP
-            and len(match.group()) >= 3
+            if len(word := match.group()) >= 3
+            and word.casefold() not in _CLOZE_SKIP
             and (
-                _is_key_word(match.group(), key_terms, terms_of)
+                _is_key_word(word, key_terms, terms_of)
                 if key_terms is not None
-                else not match.group().casefold().endswith(("ed", "ing"))
-                and len(match.group()) >= 4
+                else not word.casefold().endswith(("ed", "ing")) and len(word) >= 4
             )
         ]
         if words:
