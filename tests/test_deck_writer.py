@@ -8,6 +8,8 @@ string must come out byte for byte the same.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -262,3 +264,28 @@ _awkward_text = st.lists(_awkward_piece, max_size=6).map("".join)
 def test_any_string_is_written_as_pyyaml_writes_it(text: str) -> None:
     deck = awkward_deck(text)
     assert dump_deck(deck) == reference_dump(deck)
+
+
+PURE_PYTHON_CHECK = """
+import yaml
+del yaml.CSafeDumper, yaml.CSafeLoader  # as where PyYAML was built without libyaml
+from tests.test_deck_writer import AWKWARD, awkward_deck, reference_dump
+from flashcards.parse import deckfile
+assert deckfile._SafeDumper is yaml.SafeDumper
+texts = [*AWKWARD, "kept\\n\\n", "a\\n\\n\\n"]
+bad = [t for t in texts if deckfile.dump_deck(awkward_deck(t)) != reference_dump(awkward_deck(t))]
+print(len(texts), "strings, differing:", bad)
+"""
+
+
+def test_without_libyaml_too() -> None:
+    """PyYAML's pure-Python emitter ends a document with ``...`` only after a final ``|+``."""
+    result = subprocess.run(
+        [sys.executable, "-c", PURE_PYTHON_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("strings, differing: []\n"), result.stdout

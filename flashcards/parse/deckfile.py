@@ -102,7 +102,10 @@ def dump_deck(deck: Deck) -> str:
         lines.extend(_entry(card_id, fingerprint) for card_id, fingerprint in deck.generated)
     text = "\n".join(lines) + "\n"
     if _OPEN_ENDED in text:  # a value kept its final line breaks (``|+``): PyYAML ends with ...
-        text = text.replace(_OPEN_ENDED, "") + "...\n"
+        last = text.endswith(_OPEN_ENDED + "\n")
+        text = text.replace(_OPEN_ENDED, "")
+        if last or _SafeDumper is getattr(yaml, "CSafeDumper", None):  # libyaml: any such value
+            text += "...\n"
     return text
 
 
