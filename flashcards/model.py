@@ -120,12 +120,12 @@ def field_fingerprint(card: Card) -> str:
     return " ".join(field_hash(value) for value in field_values(card))
 
 
-_NOT_WORD = re.compile(r"[^\w]+")
+_WORD_RUN = re.compile(r"\w+")
 
 
 def normalise_text(text: str) -> str:
-    """Case-, space- and punctuation-insensitive form of a card front."""
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+    """Case-, space- and punctuation-insensitive form of a card front: its words, spaced."""
+    return " ".join(_WORD_RUN.findall(text.casefold()))
 
 
 def make_card_id(slug: str, kind: Kind | str, front: str) -> str:

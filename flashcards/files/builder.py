@@ -9,11 +9,12 @@ from pathlib import Path
 
 from flashcards.errors import ChapterError, K8sprepError
 from flashcards.files.atomic import write_text_atomically
-from flashcards.files.decks import deck_filename, load_deck, write_deck
+from flashcards.files.decks import deck_filename, read_deck_text, write_deck
 from flashcards.files.reading import FileTooLargeError, read_regular_file
 from flashcards.model import Deck, Kind
-from flashcards.parse.cards import build_deck, build_deck_reporting
+from flashcards.parse.cards import build_deck_reporting, with_existing_ids
 from flashcards.parse.chapter import ParsedChapter, ParseWarning, parse_chapter
+from flashcards.parse.deckfile import dump_deck, parse_deck
 from flashcards.parse.merge import MergeReport, merge_decks, record
 
 CHAPTER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -100,29 +101,36 @@ def build_chapter(
                 path=str(path),
             )
         claimed[target] = path
-    existing = None
+    recorded = record(deck)
+    text: str | None = dump_deck(recorded)
+    existing, unchanged = None, False
     if target.exists():
         try:
-            existing = load_deck(target)
+            on_disk = read_deck_text(target)
+            # The deck on disk is exactly what this build writes (chapter and deck
+            # untouched since the last build): it has nothing to merge, no need to parse it.
+            unchanged = on_disk == text
+            existing = recorded if unchanged else parse_deck(on_disk, str(target))
         except K8sprepError as error:
             raise ChapterError(
                 f"not rebuilt: the existing deck {target} does not load ({error}); "
                 "fix or move it first so its card ids are not lost",
                 path=str(path),
             ) from None
-    if existing is None:
-        deck, kept, backup = record(deck), MergeReport(), None
+    if existing is None or (unchanged and not fresh):
+        deck, kept, backup = recorded, MergeReport(), None
     else:
         table = existing.generated_table()
         generated = tuple(c for c in existing.cards if existing.generated is None or c.id in table)
-        deck = build_deck(parsed.chapter, path.name, existing=replace(existing, cards=generated))
+        deck = with_existing_ids(deck, replace(existing, cards=generated))
         if fresh:
             backup = target.with_name(target.name + BACKUP_SUFFIX)
             _save_copy(target, backup)
             deck, kept = record(deck), MergeReport()
         else:
             (deck, kept), backup = merge_decks(deck, existing), None
-    written = write_deck(deck, out_dir)
+        text = None
+    written = write_deck(deck, out_dir, text)
     return BuildResult(path, written, deck, warnings, kept, backup)
 
 

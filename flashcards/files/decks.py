@@ -30,17 +30,7 @@ def load_deck(path: str | Path, *, write_ids: bool = False) -> Deck:
     file (only those lines change), so the id stays the same from now on.
     """
     path = Path(path)
-    try:
-        data = read_regular_file(path, MAX_DECK_BYTES)
-    except OSError as error:
-        raise DeckFileError(
-            f"cannot read deck: {error.strerror or error}", path=str(path)
-        ) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise DeckFileError("not UTF-8 text", path=str(path), line=line) from None
+    text = read_deck_text(path)
     if write_ids and (named := with_missing_ids(text, str(path))) is not None:
         try:
             write_text_atomically(path, named)
@@ -50,6 +40,25 @@ def load_deck(path: str | Path, *, write_ids: bool = False) -> Deck:
             ) from None
         text = named
     return replace(parse_deck(text, str(path)), path=str(path.resolve()))
+
+
+def read_deck_text(path: Path) -> str:
+    """The text of a deck file, unparsed.
+
+    Raises:
+        DeckFileError: the file cannot be read, is too large or is not UTF-8.
+    """
+    try:
+        data = read_regular_file(path, MAX_DECK_BYTES)
+    except OSError as error:
+        raise DeckFileError(
+            f"cannot read deck: {error.strerror or error}", path=str(path)
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DeckFileError("not UTF-8 text", path=str(path), line=line) from None
 
 
 DeckPaths = str | Path | Sequence[str | Path]
@@ -142,8 +151,10 @@ def deck_filename(deck: Deck) -> str:
     return f"{deck.chapter.number:02d}-{slug or 'chapter'}.yaml"
 
 
-def write_deck(deck: Deck, folder: Path) -> Path:
+def write_deck(deck: Deck, folder: Path, text: str | None = None) -> Path:
     """Write a deck into ``folder`` atomically: readers see the old file or the new one.
+
+    ``text``: the deck's ``dump_deck`` text, when the caller has it already.
 
     Raises:
         DeckFileError: the deck's file name would not be a plain name inside ``folder``,
@@ -160,7 +171,7 @@ def write_deck(deck: Deck, folder: Path) -> Path:
                 f"not written: the deck file would land outside {folder}", path=name
             )
         remove_stale_temporaries(folder, temp_prefix(target))  # left by a killed build
-        write_text_atomically(target, dump_deck(deck))
+        write_text_atomically(target, dump_deck(deck) if text is None else text)
     except OSError as error:  # disk full, read-only folder: the old deck stays as it was
         raise DeckFileError(
             f"deck not written: {error.strerror or error}", path=str(target)

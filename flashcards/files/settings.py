@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 from flashcards.errors import ConfigError, K8sprepError, StoreError
@@ -121,6 +120,8 @@ def bundled_decks_dir() -> Path:
 
 
 def _bundled(name: str) -> Path:
+    from importlib import resources  # imports tempfile and more: only when decks are needed
+
     packaged = Path(str(resources.files("flashcards"))) / "_bundled" / name
     if packaged.is_dir():
         return packaged

@@ -93,9 +93,6 @@ def build_deck_reporting(
     cards = _chapter_cards(maker)
     unreached = maker.unreached()
     cards = _unique_ids(cards)
-    if existing is not None:
-        cards = keep_existing_ids(cards, existing.cards)
-        cards = keep_flow_ids(cards, existing.cards)
     info = ChapterInfo(
         number=chapter.number,
         slug=chapter.slug,
@@ -107,7 +104,17 @@ def build_deck_reporting(
         next_file=chapter.bridge.next_file if chapter.bridge else "",
     )
     deck = Deck(name=deck_name(chapter.number, chapter.title), chapter=info, cards=tuple(cards))
-    return deck, unreached
+    return (deck if existing is None else with_existing_ids(deck, existing)), unreached
+
+
+def with_existing_ids(deck: Deck, existing: Deck) -> Deck:
+    """A freshly built ``deck`` whose cards take the ids they had in ``existing``.
+
+    What ``build_deck(chapter, file, existing)`` returns, for a deck already built
+    without ``existing``: a rebuild makes the cards once, then matches them.
+    """
+    cards = keep_existing_ids(deck.cards, existing.cards)
+    return replace(deck, cards=tuple(keep_flow_ids(cards, existing.cards)))
 
 
 def _chapter_cards(maker: _CardMaker) -> list[Card]:
@@ -255,13 +262,12 @@ def cloze(
         words = [
             match
             for match in _WORD.finditer(clause)
-            if match.group().casefold() not in _CLOZE_SKIP
-            and len(match.group()) >= 3
+            if len(word := match.group()) >= 3
+            and word.casefold() not in _CLOZE_SKIP
             and (
-                _is_key_word(match.group(), key_terms, terms_of)
+                _is_key_word(word, key_terms, terms_of)
                 if key_terms is not None
-                else not match.group().casefold().endswith(("ed", "ing"))
-                and len(match.group()) >= 4
+                else not word.casefold().endswith(("ed", "ing")) and len(word) >= 4
             )
         ]
         if words:

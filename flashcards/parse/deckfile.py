@@ -59,11 +59,17 @@ def dump_deck(deck: Deck) -> str:
     """The deck as YAML text, in the fixed, diff-friendly layout.
 
     Written line by line (a build writes thousands of cards; PyYAML's representer
-    was most of its time). Only text that is not plainly safe is handed to PyYAML,
-    one value at a time, so every value is quoted exactly as PyYAML would.
+    was most of its time), byte for byte as PyYAML dumps the whole deck
+    (tests/test_deck_writer.py). Only text that is not plainly safe is handed to
+    PyYAML, one value at a time and in its place in the deck, so it is quoted and
+    wrapped exactly as PyYAML would.
     """
     chapter = deck.chapter
-    lines = [f"version: {DECK_SCHEMA_VERSION}", f"deck: {_scalar(deck.name, 0)}", "chapter:"]
+    lines = [
+        f"version: {DECK_SCHEMA_VERSION}",
+        f"deck: {_scalar(deck.name, 0, 'deck')}",
+        "chapter:",
+    ]
     for key, value in (
         ("number", chapter.number),
         ("slug", chapter.slug),
@@ -74,38 +80,41 @@ def dump_deck(deck: Deck) -> str:
         ("next", chapter.next),
         ("next_file", chapter.next_file),
     ):
-        lines.append(f"  {key}: {_value(value, 2)}")
+        lines.append(f"  {key}: {_value(value, key)}")
     lines.append("cards:" if deck.cards else "cards: []")
     for card in deck.cards:
         lead = "- "
         for key, value in _card_document(card).items():
             if key == "tags":
                 lines.append(f"{lead}tags:" if value else f"{lead}tags: []")
-                lines.extend(f"  - {_scalar(tag, 2)}" for tag in value)
+                lines.extend(f"  - {_scalar(tag, 2, None)}" for tag in value)
             elif key == "source":
                 lines.append(f"{lead}source:")
-                lines.append(f"    file: {_scalar(value['file'], 4)}")
-                lines.append(f"    section: {_scalar(value['section'], 4)}")
+                lines.append(f"    file: {_scalar(value['file'], 4, 'file')}")
+                lines.append(f"    section: {_scalar(value['section'], 4, 'section')}")
             else:
-                lines.append(f"{lead}{key}: {_scalar(value, 2)}")
+                lines.append(f"{lead}{key}: {_scalar(value, 2, key)}")
             lead = "  "
     lines.append("removed:" if deck.removed else "removed: []")
-    lines.extend(f"- {_scalar(card_id, 0)}" for card_id in deck.removed)
+    lines.extend(f"- {_scalar(card_id, 0, None)}" for card_id in deck.removed)
     if deck.generated is not None:
         lines.append("generated:" if deck.generated else "generated: {}")
-        lines.extend(
-            f"  {_key(card_id)}: {_scalar(fingerprint, 2)}"
-            for card_id, fingerprint in deck.generated
-        )
-    return "\n".join(lines) + "\n"
+        lines.extend(_entry(card_id, fingerprint) for card_id, fingerprint in deck.generated)
+    text = "\n".join(lines) + "\n"
+    if _OPEN_ENDED in text:  # a value kept its final line breaks (``|+``): PyYAML ends with ...
+        last = text.endswith(_OPEN_ENDED + "\n")
+        text = text.replace(_OPEN_ENDED, "")
+        if last or _SafeDumper is getattr(yaml, "CSafeDumper", None):  # libyaml: any such value
+            text += "...\n"
+    return text
 
 
-def _value(value: object, indent: int) -> str:
+def _value(value: object, key: str) -> str:
     if value is None:
         return "null"
     if isinstance(value, int):
         return str(value)
-    return _scalar(str(value), indent)
+    return _scalar(str(value), 2, key)
 
 
 # Characters PyYAML writes as they are (it escapes controls, BOM, line separators and
@@ -115,35 +124,28 @@ _PLAIN_SAFE = re.compile(f"[A-Za-z0-9(][^{_UNSAFE}\\n#]*")
 _LITERAL_SAFE = re.compile(f"[^{_UNSAFE}]*")
 _RESOLVER = yaml.resolver.Resolver()
 
+WIDTH = 10_000
+"""PyYAML's line width for decks: it wraps quoted and plain text at a space beyond it."""
+_SHORT = WIDTH - 100
+"""Plain text up to this long fits on its line at any key of the deck: never wrapped."""
+_SIMPLE_KEY_CHARS = 128
+"""PyYAML writes a longer key as a complex key (``? key``), which YAML reads at any length."""
+_OPEN_ENDED = "\x00open-ended\x00"
+"""Marks a value PyYAML wrote as ``|+`` (no deck text holds a NUL: it would be escaped)."""
 
-MAX_KEY_CHARS = 1000
-"""YAML reads a key without ``?`` only up to 1024 characters."""
 
-
-def _key(text: str) -> str:
-    """A key of the ``generated`` table: plain when safe, else double-quoted on one line."""
-    if "\n" not in text and len(text) <= MAX_KEY_CHARS and _scalar(text, 0) == text:
-        return text
-    quoted = yaml.dump(
-        text, Dumper=_SafeDumper, allow_unicode=True, default_style='"', width=1 << 30
-    )
-    quoted = quoted.removesuffix("\n").removesuffix("\n...")
-    return quoted if len(quoted) <= MAX_KEY_CHARS else f"? {quoted}\n  "
+def _entry(card_id: str, fingerprint: str) -> str:
+    """One entry of the ``generated`` table: a key PyYAML must quote makes PyYAML write it."""
+    if "\n" not in card_id and len(card_id) < _SIMPLE_KEY_CHARS and _plain(card_id):
+        return f"  {card_id}: {_scalar(fingerprint, 2, card_id)}"
+    return _by_pyyaml({card_id: fingerprint}, 1)
 
 
 @functools.lru_cache(maxsize=4096)  # tags, sections and kinds repeat on every card
-def _scalar(text: str, indent: int) -> str:
-    """One text value for a key at column ``indent``: plain, literal block, or PyYAML-quoted."""
+def _scalar(text: str, indent: int, key: str | None) -> str:
+    """A text value after ``key:`` (``-`` if None) at column ``indent``: plain, literal, PyYAML."""
     if "\n" not in text:
-        if (
-            _PLAIN_SAFE.fullmatch(text)
-            and not text.endswith((" ", ":"))
-            and ": " not in text
-            and (
-                _cannot_resolve(text)
-                or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR  # type: ignore[no-untyped-call]
-            )
-        ):
+        if len(text) <= _SHORT and _plain(text):
             return text
     elif (
         _LITERAL_SAFE.fullmatch(text)
@@ -153,7 +155,23 @@ def _scalar(text: str, indent: int) -> str:
     ):
         pad = " " * (indent + 2)
         return "|-\n" + "\n".join(pad + line if line else "" for line in text.split("\n"))
-    return _quoted(text, indent)
+    if key is None:  # a list item, written by PyYAML under a key at the same column
+        written = _by_pyyaml({"tags": [text]}, indent // 2).split("\n", 1)[1]
+        return written[indent + 2 :]
+    written = _by_pyyaml({key: text}, indent // 2)
+    return written[indent + len(key) + 2 :]
+
+
+def _plain(text: str) -> bool:
+    """Whether PyYAML writes this one-line text plain, as it is."""
+    return bool(
+        _PLAIN_SAFE.fullmatch(text)
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and (
+            _cannot_resolve(text) or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR  # type: ignore[no-untyped-call]
+        )
+    )
 
 
 def _cannot_resolve(text: str) -> bool:
@@ -164,15 +182,22 @@ def _cannot_resolve(text: str) -> bool:
 _WORD_VALUES = frozenset("yes no true false on off null".split())
 
 
-def _quoted(text: str, indent: int) -> str:
-    """``text`` as PyYAML writes it, re-indented for its place in the deck."""
+def _by_pyyaml(node: object, depth: int) -> str:
+    """``node`` as PyYAML writes it nested ``depth`` mappings deep, without the nesting lines.
+
+    Nested for real, not indented afterwards: where PyYAML wraps a long line depends on
+    the column the text starts at.
+    """
+    for _ in range(depth):
+        node = {"k": node}
     dumped = yaml.dump(
-        text, Dumper=_DeckDumper, allow_unicode=True, width=10_000, default_flow_style=False
+        node, Dumper=_DeckDumper, allow_unicode=True, width=WIDTH, default_flow_style=False
     )
-    dumped = dumped.removesuffix("\n").removesuffix("\n...")
-    first, *rest = dumped.split("\n")
-    pad = " " * (indent if first.startswith(("|", ">")) else indent + 2)
-    return "\n".join([first, *(pad + line if line else "" for line in rest)])
+    open_ended = dumped.endswith("\n...\n")
+    if open_ended:
+        dumped = dumped[: -len("...\n")]
+    written = dumped.split("\n", depth)[depth].removesuffix("\n")
+    return written + _OPEN_ENDED if open_ended else written
 
 
 def _card_document(card: Card) -> dict[str, Any]:

@@ -24,6 +24,8 @@ _ARTICLE = re.compile(r"^(a|an|the)\s+", re.IGNORECASE)
 # the lazy subject then costs linear time on long runs of spaces (tests/test_fuzz.py).
 _MEANS = re.compile(r"^(?P<subject>[^,;:]+?)(?<!\s)\s++means\s+(?P<rest>.+)$")
 _IS = re.compile(r"^(?P<subject>[^,;:]+?)(?<!\s)\s++is\s+(?:a|an|the)\s+(?P<rest>.+)$")
+_IS_HINT = re.compile(r"\sis\s+(?:a|an|the)\s")
+"""What every sentence ``_IS`` matches contains: a quick test before the anchored pattern."""
 _DOES = re.compile(r"^(?P<subject>(?:A|An)\s+[^,;:]+?)\s+(?P<verb>[a-z]+s)\s+(?P<rest>.+)$")
 _NAMED = re.compile(r"[A-Z]{2,}|[a-z][A-Z]|^[A-Z][a-z]+[A-Z]")
 _VERBS_ASKED_BY_NAME = frozenset(
@@ -77,13 +79,13 @@ def definition(sentence: str, key_terms: frozenset[str], terms_of: TermsOf) -> D
     if leans_back(sentence):
         return None
     text = sentence.rstrip(".!?")
-    if match := _MEANS.match(text):
+    if "means" in text and (match := _MEANS.match(text)):
         subject = match.group("subject")
         if _is_named(subject, key_terms, terms_of):
             name = _as_object(subject)
             return Definition(name, f"What does {name} mean?")
         return None
-    if match := _IS.match(text):
+    if _IS_HINT.search(text) and (match := _IS.match(text)):
         subject = match.group("subject")
         if _is_named(subject, key_terms, terms_of):
             name = _as_object(subject)

@@ -102,13 +102,14 @@ class Vocabulary:
         found = self._texts.get(text)
         if found is None:
             found = []
+            add, plain, own = found.extend, _PLAIN_WORDS.get, self._words.get
             for word in _WORD.findall(text):
-                word_terms = _PLAIN_WORDS.get(word)
+                word_terms = plain(word)
                 if word_terms is None:
-                    word_terms = self._words.get(word)
+                    word_terms = own(word)
                     if word_terms is None:
                         word_terms = self._word(word)
-                found.extend(word_terms)
+                add(word_terms)
             self._texts[text] = found
         return found
 

@@ -20,7 +20,6 @@ wrong type is an error with the file and line, never silently ignored: a typo in
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, fields, replace
 
 from flashcards.errors import ConfigError
@@ -90,6 +89,8 @@ def parse_config(text: str, path: str = "<config>") -> Config:
     Raises:
         ConfigError: invalid TOML, an unknown key, or a value out of range.
     """
+    import tomllib  # only with a config file: its import compiles patterns every command pays
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
