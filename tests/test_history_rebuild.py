@@ -100,7 +100,7 @@ def test_own_deck_and_retired_card_rebuild_into_a_new_database(
     own = {row[0] for row in old["card"]}
     assert [row for row in new["card"] if row[0] in own] == old["card"]
     assert [row for row in new["card_state"] if row[0] in own] == old["card_state"]
-    assert ("own-deck", "03 My Own Deck", 3, "My Own Deck") in new["deck"]
+    assert ("own-deck", "03 My Own Deck", 3, "My Own Deck", None) in new["deck"]  # no file
     retired = [row for row in new["card"] if row[0] == "own-deck-1"]
     assert retired and retired[0][-1] == 1
     with Store.open(fresh) as store:
