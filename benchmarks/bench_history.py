@@ -42,6 +42,7 @@ from bench_safety import LOG_COLUMNS, fill, generate  # noqa: E402
 
 from flashcards.cli import app  # noqa: E402
 from flashcards.store import Store  # noqa: E402
+from flashcards.store.values import DERIVE_STATE_DECKS  # noqa: E402
 
 TARGETS = {"round trip": 1.5, "import": 2.0}
 STATE_SET = (
@@ -83,6 +84,7 @@ def with_cards(live: Path, target: Path) -> None:
         "lapses, suspended) VALUES (?, 0, 0, 250, ?, 0, 0)",
         source.execute("SELECT id, chapter * 1000000 + position FROM card"),
     )
+    connection.execute(DERIVE_STATE_DECKS)
     connection.execute("COMMIT")
     connection.close()
     source.close()

@@ -46,14 +46,14 @@ from flashcards.schedule.config import Config  # noqa: E402
 from flashcards.schedule.queue import build_queue  # noqa: E402
 from flashcards.schedule.session import ReviewSession  # noqa: E402
 from flashcards.store import SCHEMA_VERSION, Store, schema_ddl  # noqa: E402
-from flashcards.store.values import queue_order  # noqa: E402
+from flashcards.store.values import DERIVE_STATE_DECKS, queue_order  # noqa: E402
 
 CARDS = 100_000
 LOG_ROWS = 1_000_000
 DECKS = 50
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 9, 30)
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 KINDS = ("concept", "flow", "recall", "interview", "practice")
 FIRST_CARD = re.compile(r"── .* · 1/\d+ · ")
 
@@ -160,6 +160,7 @@ def build_database(path: Path) -> None:
         f"VALUES ({', '.join('?' * 11)})",
         states,
     )
+    connection.execute(DERIVE_STATE_DECKS)
     log.sort(key=lambda row: row[1])
     connection.executemany(
         "INSERT INTO review_log (card_id, answered_at, day, grade, redrill, answer_ms, "

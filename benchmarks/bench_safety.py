@@ -38,6 +38,7 @@ from flashcards.store.history_export import history_json  # noqa: E402
 from flashcards.store.history_io import import_history, parse_history  # noqa: E402
 from flashcards.store.migrations import sqlite_layout  # noqa: E402
 from flashcards.store.upgrade import upgrade  # noqa: E402
+from flashcards.store.values import DERIVE_STATE_DECKS  # noqa: E402
 from flashcards.store.verify import verify_database  # noqa: E402
 
 TARGETS_S = {"backup": 2.0, "restore": 5.0, "verify": 15.0, "upgrade": 10.0, "history": 60.0}
@@ -138,6 +139,8 @@ def fill(connection: sqlite3.Connection, rows: tuple, *, version: int) -> None:
         connection.executemany(
             f"INSERT INTO review_log ({LOG_COLUMNS}) VALUES ({', '.join('?' * 17)})", log_rows
         )
+        if any(row[1] == "deck" for row in connection.execute("PRAGMA table_info(card_state)")):
+            connection.execute(DERIVE_STATE_DECKS)
 
 
 def timed(label: str, results: dict[str, float], action) -> object:  # type: ignore[no-untyped-def]
@@ -204,6 +207,7 @@ def main() -> None:
                 "queue_order, lapses, suspended) VALUES (?, 0, 0, 250, ?, 0, 0)",
                 source.execute("SELECT id, chapter * 1000000 + position FROM card").fetchall(),
             )
+            connection.execute(DERIVE_STATE_DECKS)
             source.close()
             import_history(store, parse_history(text, "history.json"), "history.json")
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -138,7 +138,7 @@ def test_opening_a_first_release_database_upgrades_it_keeping_everything(
     assert orders and all(order == chapter * 1_000_000 + pos for order, chapter, pos in orders)
     with _open_db(v1) as db:
         recorded = applied_migrations(db)
-    assert [number for number, _ in recorded] == [2, 3, 4]
+    assert [number for number, _ in recorded] == [2, 3, 4, 5]
     assert recorded[0][1].startswith("card_state.queue_order")
     backups = list((isolated_home / "backups").glob("pre-migration-v1-*.db"))
     assert len(backups) == 1
@@ -146,7 +146,7 @@ def test_opening_a_first_release_database_upgrades_it_keeping_everything(
         assert rows(backups[0], table) == rows(FIXTURE, table)
     assert dict(rows(backups[0], "meta"))["schema_version"] == "1"
     err = capsys.readouterr().err
-    assert "k8sprep: upgraded the database from schema version 1 to 4" in err
+    assert f"k8sprep: upgraded the database from schema version 1 to {SCHEMA_VERSION}" in err
     assert f"k8sprep: the database as it was is kept in {backups[0]}" in err
 
 
@@ -299,16 +299,55 @@ def test_a_version_3_database_upgrades_to_4_and_learns_deck_files(
     connection.close()
     assert "source_path" not in [c[0] for c in layout(v3)["deck"][0]]
     with open_url(f"sqlite:///{v3}") as store:
-        assert read_version(store.db) == LATEST_VERSION == 4
+        assert read_version(store.db) == LATEST_VERSION == 5
         assert store.db.rows("SELECT slug, name, source_path FROM deck") == [
             ("pods", "03 Pods", None)
         ]
         assert store.deck_source("pods") is None
-    assert [n for n, _ in applied_migrations_of(v3)] == [4]
+    assert [n for n, _ in applied_migrations_of(v3)] == [4, 5]
     assert list((isolated_home / "backups").glob("pre-migration-v3-*.db"))
     fresh = tmp_path / "fresh.db"
     Store.open(f"sqlite:///{fresh}").close()
     assert layout(v3) == layout(fresh)
+
+
+def test_a_version_4_database_upgrades_to_5_and_counts_decks_from_card_state(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    v4 = tmp_path / "v4.db"
+    with sqlite3.connect(v4) as connection:
+        for statement in sqlite_layout(4):
+            connection.execute(statement)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("application", "k8sprep"), ("schema_version", "4")],
+        )
+        connection.execute("INSERT INTO deck VALUES ('pods', '03 Pods', 3, 'Pods', NULL)")
+        for number, retired in ((1, 0), (2, 0), (3, 1)):
+            connection.execute(
+                "INSERT INTO card VALUES (?, 'pods', 3, ?, 'concept', 'Q?', 'A.', '', '', "
+                "'[]', 'f.txt', 'S', ?)",
+                (f"pods-{number}", number, retired),
+            )
+            connection.execute(
+                "INSERT INTO card_state VALUES (?, 0, 0, 250, NULL, ?, 0, NULL, NULL, NULL, 0)",
+                (f"pods-{number}", 3000000 + number),
+            )
+    connection.close()
+    with open_url(f"sqlite:///{v4}") as store:
+        assert read_version(store.db) == LATEST_VERSION
+        assert store.db.rows("SELECT card_id, deck FROM card_state ORDER BY card_id") == [
+            ("pods-1", "pods"),
+            ("pods-2", "pods"),
+            ("pods-3", None),  # retired: in no deck's counts
+        ]
+        [counts] = store.deck_counts(date(2026, 12, 1))
+        assert (counts.slug, counts.cards, counts.unseen, counts.due) == ("pods", 2, 2, 0)
+        assert verify_database(store.db).ok
+    assert [n for n, _ in applied_migrations_of(v4)] == [5]
+    fresh = tmp_path / "fresh.db"
+    Store.open(f"sqlite:///{fresh}").close()
+    assert layout(v4) == layout(fresh)
 
 
 def applied_migrations_of(path: Path) -> list[tuple[int, str]]:

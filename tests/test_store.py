@@ -160,9 +160,14 @@ def test_sync_updates_text_keeping_state_retires_and_restores(store: Store, db_p
     assert store.get("storage-5").retired
     assert "storage-5" not in store.new_ids(100)
     assert len(list(store.history("storage-1"))) == 1
+    state_decks = "SELECT card_id, deck FROM card_state WHERE card_id LIKE 'storage-%'"
+    assert ("storage-5", None) in store.db.rows(state_decks)  # counted in no deck
+    assert [c.cards for c in store.deck_counts(DAY) if c.slug == "storage"] == [5]
     back = store.sync_decks([deck])
     assert (back.added, back.updated, back.retired, back.unchanged) == (1, 1, 0, 4)
     assert not store.get("storage-5").retired
+    assert {deck for _, deck in store.db.rows(state_decks)} == {"storage"}
+    assert [c.cards for c in store.deck_counts(DAY) if c.slug == "storage"] == [6]
     # Other decks are never retired by importing one deck.
     assert store.get("pods-0").retired is False
 

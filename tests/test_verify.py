@@ -108,6 +108,10 @@ CARD = "storage-in-kubernetes-concept-ee5ed1158f"  # five answers over two weeks
             f"card {IDS[-1]}: has no review state",
         ),
         (
+            f"UPDATE card_state SET deck = 'another-deck' WHERE card_id = '{CARD}'",
+            f"card {CARD}: state names deck 'another-deck', the card is in",
+        ),
+        (
             f"UPDATE card_state SET easiness = 20 WHERE card_id = '{CARD}'",
             f"card {CARD}: unreadable state (easiness must be at least 1.30, got 0.20)",
         ),

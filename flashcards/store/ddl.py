@@ -56,9 +56,11 @@ SQLITE_SCHEMA: tuple[str, ...] = (
     last_day VARCHAR,
     last_grade INTEGER,
     suspended BOOLEAN NOT NULL,
+    deck VARCHAR,
     PRIMARY KEY (card_id),
     FOREIGN KEY(card_id) REFERENCES card (id)
 )""",
+    "CREATE INDEX ix_card_state_deck ON card_state (deck, suspended, due, last_day, last_grade)",
     "CREATE INDEX ix_card_state_last_day ON card_state (last_day)",
     "CREATE INDEX ix_card_state_queue ON card_state (due, queue_order)",
     """CREATE TABLE review_log (

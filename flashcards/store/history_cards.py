@@ -251,6 +251,7 @@ def add_missing_cards(db: Db, cards: Iterable[HistoryCard]) -> int:
                 "order": queue_order(chapter, card.position),
                 "easiness": INITIAL_EASINESS_HUNDREDTHS,
                 "no": False,
+                "active_deck": None if card.retired else card.deck.slug,
             }
         )
     db.run(
@@ -262,7 +263,8 @@ def add_missing_cards(db: Db, cards: Iterable[HistoryCard]) -> int:
     )
     db.run(
         "INSERT INTO card_state (card_id, repetitions, interval_days, easiness, lapses, "
-        "suspended, queue_order) VALUES (:id, 0, 0, :easiness, 0, :no, :order)",
+        "suspended, queue_order, deck) VALUES (:id, 0, 0, :easiness, 0, :no, :order, "
+        ":active_deck)",
         rows,
     )
     return len(missing)

@@ -127,6 +127,14 @@ database that is still at that version."""
 
 _QUEUE_ORDER = "c.chapter * 1000000 + c.position"  # flashcards.store.values.queue_order
 
+_STATE_DECK = (
+    "ALTER TABLE card_state ADD COLUMN deck VARCHAR",
+    "UPDATE card_state SET deck = (SELECT c.deck FROM card c "
+    "WHERE c.id = card_state.card_id AND NOT c.retired)",
+    "CREATE INDEX ix_card_state_deck ON card_state (deck, suspended, due, last_day, last_grade)",
+)
+"""Migration 5, the same SQL for both: the column may be NULL, so it is added in place."""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2,
@@ -189,6 +197,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         # SQLite cannot switch inside the one transaction the upgrade runs in.
         sqlite=("ALTER TABLE deck ADD COLUMN source_path VARCHAR",),
         postgresql=("ALTER TABLE deck ADD COLUMN source_path VARCHAR",),
+    ),
+    Migration(
+        5,
+        "card_state.deck: due counts every deck from one index",
+        sqlite=_STATE_DECK,
+        postgresql=_STATE_DECK,
     ),
 )
 """Every migration, in order; numbers follow each other from 2."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from flashcards.errors import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Version of the table layout, recorded in ``meta``; equals the number of the last
 migration in :mod:`flashcards.store.migrations`, which upgrades older databases on open."""
 
@@ -96,7 +96,12 @@ def tables() -> SimpleNamespace:
         __tablename__ = "card_state"
         # One index serves the whole queue: due cards by (due, order), new ones (due NULL)
         # by order alone, each a range scan that stops at the LIMIT.
-        __table_args__ = (Index("ix_card_state_queue", "due", "queue_order"),)
+        # ``deck`` repeats the card's deck while the card is active (NULL once retired), so
+        # that ``due`` counts every deck from one index, joining no card.
+        __table_args__ = (
+            Index("ix_card_state_queue", "due", "queue_order"),
+            Index("ix_card_state_deck", "deck", "suspended", "due", "last_day", "last_grade"),
+        )
         card_id: str = Field(primary_key=True, foreign_key="card.id")
         repetitions: int = 0
         interval_days: int = 0
@@ -108,6 +113,7 @@ def tables() -> SimpleNamespace:
         last_day: str | None = Field(default=None, index=True)
         last_grade: int | None = None
         suspended: bool = False
+        deck: str | None = None  # card.deck; NULL while the card is retired
 
     class LogRow(SQLModel, table=True):
         """One answer, with the state before and after it: enough to undo or replay."""

@@ -128,10 +128,14 @@ def _sync_cards(db: Db, incoming: dict[str, dict[str, Any]], slugs: set[str]) ->
     db.run(f"INSERT INTO card ({names}, retired) VALUES ({values}, :no)", inserts)
     db.run(
         "INSERT INTO card_state (card_id, repetitions, interval_days, easiness, lapses, "
-        "suspended, queue_order) VALUES (:id, 0, 0, :easiness, 0, :no, :queue_order)",
+        "suspended, queue_order, deck) VALUES (:id, 0, 0, :easiness, 0, :no, :queue_order, :deck)",
         [{**p, "easiness": INITIAL_EASINESS_HUNDREDTHS} for p in inserts],
     )
     db.run(f"UPDATE card SET {sets}, retired = :no WHERE id = :id", updates)
-    db.run("UPDATE card_state SET queue_order = :queue_order WHERE card_id = :id", updates)
+    db.run(
+        "UPDATE card_state SET queue_order = :queue_order, deck = :deck WHERE card_id = :id",
+        updates,
+    )
     db.run("UPDATE card SET retired = :yes WHERE id = :id", gone)
+    db.run("UPDATE card_state SET deck = NULL WHERE card_id = :id", gone)
     return SyncReport(added=added, updated=updated, retired=len(gone), unchanged=unchanged)

@@ -112,6 +112,12 @@ LOG_COLUMNS = (
     "after_easiness, after_due, after_lapses, typed_answer, verdict"
 )
 ACTIVE = "NOT c.retired AND NOT s.suspended"
+
+DERIVE_STATE_DECKS = (
+    "UPDATE card_state SET deck = (SELECT c.deck FROM card c "
+    "WHERE c.id = card_state.card_id AND NOT c.retired)"
+)
+"""``card_state.deck`` made anew from ``card``: for rows written in bulk (a restore)."""
 """SQL condition (aliases ``c`` card, ``s`` card_state) for cards that may be shown."""
 
 

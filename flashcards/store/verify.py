@@ -180,6 +180,14 @@ def _verify(db: Db, *, integrity: bool) -> VerifyReport:
     problems += [
         Problem(c, "state for a card that does not exist") for c in states if c not in known
     ]
+    problems += [
+        Problem(row[0], f"state names deck {row[1]!r}, the card is in {row[2]!r}")
+        for row in db.rows(
+            "SELECT s.card_id, s.deck, CASE WHEN c.retired THEN NULL ELSE c.deck END "
+            "FROM card_state s JOIN card c ON c.id = s.card_id WHERE COALESCE(s.deck, '') != "
+            "COALESCE(CASE WHEN c.retired THEN NULL ELSE c.deck END, '') ORDER BY s.card_id"
+        )
+    ]
     logs, answers = _answers_by_card(db, problems)
     for card_id in logs:
         if card_id not in known:

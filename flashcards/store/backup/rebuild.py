@@ -43,6 +43,7 @@ from flashcards.store.connection import Db, driver_message
 from flashcards.store.ddl import SQLITE_SCHEMA
 from flashcards.store.migrations import LATEST_VERSION, sqlite_layout, upgrade
 from flashcards.store.schema import APPLICATION, TABLE_NAMES
+from flashcards.store.values import DERIVE_STATE_DECKS
 
 # --- what a value of each column may be, as SQL conditions on ``{c}``
 
@@ -108,6 +109,7 @@ RULES: dict[str, dict[str, str]] = {
         "last_day": _maybe(_DATE),
         "last_grade": _maybe(_GRADE),
         "suspended": _BOOL,
+        "deck": _maybe(_NAME),
     },
     "review_log": {
         "id": _INT + " AND {c} > 0",
@@ -179,6 +181,7 @@ def rebuild(raw: Path, fresh: Path, name: Path, *, now: datetime) -> Rebuilt:
         _check_links(connection, name)
         if version < LATEST_VERSION:
             upgrade(Db(sqlite=connection), str(name), now=now)
+        connection.execute(DERIVE_STATE_DECKS)  # derived from the cards, never the file's
         _replay(connection, name)
         counts = [
             connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
