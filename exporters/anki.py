@@ -36,7 +36,7 @@ from typing import IO, Any
 import genanki
 
 from exporters.anki_notetypes import NOTE_TYPES, NoteType, deck_id_for
-from exporters.anki_progress import Progress, apply_progress
+from exporters.anki_progress import Progress, SqliteProgress, apply_progress
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions, ExportResult, write_atomically
 from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_notes, write_ledger
@@ -171,7 +171,11 @@ def build_package(
 
 
 def write_package(
-    package: Package, handle: IO[bytes], *, progress: Progress | None = None, now: int = 0
+    package: Package,
+    handle: IO[bytes],
+    *,
+    progress: Progress | SqliteProgress | None = None,
+    now: int = 0,
 ) -> None:
     """Write ``package`` as an ``.apkg`` (a deflated zip holding ``collection.anki2``).
 
@@ -182,10 +186,11 @@ def write_package(
     """
     with tempfile.TemporaryDirectory(prefix="k8sprep-anki-") as folder:
         collection = Path(folder) / "collection.anki2"
-        connection = sqlite3.connect(collection)
+        connection = sqlite3.connect(collection.as_uri(), uri=True)  # ATTACH takes a URI
         try:
-            # A scratch file: if anything fails it is thrown away whole.
-            connection.execute("PRAGMA journal_mode = OFF")
+            # A scratch file: thrown away whole if anything fails (the journal in memory
+            # still lets a savepoint roll back).
+            connection.execute("PRAGMA journal_mode = MEMORY")
             connection.execute("PRAGMA synchronous = OFF")
             cursor = connection.cursor()
             id_gen = itertools.count(package.timestamp * 1000)

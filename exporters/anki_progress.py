@@ -25,18 +25,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from genanki.util import guid_for
 
 from flashcards.files.gcpause import gc_paused
-from flashcards.files.localtime import iso_epoch_ms_all
+from flashcards.files.localtime import WHOLE_SECOND, IsoEpochMs, iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
 
 MAX_INT32 = 2**31 - 1
+PER_SECOND = 1000
+"""Answers one second can hold before their revlog ids run into the next second's."""
 
 # Anki's card type / queue numbers.
 NEW, REVIEW = 0, 2
@@ -70,6 +74,25 @@ class Progress:
     answers: Sequence[LogRow]
     first_day: date | None
     rollover_hour: int
+
+
+@dataclass(frozen=True)
+class SqliteProgress:
+    """Progress still in an SQLite review database, which the package's collection
+    attaches (read-only) and copies from in SQL: a million answers never pass through
+    Python. The statements come from the store (they know its tables), each against
+    the database attached as ``schema``: ``first_day`` (the first study day with an
+    answer), ``states`` (the rows of :func:`progress_from_rows`' ``states``, columns
+    card_id, due, interval_days, easiness, lapses, suspended, answers) and ``log``
+    (every answer: id, then a :data:`LogRow` with columns card_id, answered_at, ease,
+    ivl, last_ivl, factor, taken, kind)."""
+
+    database: Path
+    rollover_hour: int
+    schema: str
+    first_day: str
+    states: str
+    log: str
 
 
 def progress_from_rows(
@@ -109,7 +132,7 @@ def _progress(
 
 def apply_progress(
     connection: sqlite3.Connection,
-    progress: Progress,
+    progress: Progress | SqliteProgress,
     *,
     fallback: date,
     guids: Mapping[str, str] | None = None,
@@ -118,8 +141,25 @@ def apply_progress(
 
     ``fallback`` is the creation day when no answer was ever given (today);
     ``guids`` the note guid of each card id in the package, when already known
-    (hashing a hundred thousand ids again costs a second).
+    (hashing a hundred thousand ids again costs a second). Both forms of progress
+    write the same rows. A :class:`SqliteProgress` needs a connection opened with
+    ``uri=True`` and no transaction of its own open.
     """
+    if isinstance(progress, SqliteProgress):
+        _apply_attached(connection, progress, fallback=fallback, guids=guids)
+        return
+    row_of = _apply_states(connection, progress, fallback=fallback, guids=guids)
+    _insert_log(connection, progress.answers, row_of)
+
+
+def _apply_states(
+    connection: sqlite3.Connection,
+    progress: Progress,
+    *,
+    fallback: date,
+    guids: Mapping[str, str] | None,
+) -> dict[str, int]:
+    """Set the creation day and every scheduled card's columns; each such card id's row."""
     day0 = progress.first_day or fallback
     _set_creation(connection, day0, progress.rollover_hour)
     cards = dict(
@@ -157,7 +197,13 @@ def apply_progress(
         "lapses = ? WHERE id = ?",
         updates,
     )
-    answers = progress.answers
+    return row_of
+
+
+def _insert_log(
+    connection: sqlite3.Connection, answers: Sequence[LogRow], row_of: Mapping[str, int]
+) -> None:
+    """The answers of the cards in ``row_of`` as revlog rows."""
     stamps = [answer[1] for answer in answers]
     ids = revlog_ids(
         iso_epoch_ms_all(stamps), [len(stamp) > 19 for stamp in stamps]
@@ -173,16 +219,133 @@ def apply_progress(
     ]
     revlog.sort()  # in id order, each row is an append
     # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type.
-    # A million rows go in twice as fast with the indexes built afterwards.
+    with _revlog_indexes_after(connection):
+        connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
+
+
+@contextmanager
+def _revlog_indexes_after(connection: sqlite3.Connection) -> Iterator[None]:
+    """Run the block without the revlog's indexes, then build them: a million rows go in
+    twice as fast."""
     indexes = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revlog' "
         "AND sql IS NOT NULL"
     ).fetchall()
     for name, _ in indexes:
         connection.execute(f'DROP INDEX "{name}"')
-    connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
+    yield
     for _, sql in indexes:
         connection.execute(sql)
+
+
+def _apply_attached(
+    connection: sqlite3.Connection,
+    progress: SqliteProgress,
+    *,
+    fallback: date,
+    guids: Mapping[str, str] | None,
+) -> None:
+    """:func:`apply_progress` from a review database the collection attaches and reads,
+    all in one transaction (one snapshot of the review database)."""
+    connection.commit()  # ATTACH is refused inside a transaction
+    uri = progress.database.resolve().as_uri() + "?mode=ro"
+    connection.execute(f"ATTACH DATABASE ? AS {progress.schema}", (uri,))
+    try:
+        connection.execute("BEGIN")
+        first_day = connection.execute(progress.first_day).fetchone()[0]
+        states = connection.execute(progress.states).fetchall()
+        loaded = _progress(states, (), first_day, progress.rollover_hour)
+        row_of = _apply_states(connection, loaded, fallback=fallback, guids=guids)
+        with _revlog_indexes_after(connection):
+            if not _copy_log(connection, progress.log, row_of):
+                answers = connection.execute(
+                    "SELECT card_id, answered_at, ease, ivl, last_ivl, factor, taken, kind "
+                    f"FROM ({progress.log}) ORDER BY id"
+                ).fetchall()
+                _insert_log(connection, answers, row_of)
+        connection.commit()
+    finally:
+        if connection.in_transaction:
+            connection.rollback()
+        connection.execute(f"DETACH DATABASE {progress.schema}")
+
+
+def _copy_log(connection: sqlite3.Connection, log: str, row_of: Mapping[str, int]) -> bool:
+    """The answers of the cards in ``row_of`` as revlog rows, copied in SQL; False (and
+    nothing copied) for a log whose ids need :func:`_insert_log`.
+
+    Every answer of the log, in log order, passes through :class:`_RevlogIds` (the
+    fast case of :func:`flashcards.schedule.anki_log.revlog_ids`: an answer logged to
+    the second takes its second's next millisecond), so an id does not depend on which
+    decks go out; the rows of cards not in the package have no card (NULL) and are
+    left out by ``OR IGNORE``.
+    """
+    connection.execute(
+        "CREATE TEMP TABLE export_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
+    )
+    connection.executemany("INSERT INTO temp.export_card VALUES (?, ?)", row_of.items())
+    ids = _RevlogIds()
+    connection.create_function("k8sprep_revlog_id", 1, ids)
+    connection.execute("SAVEPOINT revlog")
+    try:
+        # The log is scanned in id order (its primary key): the order ids are given in.
+        connection.execute(
+            "INSERT OR IGNORE INTO revlog SELECT k8sprep_revlog_id(l.answered_at), c.cid, -1, "
+            "l.ease, l.ivl, l.last_ivl, l.factor, l.taken, l.kind "
+            f"FROM ({log}) AS l LEFT JOIN temp.export_card AS c ON c.card_id = l.card_id "
+            "ORDER BY l.id"
+        )
+    except sqlite3.OperationalError:
+        if not ids.irregular:
+            raise
+    finally:
+        general = ids.general()
+        if general:
+            connection.execute("ROLLBACK TO revlog")
+        connection.execute("RELEASE revlog")
+        connection.create_function("k8sprep_revlog_id", 1, None)
+        connection.execute("DROP TABLE temp.export_card")
+    return not general
+
+
+class _RevlogIds:
+    """Each answer's revlog id from its ``answered_at``, called once per answer in log
+    order: the first free millisecond of its second, as the fast case of
+    :func:`flashcards.schedule.anki_log.revlog_ids` gives it. Only that walk gives the
+    ids (:meth:`general`) of an answer not on a whole second (it came from Anki; the
+    call raises), of two times naming one moment (a clock change), or of a second with
+    more answers than milliseconds."""
+
+    def __init__(self) -> None:
+        self.moment_of = IsoEpochMs()
+        self.next_id: dict[str, int] = {}
+        self.stamp_of: dict[int, str] = {}
+        self.irregular = False
+
+    def __call__(self, stamp: str) -> int:
+        candidate = self.next_id.get(stamp)
+        if candidate is None:
+            candidate = self._first(stamp)
+        self.next_id[stamp] = candidate + 1
+        return candidate
+
+    def _first(self, stamp: str) -> int:
+        try:
+            if len(stamp) != WHOLE_SECOND:
+                raise ValueError(stamp)
+            moment = self.moment_of(stamp)
+        except (TypeError, ValueError):
+            self.irregular = True
+            raise
+        if self.stamp_of.setdefault(moment, stamp) != stamp:
+            self.irregular = True
+        return moment
+
+    def general(self) -> bool:
+        """Whether the ids given are not all the fast case's."""
+        return self.irregular or any(
+            self.next_id[stamp] - moment > PER_SECOND for moment, stamp in self.stamp_of.items()
+        )
 
 
 def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:
