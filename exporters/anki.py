@@ -39,7 +39,7 @@ from exporters.anki_notetypes import NOTE_TYPES, NoteType, deck_id_for
 from exporters.anki_progress import Progress, SqliteProgress, apply_progress
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions, ExportResult, write_atomically
-from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_notes, write_ledger
+from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_note, write_ledger
 from exporters.notes import NoteData, iter_notes
 from flashcards.files.gcpause import gc_paused
 from flashcards.model import Deck
@@ -60,9 +60,9 @@ _INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')"
 _INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')"
 
 
-NoteRow = tuple[str, int, str, str, str, tuple[int, ...]]
-"""A note as it goes into the package, but for its mod: guid, note type id, fields
-joined, sort field, tags and the ordinals of the cards it makes."""
+NoteRow = tuple[str, int, str, str, str, tuple[int, ...], int]
+"""A note as it goes into the package: guid, note type id, fields joined, sort field,
+tags, the ordinals of the cards it makes, and its mod."""
 
 _CHUNK = 10_000
 """Notes inserted per batch: the rows of a million notes are never all built at once."""
@@ -71,10 +71,9 @@ _CHUNK = 10_000
 class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
     """A genanki deck whose notes carry their own mod times, written in bulk."""
 
-    def __init__(self, deck_id: int, name: str, mods: Mapping[str, int]) -> None:
+    def __init__(self, deck_id: int, name: str) -> None:
         super().__init__(deck_id, name)
         self.rows: list[NoteRow] = []
-        self.mods = mods
 
     def write_to_db(self, cursor: Any, timestamp: float, id_gen: Iterator[int]) -> None:
         """Let genanki write the deck and note types, then insert our notes and cards.
@@ -86,9 +85,10 @@ class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
         for start in range(0, len(self.rows), _CHUNK):
             notes: list[tuple[int, str, int, int, str, str, str]] = []
             cards: list[tuple[int, int, int, int, int]] = []
-            for guid, model_id, flds, sort_field, tags, ords in self.rows[start : start + _CHUNK]:
+            for guid, model_id, flds, sort_field, tags, ords, mod in self.rows[
+                start : start + _CHUNK
+            ]:
                 note_id = next(id_gen)
-                mod = self.mods[guid]
                 notes.append((note_id, guid, model_id, mod, tags, flds, sort_field))
                 cards.extend((next(id_gen), note_id, self.deck_id, ord_, mod) for ord_ in ords)
             cursor.executemany(_INSERT_NOTE, notes)
@@ -125,43 +125,46 @@ def build_package(
     give each card id's guid (what an export with progress matches cards by).
     """
     models = {kind: genanki_model(note_type) for kind, note_type in NOTE_TYPES.items()}
-    hashes: dict[str, str] = {}
+    new_ledger: Ledger = dict(ledger)
     guids: dict[str, str] = {}
     by_deck: dict[str, StampedDeck] = {}
-    mods: dict[str, int] = {}
-    cards = changed = 0
+    card_ords: dict[tuple[int | bool, ...], tuple[int, ...]] = {}  # by which fields are empty
+    tag_texts: dict[tuple[str, ...], str] = {}  # a chapter's notes share their tags
+    notes = cards = changed = 0
+    timestamp = max(
+        stamp_note(ledger, new_ledger, _model_key(nt), _model_hash(nt), now)
+        for nt in NOTE_TYPES.values()
+    )
     for note in iter_notes(decks, root):
         deck = by_deck.get(note.deck_name)
         if deck is None:
             deck = by_deck[note.deck_name] = StampedDeck(
-                deck_id_for(note.deck_name), note.deck_name, mods
+                deck_id_for(note.deck_name), note.deck_name
             )
         model = models[note.card.kind]
         deck.add_model(model)
         flds = "\x1f".join(note.fields)
-        content_hash = hashes[note.guid] = _content_hash(note, flds)
+        content_hash = _content_hash(note, flds)
         changed += _last_hash(ledger, note.guid) != content_hash
-        ords = _card_ords(model, note.fields)
+        mod = stamp_note(ledger, new_ledger, note.guid, content_hash, now)
+        timestamp = max(timestamp, mod)
+        shape = (model.model_id, *map(bool, note.fields))
+        ords = card_ords.get(shape)
+        if ords is None:
+            ords = card_ords[shape] = _card_ords(model, note.fields)
+        tags = tag_texts.get(note.tags)
+        if tags is None:
+            tags = tag_texts[note.tags] = " " + " ".join(note.tags) + " "
+        notes += 1
         cards += len(ords)
         deck.rows.append(
-            (
-                note.guid,
-                model.model_id,
-                flds,
-                note.fields[model.sort_field_index],
-                " " + " ".join(note.tags) + " ",
-                ords,
-            )
+            (note.guid, model.model_id, flds, note.fields[model.sort_field_index], tags, ords, mod)
         )
         if keep_guids:
             guids[note.card.id] = note.guid
-    notes = len(hashes)
-    hashes.update({_model_key(nt): _model_hash(nt) for nt in NOTE_TYPES.values()})
-    stamped, new_ledger = stamp_notes(ledger, hashes, now)
-    mods.update(stamped)
     return Package(
         decks=list(by_deck.values()),
-        timestamp=max(mods.values()),
+        timestamp=timestamp,
         notes=notes,
         cards=cards,
         changed=changed,

@@ -35,7 +35,7 @@ from typing import Any
 from genanki.util import guid_for
 
 from flashcards.files.gcpause import gc_paused
-from flashcards.files.localtime import WHOLE_SECOND, IsoEpochMs, iso_epoch_ms_all
+from flashcards.files.localtime import epoch_ms, iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
 
 MAX_INT32 = 2**31 - 1
@@ -253,16 +253,21 @@ def _apply_attached(
     try:
         connection.execute("BEGIN")
         first_day = connection.execute(progress.first_day).fetchone()[0]
-        states = connection.execute(progress.states).fetchall()
-        loaded = _progress(states, (), first_day, progress.rollover_hour)
-        row_of = _apply_states(connection, loaded, fallback=fallback, guids=guids)
+        if guids is None:
+            ids = connection.execute(f"SELECT card_id FROM ({progress.states})").fetchall()
+            guids = {card_id: guid_for(card_id) for (card_id,) in ids}
+        day0 = fallback if first_day is None else date.fromisoformat(first_day)
+        _set_creation(connection, day0, progress.rollover_hour)
+        _copy_states(connection, progress.states, day0, guids)
         with _revlog_indexes_after(connection):
-            if not _copy_log(connection, progress.log, row_of):
+            if not _copy_log(connection, progress.log):
                 answers = connection.execute(
                     "SELECT card_id, answered_at, ease, ivl, last_ivl, factor, taken, kind "
                     f"FROM ({progress.log}) ORDER BY id"
                 ).fetchall()
+                row_of = dict(connection.execute("SELECT card_id, cid FROM temp.export_card"))
                 _insert_log(connection, answers, row_of)
+        connection.execute("DROP TABLE temp.export_card")
         connection.commit()
     finally:
         if connection.in_transaction:
@@ -270,82 +275,115 @@ def _apply_attached(
         connection.execute(f"DETACH DATABASE {progress.schema}")
 
 
-def _copy_log(connection: sqlite3.Connection, log: str, row_of: Mapping[str, int]) -> bool:
-    """The answers of the cards in ``row_of`` as revlog rows, copied in SQL; False (and
-    nothing copied) for a log whose ids need :func:`_insert_log`.
-
-    Every answer of the log, in log order, passes through :class:`_RevlogIds` (the
-    fast case of :func:`flashcards.schedule.anki_log.revlog_ids`: an answer logged to
-    the second takes its second's next millisecond), so an id does not depend on which
-    decks go out; the rows of cards not in the package have no card (NULL) and are
-    left out by ``OR IGNORE``.
-    """
+def _copy_states(
+    connection: sqlite3.Connection, states: str, day0: date, guids: Mapping[str, str]
+) -> None:
+    """:func:`_apply_states` in SQL: the same columns from the same states, and
+    ``temp.export_card`` for the cards that have a schedule."""
+    cards = dict(
+        connection.execute(
+            "SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
+        )
+    )
+    connection.execute(
+        "CREATE TEMP TABLE package_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
+    )
+    connection.executemany(
+        "INSERT INTO temp.package_card VALUES (?, ?)",
+        ((card_id, cards[guid]) for card_id, guid in guids.items() if guid in cards),
+    )
     connection.execute(
         "CREATE TEMP TABLE export_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
     )
-    connection.executemany("INSERT INTO temp.export_card VALUES (?, ?)", row_of.items())
-    ids = _RevlogIds()
+    scheduled = "s.due IS NULL THEN 0 ELSE"
+    connection.execute(
+        "CREATE TEMP TABLE card_schedule AS SELECT p.cid, "
+        f"CASE WHEN s.due IS NULL THEN {NEW} ELSE {REVIEW} END AS type, "
+        f"CASE WHEN s.suspended THEN {SUSPENDED_QUEUE} ELSE {REVIEW} END AS queue, "
+        f"CASE WHEN {scheduled} MIN(CAST(julianday(s.due) - julianday(?) AS INTEGER), "
+        f"{MAX_INT32}) END AS due, "
+        f"CASE WHEN {scheduled} MIN(s.interval_days, {MAX_INT32}) END AS ivl, "
+        f"CASE WHEN {scheduled} s.easiness * 10 END AS factor, "
+        f"CASE WHEN {scheduled} s.answers END AS reps, "
+        f"CASE WHEN {scheduled} s.lapses END AS lapses, s.card_id "
+        f"FROM ({states}) AS s JOIN temp.package_card AS p ON p.card_id = s.card_id "
+        "WHERE s.due IS NOT NULL OR s.suspended",
+        (day0.isoformat(),),
+    )
+    connection.execute(
+        "UPDATE cards SET type = k.type, queue = k.queue, due = k.due, ivl = k.ivl, "
+        "factor = k.factor, reps = k.reps, lapses = k.lapses "
+        "FROM temp.card_schedule AS k WHERE cards.id = k.cid"
+    )
+    connection.execute("INSERT INTO temp.export_card SELECT card_id, cid FROM temp.card_schedule")
+    connection.execute("DROP TABLE temp.card_schedule")
+    connection.execute("DROP TABLE temp.package_card")
+
+
+def _copy_log(connection: sqlite3.Connection, log: str) -> bool:
+    """The answers of the cards in ``temp.export_card`` as revlog rows, copied in SQL;
+    False (and nothing copied) for a log whose ids need :func:`_insert_log`.
+
+    An answer's moment is its minute's start (converted once per minute, as
+    :func:`flashcards.files.localtime.iso_epoch_ms_all` does) plus its seconds; every
+    answer of the log, in log order, then takes its second's next free millisecond
+    (:class:`_NextIds`, the fast case of :func:`flashcards.schedule.anki_log.revlog_ids`),
+    so an id does not depend on which decks go out. Rows of cards not in the package
+    have no card (NULL) and are left out by ``OR IGNORE``. An answer not on a whole
+    second (it came from Anki with its millisecond), or a second with more answers
+    than milliseconds, needs the general walk.
+    """
+    found = connection.execute(
+        "SELECT DISTINCT substr(answered_at, 1, 16), length(answered_at) <> 19 "
+        f"OR substr(answered_at, 18) NOT GLOB '[0-9][0-9]' FROM ({log})"
+    ).fetchall()
+    if any(irregular for _, irregular in found):
+        return False
+    try:
+        minutes = [(minute, epoch_ms(datetime.fromisoformat(minute))) for minute, _ in found]
+    except ValueError:
+        return False
+    connection.execute(
+        "CREATE TEMP TABLE minute_ms (minute TEXT PRIMARY KEY, ms INTEGER) WITHOUT ROWID"
+    )
+    connection.executemany("INSERT INTO temp.minute_ms VALUES (?, ?)", minutes)
+    ids = _NextIds()
     connection.create_function("k8sprep_revlog_id", 1, ids)
     connection.execute("SAVEPOINT revlog")
     try:
         # The log is scanned in id order (its primary key): the order ids are given in.
         connection.execute(
-            "INSERT OR IGNORE INTO revlog SELECT k8sprep_revlog_id(l.answered_at), c.cid, -1, "
-            "l.ease, l.ivl, l.last_ivl, l.factor, l.taken, l.kind "
-            f"FROM ({log}) AS l LEFT JOIN temp.export_card AS c ON c.card_id = l.card_id "
-            "ORDER BY l.id"
+            "INSERT OR IGNORE INTO revlog SELECT k8sprep_revlog_id(m.ms + 1000 * "
+            "CAST(substr(l.answered_at, 18) AS INTEGER)), c.cid, -1, l.ease, l.ivl, "
+            f"l.last_ivl, l.factor, l.taken, l.kind FROM ({log}) AS l "
+            "JOIN temp.minute_ms AS m ON m.minute = substr(l.answered_at, 1, 16) "
+            "LEFT JOIN temp.export_card AS c ON c.card_id = l.card_id ORDER BY l.id"
         )
-    except sqlite3.OperationalError:
-        if not ids.irregular:
-            raise
-    finally:
-        general = ids.general()
+        general = ids.crowded()
         if general:
             connection.execute("ROLLBACK TO revlog")
         connection.execute("RELEASE revlog")
+    finally:
         connection.create_function("k8sprep_revlog_id", 1, None)
-        connection.execute("DROP TABLE temp.export_card")
+        connection.execute("DROP TABLE temp.minute_ms")
     return not general
 
 
-class _RevlogIds:
-    """Each answer's revlog id from its ``answered_at``, called once per answer in log
-    order: the first free millisecond of its second, as the fast case of
-    :func:`flashcards.schedule.anki_log.revlog_ids` gives it. Only that walk gives the
-    ids (:meth:`general`) of an answer not on a whole second (it came from Anki; the
-    call raises), of two times naming one moment (a clock change), or of a second with
-    more answers than milliseconds."""
+class _NextIds:
+    """Called once per answer, in log order, with its moment (a whole second in epoch
+    ms): the first millisecond of that second not taken yet."""
 
     def __init__(self) -> None:
-        self.moment_of = IsoEpochMs()
-        self.next_id: dict[str, int] = {}
-        self.stamp_of: dict[int, str] = {}
-        self.irregular = False
+        self.taken: dict[int, int] = {}
 
-    def __call__(self, stamp: str) -> int:
-        candidate = self.next_id.get(stamp)
-        if candidate is None:
-            candidate = self._first(stamp)
-        self.next_id[stamp] = candidate + 1
+    def __call__(self, moment: int) -> int:
+        candidate = self.taken.get(moment, moment)
+        self.taken[moment] = candidate + 1
         return candidate
 
-    def _first(self, stamp: str) -> int:
-        try:
-            if len(stamp) != WHOLE_SECOND:
-                raise ValueError(stamp)
-            moment = self.moment_of(stamp)
-        except (TypeError, ValueError):
-            self.irregular = True
-            raise
-        if self.stamp_of.setdefault(moment, stamp) != stamp:
-            self.irregular = True
-        return moment
-
-    def general(self) -> bool:
-        """Whether the ids given are not all the fast case's."""
-        return self.irregular or any(
-            self.next_id[stamp] - moment > PER_SECOND for moment, stamp in self.stamp_of.items()
-        )
+    def crowded(self) -> bool:
+        """Whether a second took more ids than it has milliseconds (they may collide)."""
+        return any(after - moment > PER_SECOND for moment, after in self.taken.items())
 
 
 def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:

@@ -20,13 +20,12 @@ from exporters.anki import export
 from exporters.anki_progress import Progress, SqliteProgress, progress_from_rows
 from exporters.base import ExportOptions
 from flashcards.cli.anki_export import read_progress
-from flashcards.files.localtime import IsoEpochMs, iso_epoch_ms_all
 from flashcards.model import Deck
 from flashcards.schedule.studyday import study_day
 from flashcards.store import Store
 from flashcards.store.anki_sync import progress_rows
 from tests.export_samples import NOW, storage_deck
-from tests.test_anki_progress import ANSWERS, CONCEPT, FLOW, PRACTICE, RECALL, at
+from tests.test_anki_progress import ANSWERS, CONCEPT, FLOW, PLAIN, PRACTICE, RECALL, at
 from tests.test_export_anki_writer import tables
 from tests.test_postgres import pg_server, pg_url  # noqa: F401  (the server fixtures)
 
@@ -38,7 +37,8 @@ LOG_COLUMNS = (
 
 
 def fill(target: Path | str) -> None:
-    """The storage deck, :data:`ANSWERS` (two of them in one second), PRACTICE suspended."""
+    """The storage deck, :data:`ANSWERS` and three answers in one second; PRACTICE
+    (answered) and PLAIN (never answered) suspended."""
     with Store.open(target) as store:
         store.sync_decks([storage_deck()])
         for index, (card_id, days_ago, grade) in enumerate(ANSWERS):
@@ -48,6 +48,7 @@ def fill(target: Path | str) -> None:
         for card_id in (CONCEPT, FLOW, RECALL):  # three answers in one second
             store.record_review(card_id, time=again, day=study_day(again), grade=4)
         store.set_suspended(PRACTICE, True)
+        store.set_suspended(PLAIN, True)  # never answered: new, suspended
 
 
 def both_ways(tmp_path: Path, db: Path | str, decks: list[Deck]) -> tuple[Path, Path]:
@@ -59,6 +60,7 @@ def both_ways(tmp_path: Path, db: Path | str, decks: list[Deck]) -> tuple[Path, 
 
 
 def write(out: Path, decks: list[Deck], progress: Progress | SqliteProgress) -> Path:
+    """The package of ``decks`` carrying ``progress``."""
     export(decks, out, ExportOptions(now=NOW, progress=progress))
     return out
 
@@ -166,13 +168,3 @@ def test_postgres_and_sqlite_give_the_same_package(
     server_package = write(tmp_path / "server.apkg", decks, from_server)
     revlog = assert_same_tables(sqlite_package, server_package, tmp_path)
     assert len(revlog) == len(ANSWERS) + 3
-
-
-def test_times_convert_one_at_a_time_as_all_at_once() -> None:
-    start = at(40)
-    stamps = [
-        (start + timedelta(minutes=7 * step, seconds=step % 60)).isoformat() for step in range(3000)
-    ]
-    stamps += [stamps[5] + ".250", stamps[9], "2026-03-29T02:30:00", "2026-10-25T02:30:00"]
-    convert = IsoEpochMs()
-    assert [convert(stamp) for stamp in stamps] == iso_epoch_ms_all(stamps)

@@ -20,27 +20,6 @@ def local_time(stamp_ms: int) -> datetime:
     return datetime.fromtimestamp(stamp_ms // 1000) + timedelta(milliseconds=stamp_ms % 1000)
 
 
-WHOLE_SECOND = len("YYYY-MM-DDTHH:MM:SS")
-"""Length of a review-log time k8sprep logged itself (to the second)."""
-
-
-class IsoEpochMs:
-    """:func:`epoch_ms` of ISO local times one at a time, as :func:`iso_epoch_ms_all`
-    converts them: whole seconds from the start of their minute, converted once."""
-
-    def __init__(self) -> None:
-        self.minutes: dict[str, int] = {}
-
-    def __call__(self, stamp: str) -> int:
-        if len(stamp) != WHOLE_SECOND:
-            return epoch_ms(datetime.fromisoformat(stamp))
-        minute = stamp[:16]
-        start = self.minutes.get(minute)
-        if start is None:
-            start = self.minutes[minute] = epoch_ms(datetime.fromisoformat(minute))
-        return start + int(stamp[17:]) * 1000
-
-
 def iso_epoch_ms_all(stamps: Sequence[str]) -> list[int]:
     """:func:`epoch_ms` of each ISO local time, as the review log stores them.
 
