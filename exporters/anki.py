@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import shutil
 import sqlite3
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,16 +36,18 @@ from typing import IO, Any
 import genanki
 
 from exporters.anki_notetypes import NOTE_TYPES, NoteType, deck_id_for
-from exporters.anki_progress import Progress, apply_progress
+from exporters.anki_progress import Progress, SqliteProgress, apply_progress
 from exporters.anki_style import CSS
 from exporters.base import ExportOptions, ExportResult, write_atomically
-from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_notes, write_ledger
-from exporters.notes import NoteData, plan_notes
+from exporters.ledger import Ledger, LedgerEntry, read_ledger, stamp_note, write_ledger
+from exporters.notes import NoteData, iter_notes
 from flashcards.files.gcpause import gc_paused
 from flashcards.model import Deck
 
 ZIP_LEVEL = 1
 """Deflate level: 1 is several times faster than the default and nearly as small here."""
+
+_COPY_CHUNK = 1 << 20
 
 _EARLIEST_ZIP_TIME = 315_532_800  # 1980-01-01, the first moment a zip entry can record
 _LATEST_ZIP_TIME = 4_354_819_198  # 2107-12-31 23:59:58, the last one
@@ -56,17 +60,12 @@ _INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')"
 _INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')"
 
 
-@dataclass(frozen=True)
-class StampedNote:
-    """A note as it goes into the package: fields joined, card ordinals known, its own mod."""
+NoteRow = tuple[str, int, str, str, str, tuple[int, ...], int]
+"""A note as it goes into the package: guid, note type id, fields joined, sort field,
+tags, the ordinals of the cards it makes, and its mod."""
 
-    guid: str
-    model_id: int
-    flds: str
-    sort_field: str
-    tags: str
-    ords: tuple[int, ...]
-    mod: int
+_CHUNK = 10_000
+"""Notes inserted per batch: the rows of a million notes are never all built at once."""
 
 
 class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
@@ -74,28 +73,26 @@ class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
 
     def __init__(self, deck_id: int, name: str) -> None:
         super().__init__(deck_id, name)
-        self.stamped: list[StampedNote] = []
-
-    def add_stamped(self, note: StampedNote, model: genanki.Model) -> None:
-        """Add a note, and its note type to the package."""
-        self.add_model(model)
-        self.stamped.append(note)
+        self.rows: list[NoteRow] = []
 
     def write_to_db(self, cursor: Any, timestamp: float, id_gen: Iterator[int]) -> None:
-        """Let genanki write the deck and note types, then insert our notes and cards."""
+        """Let genanki write the deck and note types, then insert our notes and cards.
+
+        Ids are taken as genanki's ``Note.write_to_db`` takes them: a note's, then
+        its cards'.
+        """
         super().write_to_db(cursor, timestamp, id_gen)
-        notes: list[tuple[int, str, int, int, str, str, str]] = []
-        cards: list[tuple[int, int, int, int, int]] = []
-        for note in self.stamped:
-            note_id = next(id_gen)
-            notes.append(
-                (note_id, note.guid, note.model_id, note.mod, note.tags, note.flds, note.sort_field)
-            )
-            cards.extend(
-                (next(id_gen), note_id, self.deck_id, ord_, note.mod) for ord_ in note.ords
-            )
-        cursor.executemany(_INSERT_NOTE, notes)
-        cursor.executemany(_INSERT_CARD, cards)
+        for start in range(0, len(self.rows), _CHUNK):
+            notes: list[tuple[int, str, int, int, str, str, str]] = []
+            cards: list[tuple[int, int, int, int, int]] = []
+            for guid, model_id, flds, sort_field, tags, ords, mod in self.rows[
+                start : start + _CHUNK
+            ]:
+                note_id = next(id_gen)
+                notes.append((note_id, guid, model_id, mod, tags, flds, sort_field))
+                cards.extend((next(id_gen), note_id, self.deck_id, ord_, mod) for ord_ in ords)
+            cursor.executemany(_INSERT_NOTE, notes)
+            cursor.executemany(_INSERT_CARD, cards)
 
 
 @dataclass(frozen=True)
@@ -109,88 +106,123 @@ class Package:
     changed: int
     ledger: Ledger
     guids: Mapping[str, str] = field(default_factory=dict)
-    """Each card id's note guid."""
+    """Each card id's note guid (only when asked for)."""
 
 
 def build_package(
-    decks: Sequence[Deck], *, root: str, ledger: Mapping[str, LedgerEntry], now: int
+    decks: Sequence[Deck],
+    *,
+    root: str,
+    ledger: Mapping[str, LedgerEntry],
+    now: int,
+    keep_guids: bool = False,
 ) -> Package:
     """The decks to write for ``decks``, each note stamped from the ledger; pure.
 
     The package timestamp (note-type mod times, note and card ids) is the
     latest mod in it, so an unchanged export is byte-for-byte the same file and
-    a changed note type (new styling) reaches Anki as newer.
+    a changed note type (new styling) reaches Anki as newer. ``keep_guids``: also
+    give each card id's guid (what an export with progress matches cards by).
     """
-    planned = plan_notes(decks, root)
     models = {kind: genanki_model(note_type) for kind, note_type in NOTE_TYPES.items()}
-    flds = {note.guid: "\x1f".join(note.fields) for note in planned}
-    hashes = {note.guid: _content_hash(note, flds[note.guid]) for note in planned}
-    hashes.update({_model_key(nt): _model_hash(nt) for nt in NOTE_TYPES.values()})
-    mods, new_ledger = stamp_notes(ledger, hashes, now)
-    changed = sum(1 for note in planned if _last_hash(ledger, note.guid) != hashes[note.guid])
-
+    new_ledger: Ledger = dict(ledger)
+    guids: dict[str, str] = {}
     by_deck: dict[str, StampedDeck] = {}
-    cards = 0
-    for note in planned:
+    card_ords: dict[tuple[int | bool, ...], tuple[int, ...]] = {}  # by which fields are empty
+    tag_texts: dict[tuple[str, ...], str] = {}  # a chapter's notes share their tags
+    notes = cards = changed = 0
+    timestamp = max(
+        stamp_note(ledger, new_ledger, _model_key(nt), _model_hash(nt), now)
+        for nt in NOTE_TYPES.values()
+    )
+    for note in iter_notes(decks, root):
         deck = by_deck.get(note.deck_name)
         if deck is None:
             deck = by_deck[note.deck_name] = StampedDeck(
                 deck_id_for(note.deck_name), note.deck_name
             )
         model = models[note.card.kind]
-        ords = _card_ords(model, note.fields)
+        deck.add_model(model)
+        flds = "\x1f".join(note.fields)
+        content_hash = _content_hash(note, flds)
+        changed += _last_hash(ledger, note.guid) != content_hash
+        mod = stamp_note(ledger, new_ledger, note.guid, content_hash, now)
+        timestamp = max(timestamp, mod)
+        shape = (model.model_id, *map(bool, note.fields))
+        ords = card_ords.get(shape)
+        if ords is None:
+            ords = card_ords[shape] = _card_ords(model, note.fields)
+        tags = tag_texts.get(note.tags)
+        if tags is None:
+            tags = tag_texts[note.tags] = " " + " ".join(note.tags) + " "
+        notes += 1
         cards += len(ords)
-        deck.add_stamped(
-            StampedNote(
-                guid=note.guid,
-                model_id=model.model_id,
-                flds=flds[note.guid],
-                sort_field=note.fields[model.sort_field_index],
-                tags=" " + " ".join(note.tags) + " ",
-                ords=ords,
-                mod=mods[note.guid],
-            ),
-            model,
+        deck.rows.append(
+            (note.guid, model.model_id, flds, note.fields[model.sort_field_index], tags, ords, mod)
         )
+        if keep_guids:
+            guids[note.card.id] = note.guid
     return Package(
         decks=list(by_deck.values()),
-        timestamp=max(mods.values()),
-        notes=len(planned),
+        timestamp=timestamp,
+        notes=notes,
         cards=cards,
         changed=changed,
         ledger=new_ledger,
-        guids={note.card.id: note.guid for note in planned},
+        guids=guids,
     )
 
 
 def write_package(
-    package: Package, handle: IO[bytes], *, progress: Progress | None = None, now: int = 0
+    package: Package,
+    handle: IO[bytes],
+    *,
+    progress: Progress | SqliteProgress | None = None,
+    now: int = 0,
 ) -> None:
     """Write ``package`` as an ``.apkg`` (a deflated zip holding ``collection.anki2``).
 
-    With ``progress``, the cards carry k8sprep's schedule and answers
-    (:mod:`exporters.anki_progress`); ``now`` (epoch seconds) is then the day 0 of a
-    log without answers.
+    The collection is written to a temporary file, not held in memory, and
+    streamed into the zip. With ``progress``, the cards carry k8sprep's schedule and
+    answers (:mod:`exporters.anki_progress`); ``now`` (epoch seconds) is then the day 0
+    of a log without answers.
     """
-    connection = sqlite3.connect(":memory:")
-    try:
-        cursor = connection.cursor()
-        id_gen = itertools.count(package.timestamp * 1000)
-        genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
-        if progress is not None:
-            apply_progress(
-                connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
-            )
-        connection.commit()
-        collection = connection.serialize()
-    finally:
-        connection.close()
-    moment = time.gmtime(min(max(package.timestamp, _EARLIEST_ZIP_TIME), _LATEST_ZIP_TIME))[:6]
-    with zipfile.ZipFile(handle, "w") as archive:
-        for name, data in (("collection.anki2", collection), ("media", b"{}")):
-            entry = zipfile.ZipInfo(name, date_time=moment)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data, compresslevel=ZIP_LEVEL)
+    with tempfile.TemporaryDirectory(prefix="k8sprep-anki-") as folder:
+        collection = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(collection.as_uri(), uri=True)  # ATTACH takes a URI
+        try:
+            # A scratch file: thrown away whole if anything fails (the journal in memory
+            # still lets a savepoint roll back).
+            connection.execute("PRAGMA journal_mode = MEMORY")
+            connection.execute("PRAGMA synchronous = OFF")
+            cursor = connection.cursor()
+            id_gen = itertools.count(package.timestamp * 1000)
+            genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
+            if progress is not None:
+                apply_progress(
+                    connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
+                )
+            connection.commit()
+        finally:
+            connection.close()
+        moment = time.gmtime(min(max(package.timestamp, _EARLIEST_ZIP_TIME), _LATEST_ZIP_TIME))
+        with zipfile.ZipFile(handle, "w") as archive:
+            _add(archive, "collection.anki2", moment[:6], collection)
+            _add(archive, "media", moment[:6], b"{}")
+
+
+def _add(archive: zipfile.ZipFile, name: str, moment: tuple[int, ...], data: Path | bytes) -> None:
+    """Deflate ``data`` (a file, read in chunks, or bytes) into the zip as ``name``."""
+    entry = zipfile.ZipInfo(name, date_time=moment)  # type: ignore[arg-type]
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.file_size = data.stat().st_size if isinstance(data, Path) else len(data)
+    entry._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # as writestr sets it
+    with archive.open(entry, "w") as sink:
+        if isinstance(data, bytes):
+            sink.write(data)
+            return
+        with data.open("rb") as source:
+            shutil.copyfileobj(source, sink, _COPY_CHUNK)
 
 
 def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportResult:
@@ -207,7 +239,13 @@ def export(decks: Sequence[Deck], out: Path, options: ExportOptions) -> ExportRe
     # With progress a million log rows are alive throughout: cycle collections would
     # walk them again and again.
     with gc_paused() if options.progress is not None else nullcontext():
-        package = build_package(decks, root=options.root, ledger=ledger, now=options.now)
+        package = build_package(
+            decks,
+            root=options.root,
+            ledger=ledger,
+            now=options.now,
+            keep_guids=options.progress is not None,
+        )
         write_atomically(
             out,
             lambda handle: write_package(

@@ -25,18 +25,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from genanki.util import guid_for
 
 from flashcards.files.gcpause import gc_paused
-from flashcards.files.localtime import iso_epoch_ms_all
+from flashcards.files.localtime import epoch_ms, iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
 
 MAX_INT32 = 2**31 - 1
+PER_SECOND = 1000
+"""Answers one second can hold before their revlog ids run into the next second's."""
 
 # Anki's card type / queue numbers.
 NEW, REVIEW = 0, 2
@@ -70,6 +74,25 @@ class Progress:
     answers: Sequence[LogRow]
     first_day: date | None
     rollover_hour: int
+
+
+@dataclass(frozen=True)
+class SqliteProgress:
+    """Progress still in an SQLite review database, which the package's collection
+    attaches (read-only) and copies from in SQL: a million answers never pass through
+    Python. The statements come from the store (they know its tables), each against
+    the database attached as ``schema``: ``first_day`` (the first study day with an
+    answer), ``states`` (the rows of :func:`progress_from_rows`' ``states``, columns
+    card_id, due, interval_days, easiness, lapses, suspended, answers) and ``log``
+    (every answer: id, then a :data:`LogRow` with columns card_id, answered_at, ease,
+    ivl, last_ivl, factor, taken, kind)."""
+
+    database: Path
+    rollover_hour: int
+    schema: str
+    first_day: str
+    states: str
+    log: str
 
 
 def progress_from_rows(
@@ -109,7 +132,7 @@ def _progress(
 
 def apply_progress(
     connection: sqlite3.Connection,
-    progress: Progress,
+    progress: Progress | SqliteProgress,
     *,
     fallback: date,
     guids: Mapping[str, str] | None = None,
@@ -118,8 +141,25 @@ def apply_progress(
 
     ``fallback`` is the creation day when no answer was ever given (today);
     ``guids`` the note guid of each card id in the package, when already known
-    (hashing a hundred thousand ids again costs a second).
+    (hashing a hundred thousand ids again costs a second). Both forms of progress
+    write the same rows. A :class:`SqliteProgress` needs a connection opened with
+    ``uri=True`` and no transaction of its own open.
     """
+    if isinstance(progress, SqliteProgress):
+        _apply_attached(connection, progress, fallback=fallback, guids=guids)
+        return
+    row_of = _apply_states(connection, progress, fallback=fallback, guids=guids)
+    _insert_log(connection, progress.answers, row_of)
+
+
+def _apply_states(
+    connection: sqlite3.Connection,
+    progress: Progress,
+    *,
+    fallback: date,
+    guids: Mapping[str, str] | None,
+) -> dict[str, int]:
+    """Set the creation day and every scheduled card's columns; each such card id's row."""
     day0 = progress.first_day or fallback
     _set_creation(connection, day0, progress.rollover_hour)
     cards = dict(
@@ -157,7 +197,13 @@ def apply_progress(
         "lapses = ? WHERE id = ?",
         updates,
     )
-    answers = progress.answers
+    return row_of
+
+
+def _insert_log(
+    connection: sqlite3.Connection, answers: Sequence[LogRow], row_of: Mapping[str, int]
+) -> None:
+    """The answers of the cards in ``row_of`` as revlog rows."""
     stamps = [answer[1] for answer in answers]
     ids = revlog_ids(
         iso_epoch_ms_all(stamps), [len(stamp) > 19 for stamp in stamps]
@@ -173,16 +219,171 @@ def apply_progress(
     ]
     revlog.sort()  # in id order, each row is an append
     # revlog: id, cid, usn (-1: not synced), ease, ivl, lastIvl, factor, time, type.
-    # A million rows go in twice as fast with the indexes built afterwards.
+    with _revlog_indexes_after(connection):
+        connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
+
+
+@contextmanager
+def _revlog_indexes_after(connection: sqlite3.Connection) -> Iterator[None]:
+    """Run the block without the revlog's indexes, then build them: a million rows go in
+    twice as fast."""
     indexes = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revlog' "
         "AND sql IS NOT NULL"
     ).fetchall()
     for name, _ in indexes:
         connection.execute(f'DROP INDEX "{name}"')
-    connection.executemany("INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)", revlog)
+    yield
     for _, sql in indexes:
         connection.execute(sql)
+
+
+def _apply_attached(
+    connection: sqlite3.Connection,
+    progress: SqliteProgress,
+    *,
+    fallback: date,
+    guids: Mapping[str, str] | None,
+) -> None:
+    """:func:`apply_progress` from a review database the collection attaches and reads,
+    all in one transaction (one snapshot of the review database)."""
+    connection.commit()  # ATTACH is refused inside a transaction
+    uri = progress.database.resolve().as_uri() + "?mode=ro"
+    connection.execute(f"ATTACH DATABASE ? AS {progress.schema}", (uri,))
+    try:
+        connection.execute("BEGIN")
+        first_day = connection.execute(progress.first_day).fetchone()[0]
+        if guids is None:
+            ids = connection.execute(f"SELECT card_id FROM ({progress.states})").fetchall()
+            guids = {card_id: guid_for(card_id) for (card_id,) in ids}
+        day0 = fallback if first_day is None else date.fromisoformat(first_day)
+        _set_creation(connection, day0, progress.rollover_hour)
+        _copy_states(connection, progress.states, day0, guids)
+        with _revlog_indexes_after(connection):
+            if not _copy_log(connection, progress.log):
+                answers = connection.execute(
+                    "SELECT card_id, answered_at, ease, ivl, last_ivl, factor, taken, kind "
+                    f"FROM ({progress.log}) ORDER BY id"
+                ).fetchall()
+                row_of = dict(connection.execute("SELECT card_id, cid FROM temp.export_card"))
+                _insert_log(connection, answers, row_of)
+        connection.execute("DROP TABLE temp.export_card")
+        connection.commit()
+    finally:
+        if connection.in_transaction:
+            connection.rollback()
+        connection.execute(f"DETACH DATABASE {progress.schema}")
+
+
+def _copy_states(
+    connection: sqlite3.Connection, states: str, day0: date, guids: Mapping[str, str]
+) -> None:
+    """:func:`_apply_states` in SQL: the same columns from the same states, and
+    ``temp.export_card`` for the cards that have a schedule."""
+    cards = dict(
+        connection.execute(
+            "SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
+        )
+    )
+    connection.execute(
+        "CREATE TEMP TABLE package_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
+    )
+    connection.executemany(
+        "INSERT INTO temp.package_card VALUES (?, ?)",
+        ((card_id, cards[guid]) for card_id, guid in guids.items() if guid in cards),
+    )
+    connection.execute(
+        "CREATE TEMP TABLE export_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
+    )
+    scheduled = "s.due IS NULL THEN 0 ELSE"
+    connection.execute(
+        "CREATE TEMP TABLE card_schedule AS SELECT p.cid, "
+        f"CASE WHEN s.due IS NULL THEN {NEW} ELSE {REVIEW} END AS type, "
+        f"CASE WHEN s.suspended THEN {SUSPENDED_QUEUE} ELSE {REVIEW} END AS queue, "
+        f"CASE WHEN {scheduled} MIN(CAST(julianday(s.due) - julianday(?) AS INTEGER), "
+        f"{MAX_INT32}) END AS due, "
+        f"CASE WHEN {scheduled} MIN(s.interval_days, {MAX_INT32}) END AS ivl, "
+        f"CASE WHEN {scheduled} s.easiness * 10 END AS factor, "
+        f"CASE WHEN {scheduled} s.answers END AS reps, "
+        f"CASE WHEN {scheduled} s.lapses END AS lapses, s.card_id "
+        f"FROM ({states}) AS s JOIN temp.package_card AS p ON p.card_id = s.card_id "
+        "WHERE s.due IS NOT NULL OR s.suspended",
+        (day0.isoformat(),),
+    )
+    connection.execute(
+        "UPDATE cards SET type = k.type, queue = k.queue, due = k.due, ivl = k.ivl, "
+        "factor = k.factor, reps = k.reps, lapses = k.lapses "
+        "FROM temp.card_schedule AS k WHERE cards.id = k.cid"
+    )
+    connection.execute("INSERT INTO temp.export_card SELECT card_id, cid FROM temp.card_schedule")
+    connection.execute("DROP TABLE temp.card_schedule")
+    connection.execute("DROP TABLE temp.package_card")
+
+
+def _copy_log(connection: sqlite3.Connection, log: str) -> bool:
+    """The answers of the cards in ``temp.export_card`` as revlog rows, copied in SQL;
+    False (and nothing copied) for a log whose ids need :func:`_insert_log`.
+
+    An answer's moment is its minute's start (converted once per minute, as
+    :func:`flashcards.files.localtime.iso_epoch_ms_all` does) plus its seconds; every
+    answer of the log, in log order, then takes its second's next free millisecond
+    (:class:`_NextIds`, the fast case of :func:`flashcards.schedule.anki_log.revlog_ids`),
+    so an id does not depend on which decks go out. Rows of cards not in the package
+    have no card (NULL) and are left out by ``OR IGNORE``. An answer not on a whole
+    second (it came from Anki with its millisecond), or a second with more answers
+    than milliseconds, needs the general walk.
+    """
+    found = connection.execute(
+        "SELECT DISTINCT substr(answered_at, 1, 16), length(answered_at) <> 19 "
+        f"OR substr(answered_at, 18) NOT GLOB '[0-9][0-9]' FROM ({log})"
+    ).fetchall()
+    if any(irregular for _, irregular in found):
+        return False
+    try:
+        minutes = [(minute, epoch_ms(datetime.fromisoformat(minute))) for minute, _ in found]
+    except ValueError:
+        return False
+    connection.execute(
+        "CREATE TEMP TABLE minute_ms (minute TEXT PRIMARY KEY, ms INTEGER) WITHOUT ROWID"
+    )
+    connection.executemany("INSERT INTO temp.minute_ms VALUES (?, ?)", minutes)
+    ids = _NextIds()
+    connection.create_function("k8sprep_revlog_id", 1, ids)
+    connection.execute("SAVEPOINT revlog")
+    try:
+        # The log is scanned in id order (its primary key): the order ids are given in.
+        connection.execute(
+            "INSERT OR IGNORE INTO revlog SELECT k8sprep_revlog_id(m.ms + 1000 * "
+            "CAST(substr(l.answered_at, 18) AS INTEGER)), c.cid, -1, l.ease, l.ivl, "
+            f"l.last_ivl, l.factor, l.taken, l.kind FROM ({log}) AS l "
+            "JOIN temp.minute_ms AS m ON m.minute = substr(l.answered_at, 1, 16) "
+            "LEFT JOIN temp.export_card AS c ON c.card_id = l.card_id ORDER BY l.id"
+        )
+        general = ids.crowded()
+        if general:
+            connection.execute("ROLLBACK TO revlog")
+        connection.execute("RELEASE revlog")
+    finally:
+        connection.create_function("k8sprep_revlog_id", 1, None)
+        connection.execute("DROP TABLE temp.minute_ms")
+    return not general
+
+
+class _NextIds:
+    """Called once per answer, in log order, with its moment (a whole second in epoch
+    ms): the first millisecond of that second not taken yet."""
+
+    def __init__(self) -> None:
+        self.taken: dict[int, int] = {}
+
+    def __call__(self, moment: int) -> int:
+        candidate = self.taken.get(moment, moment)
+        self.taken[moment] = candidate + 1
+        return candidate
+
+    def crowded(self) -> bool:
+        """Whether a second took more ids than it has milliseconds (they may collide)."""
+        return any(after - moment > PER_SECOND for moment, after in self.taken.items())
 
 
 def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:

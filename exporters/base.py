@@ -19,7 +19,7 @@ from flashcards.files.atomic import write_bytes_atomically
 from flashcards.model import Deck
 
 if TYPE_CHECKING:
-    from exporters.anki_progress import Progress
+    from exporters.anki_progress import Progress, SqliteProgress
 
 DEFAULT_ROOT = "K8s Interview Prep"
 """Parent deck that every chapter's deck hangs under (``--root``)."""
@@ -37,8 +37,9 @@ class ExportOptions:
     root: str = DEFAULT_ROOT
     now: int = 0
     ledger_path: Path | None = None
-    progress: Progress | None = None
-    """Anki only: k8sprep's schedule and answers to carry in the package (``--with-progress``)."""
+    progress: Progress | SqliteProgress | None = None
+    """Anki only: k8sprep's schedule and answers to carry in the package (``--with-progress``),
+    read already or left in an SQLite review database for the package to copy."""
 
 
 @dataclass(frozen=True)

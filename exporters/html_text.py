@@ -21,7 +21,9 @@ _ANKI_TAG = re.compile(r"\[(?=sound:|anki:|\[type:)", re.IGNORECASE)
 
 def text_to_html(text: str) -> str:
     """Escape ``text`` for an HTML field, newlines as ``<br>``."""
-    escaped = _ANKI_TAG.sub("&#91;", html.escape(text.strip("\n"), quote=True))
+    escaped = html.escape(text.strip("\n"), quote=True)
+    if "[" in escaped:
+        escaped = _ANKI_TAG.sub("&#91;", escaped)
     if "\n" not in escaped:
         return escaped
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")

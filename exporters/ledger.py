@@ -58,14 +58,20 @@ def stamp_notes(
     mods: dict[str, int] = {}
     new_ledger: Ledger = dict(ledger)
     for guid, content_hash in hashes.items():
-        previous = ledger.get(guid)
-        if previous is not None and previous.hash == content_hash:
-            mods[guid] = previous.mod
-            continue
-        mod = now if previous is None else max(now, previous.mod + 1)
-        mods[guid] = mod
-        new_ledger[guid] = LedgerEntry(content_hash, mod)
+        mods[guid] = stamp_note(ledger, new_ledger, guid, content_hash, now)
     return mods, new_ledger
+
+
+def stamp_note(
+    ledger: Mapping[str, LedgerEntry], new_ledger: Ledger, guid: str, content_hash: str, now: int
+) -> int:
+    """One note's mod time (see :func:`stamp_notes`), recorded in ``new_ledger`` if new."""
+    previous = ledger.get(guid)
+    if previous is not None and previous.hash == content_hash:
+        return previous.mod
+    mod = now if previous is None else max(now, previous.mod + 1)
+    new_ledger[guid] = LedgerEntry(content_hash, mod)
+    return mod
 
 
 def parse_ledger(text: str, path: str = "<ledger>") -> Ledger:

@@ -8,10 +8,11 @@ from the text, so editing an answer updates the note instead of adding one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from genanki.util import guid_for
+from genanki.util import BASE91_TABLE
 
 from exporters.anki_notetypes import NOTE_TYPES
 from exporters.base import deck_full_name
@@ -61,12 +62,17 @@ def note_tags(card: Card, deck: Deck) -> tuple[str, ...]:
 
 
 def plan_notes(decks: Sequence[Deck], root: str) -> list[NoteData]:
-    """Every card of ``decks`` as a note, in deck order.
+    """Every card of ``decks`` as a note, in deck order (see :func:`iter_notes`)."""
+    return list(iter_notes(decks, root))
+
+
+def iter_notes(decks: Sequence[Deck], root: str) -> Iterator[NoteData]:
+    """Every card of ``decks`` as a note, in deck order, one at a time: a million-card
+    export never holds all its notes at once.
 
     Raises:
         ExportError: no decks or no cards, or one card id used for two different cards.
     """
-    notes: list[NoteData] = []
     seen: dict[str, tuple[Card, str]] = {}
     for deck in decks:
         deck_name = deck_full_name(root, deck)
@@ -79,18 +85,15 @@ def plan_notes(decks: Sequence[Deck], root: str) -> list[NoteData]:
                     f"card id {card.id} is used twice (decks {earlier[1]!r} and {deck.name!r})"
                 )
             seen[card.id] = (card, deck.name)
-            notes.append(
-                NoteData(
-                    guid=guid_for(card.id),
-                    card=card,
-                    deck_name=deck_name,
-                    fields=note_fields(card, deck),
-                    tags=note_tags(card, deck),
-                )
+            yield NoteData(
+                guid=note_guid(card.id),
+                card=card,
+                deck_name=deck_name,
+                fields=note_fields(card, deck),
+                tags=note_tags(card, deck),
             )
-    if not notes:
+    if not seen:
         raise ExportError("nothing to export: the decks have no cards")
-    return notes
 
 
 # Chapter names, sections, file names and tags repeat on every card of a chapter:
@@ -116,3 +119,20 @@ def _combined_tags(
 ) -> tuple[str, ...]:
     own = (tag_safe(tag) for tag in card_tags if tag.strip())
     return tuple(dict.fromkeys((*deck_tags, f"{TAG_PREFIX}::kind::{kind.value}", *own)))
+
+
+_DIGITS: str = "".join(BASE91_TABLE)
+_PAIRS = tuple(a + b for a in _DIGITS for b in _DIGITS)
+_PAIR = len(_PAIRS)  # 91 ** 2; a 64-bit number has at most ten base-91 digits
+
+
+def note_guid(card_id: str) -> str:
+    """``genanki.util.guid_for(card_id)``, the note's guid: the same string (base 91,
+    no leading zeros), computed two digits at a time in half the time."""
+    number = int.from_bytes(hashlib.sha256(card_id.encode("utf-8")).digest()[:8], "big")
+    number, first = divmod(number, _PAIR)
+    number, second = divmod(number, _PAIR)
+    number, third = divmod(number, _PAIR)
+    top, fourth = divmod(number, _PAIR)
+    digits = _PAIRS[top] + _PAIRS[fourth] + _PAIRS[third] + _PAIRS[second] + _PAIRS[first]
+    return digits.lstrip(_DIGITS[0])

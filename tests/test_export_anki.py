@@ -85,8 +85,8 @@ def test_guids_come_from_card_ids_not_text() -> None:
     edited = replace(deck, cards=tuple(replace(c, back=c.back + " (edited)") for c in deck.cards))
     first = build_package([deck], root="K8s Interview Prep", ledger={}, now=NOW)
     second = build_package([edited], root="K8s Interview Prep", ledger={}, now=NOW)
-    guids = [[n.guid for n in d.stamped] for d in first.decks]
-    assert guids == [[n.guid for n in d.stamped] for d in second.decks]
+    guids = [[row[0] for row in d.rows] for d in first.decks]
+    assert guids == [[row[0] for row in d.rows] for d in second.decks]
     assert guids[0][0] == "H*:~F<x*?)"  # genanki.guid_for("storage-in-kubernetes-concept-…01")
 
 

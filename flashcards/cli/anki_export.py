@@ -15,7 +15,8 @@ from flashcards.errors import NoDatabaseError, StoreError
 from flashcards.model import Card, ChapterInfo, Deck
 
 if TYPE_CHECKING:
-    from exporters.anki_progress import Progress
+    from exporters.anki_progress import Progress, SqliteProgress
+    from flashcards.store.connection import Db
 
 RETIRED_TAG = "k8sprep::retired"
 
@@ -24,7 +25,7 @@ RETIRED_TAG = "k8sprep::retired"
 class FromDatabase:
     """The database's part of an export."""
 
-    progress: Progress | None = None
+    progress: Progress | SqliteProgress | None = None
     retired: int = 0
     retired_decks: list[Deck] = field(default_factory=list)
 
@@ -42,7 +43,7 @@ def read_database(
     """
     from flashcards.cli.opening import open_store, open_to_read
     from flashcards.cli.output import echo
-    from flashcards.store.anki_sync import progress_rows, retired_cards, retired_count
+    from flashcards.store.anki_sync import retired_cards, retired_count
 
     needed = with_progress or include_retired
     try:
@@ -62,12 +63,10 @@ def read_database(
         retired = retired_count(store.db)
         progress = None
         if with_progress:
-            from exporters.anki_progress import progress_from_rows
             from flashcards.files import settings
             from flashcards.files.settings import load_config
 
-            rollover = load_config(settings.config_path()).rollover_hour
-            progress = progress_from_rows(*progress_rows(store.db), rollover)
+            progress = read_progress(store.db, load_config(settings.config_path()).rollover_hour)
         decks: list[Deck] = []
         if include_retired and retired:
             taken = {card.id for deck in exported for card in deck.cards}
@@ -82,3 +81,23 @@ def read_database(
                 grouped[stored.deck][1].append(card)
             decks = [replace(deck, cards=tuple(cards)) for deck, cards in grouped.values()]
     return FromDatabase(progress, retired, decks)
+
+
+def read_progress(db: Db, rollover_hour: int) -> Progress | SqliteProgress:
+    """What an export with progress carries: an SQLite file is left for the package to
+    copy from in SQL (its million answers never pass through Python); a server's rows
+    are read here."""
+    from exporters.anki_progress import SqliteProgress, progress_from_rows
+    from flashcards.store import anki_sync
+
+    path = anki_sync.sqlite_file(db)
+    if path is None:
+        return progress_from_rows(*anki_sync.progress_rows(db), rollover_hour)
+    return SqliteProgress(
+        database=path,
+        rollover_hour=rollover_hour,
+        schema=anki_sync.ATTACHED,
+        first_day=anki_sync.ATTACHED_FIRST_DAY_SQL,
+        states=anki_sync.ATTACHED_STATE_SQL,
+        log=anki_sync.ATTACHED_LOG_SQL,
+    )

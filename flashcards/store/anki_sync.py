@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from flashcards.files.gcpause import gc_paused
@@ -45,22 +46,35 @@ from flashcards.store.values import (
     to_stored_card,
 )
 
-STATE_SQL = (
-    "SELECT s.card_id, s.due, s.interval_days, s.easiness, s.lapses, s.suspended, "
-    "COALESCE(n.answers, 0) FROM card_state s LEFT JOIN "
-    "(SELECT card_id, COUNT(*) AS answers FROM review_log GROUP BY card_id) n "
+ATTACHED = "k8sprep"
+"""The name an Anki package's collection attaches an SQLite review database under, to
+read its progress itself (:data:`ATTACHED_STATE_SQL`, :data:`ATTACHED_LOG_SQL`)."""
+
+_STATES = (
+    "SELECT s.card_id AS card_id, s.due AS due, s.interval_days AS interval_days, "
+    "s.easiness AS easiness, s.lapses AS lapses, s.suspended AS suspended, "
+    "COALESCE(n.answers, 0) AS answers FROM {schema}card_state s LEFT JOIN "
+    "(SELECT card_id, COUNT(*) AS answers FROM {schema}review_log GROUP BY card_id) n "
     "ON n.card_id = s.card_id"
 )
+STATE_SQL = _STATES.format(schema="")
+ATTACHED_STATE_SQL = _STATES.format(schema=f"{ATTACHED}.")
 _EASE = " ".join(f"WHEN {grade} THEN {ease}" for grade, ease in enumerate(ANKI_EASE))
-LOG_SQL = (
+_LOG = (
     # Already in the shape of Anki's revlog: the database does the per-row work.
-    f"SELECT card_id, answered_at, CASE grade {_EASE} END, after_interval, before_interval, "
-    f"after_easiness * 10, CASE WHEN answer_ms < 0 THEN 0 WHEN answer_ms > {MAX_ANSWER_MS} "
-    f"THEN {MAX_ANSWER_MS} ELSE answer_ms END, CASE WHEN redrill THEN {REVIEW_ENTRY} "
+    f"card_id, answered_at, CASE grade {_EASE} END AS ease, after_interval AS ivl, "
+    "before_interval AS last_ivl, after_easiness * 10 AS factor, "
+    f"CASE WHEN answer_ms < 0 THEN 0 WHEN answer_ms > {MAX_ANSWER_MS} "
+    f"THEN {MAX_ANSWER_MS} ELSE answer_ms END AS taken, CASE WHEN redrill THEN {REVIEW_ENTRY} "
     f"WHEN before_due IS NULL THEN {LEARN_ENTRY} "
     f"WHEN before_repetitions > 0 AND grade < 3 THEN {RELEARN_ENTRY} ELSE {REVIEW_ENTRY} END "
-    "FROM review_log ORDER BY id"
+    "AS kind FROM {schema}review_log"
 )
+LOG_SQL = f"SELECT {_LOG.format(schema='')} ORDER BY id"
+ATTACHED_LOG_SQL = f"SELECT id, {_LOG.format(schema=f'{ATTACHED}.')}"
+""":data:`LOG_SQL`'s columns after the log's own ``id``, in no particular order."""
+FIRST_DAY_SQL = "SELECT MIN(day) FROM {schema}review_log"
+ATTACHED_FIRST_DAY_SQL = FIRST_DAY_SQL.format(schema=f"{ATTACHED}.")
 
 
 def progress_rows(
@@ -69,9 +83,19 @@ def progress_rows(
     """What ``export anki --with-progress`` carries: every card's state and answer count
     (:data:`STATE_SQL`), every answer oldest first as Anki's revlog has it
     (:data:`LOG_SQL`), and the first study day with an answer (None: none yet)."""
-    first = db.rows("SELECT MIN(day) FROM review_log")[0][0]
+    first = db.rows(FIRST_DAY_SQL.format(schema=""))[0][0]
     with gc_paused():
         return db.rows(STATE_SQL), db.rows(LOG_SQL), first
+
+
+def sqlite_file(db: Db) -> Path | None:
+    """The SQLite file behind ``db``; None for a server or an in-memory database."""
+    if db.sqlite is None:
+        return None
+    for _, name, file in db.sqlite.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    return None
 
 
 def card_ids(db: Db) -> list[str]:
