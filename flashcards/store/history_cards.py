@@ -21,22 +21,14 @@ from typing import Any
 
 from flashcards.model import Kind
 from flashcards.store.connection import Db
-from flashcards.store.sync import INITIAL_EASINESS_HUNDREDTHS, MAX_CHAPTER_NUMBER
+from flashcards.store.sync import (
+    CONTENT_COLUMNS,
+    INITIAL_EASINESS_HUNDREDTHS,
+    MAX_CHAPTER_NUMBER,
+)
 from flashcards.store.values import queue_order
 
-CARD_KEYS = (
-    "deck",
-    "kind",
-    "front",
-    "back",
-    "wrong_answer",
-    "diagram",
-    "tags",
-    "source_file",
-    "source_section",
-    "position",
-    "retired",
-)
+CARD_KEYS = (*CONTENT_COLUMNS, "position", "retired")
 DECK_KEYS = ("slug", "name", "chapter", "title")
 
 MAX_NAME_CHARS = 1000
