@@ -342,7 +342,7 @@ def test_a_version_4_database_upgrades_to_5_and_counts_decks_from_card_state(
             ("pods-3", None),  # retired: in no deck's counts
         ]
         [counts] = store.deck_counts(date(2026, 12, 1))
-        assert (counts.slug, counts.cards, counts.unseen, counts.due) == ("pods", 2, 2, 0)
+        assert (counts.slug, counts.unseen, counts.due) == ("pods", 2, 0)
         assert verify_database(store.db).ok
     assert [n for n, _ in applied_migrations_of(v4)] == [5]
     fresh = tmp_path / "fresh.db"

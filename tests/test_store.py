@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -162,12 +163,12 @@ def test_sync_updates_text_keeping_state_retires_and_restores(store: Store, db_p
     assert len(list(store.history("storage-1"))) == 1
     state_decks = "SELECT card_id, deck FROM card_state WHERE card_id LIKE 'storage-%'"
     assert ("storage-5", None) in store.db.rows(state_decks)  # counted in no deck
-    assert [c.cards for c in store.deck_counts(DAY) if c.slug == "storage"] == [5]
+    assert [c.unseen for c in store.deck_counts(DAY) if c.slug == "storage"] == [4]
     back = store.sync_decks([deck])
     assert (back.added, back.updated, back.retired, back.unchanged) == (1, 1, 0, 4)
     assert not store.get("storage-5").retired
     assert {deck for _, deck in store.db.rows(state_decks)} == {"storage"}
-    assert [c.cards for c in store.deck_counts(DAY) if c.slug == "storage"] == [6]
+    assert [c.unseen for c in store.deck_counts(DAY) if c.slug == "storage"] == [5]
     # Other decks are never retired by importing one deck.
     assert store.get("pods-0").retired is False
 
@@ -304,3 +305,34 @@ def test_answers_are_durable_through_a_power_cut(tmp_path: Path) -> None:
     with Store.open(tmp_path / "k8sprep.db") as store:
         assert store.db.rows("PRAGMA synchronous") == [(2,)]
         assert store.db.rows("PRAGMA journal_mode") == [("wal",)]
+
+
+def test_deck_counts_agree_with_counting_every_active_card(db_path: Path) -> None:
+    """The per-deck index ranges give what joining every card to its state gives."""
+    rng = random.Random(7)
+    with Store.open(f"sqlite:///{db_path}") as store:
+        decks = [make_deck(n, f"deck-{n}", 30) for n in (1, 2, 3)]
+        store.sync_decks(decks)
+        ids = [card.id for deck in decks for card in deck.cards]
+        for offset in range(12):
+            day = DAY - timedelta(days=12 - offset)
+            for card_id in rng.sample(ids, 25):
+                moment = datetime.combine(day, NOON.time())
+                store.record_review(card_id, time=moment, day=day, grade=rng.randint(0, 5))
+        for card_id in rng.sample(ids, 6):
+            store.record_review(card_id, time=NOON, day=DAY, grade=rng.randint(0, 2))
+        for card_id in rng.sample(ids, 8):
+            store.set_suspended(card_id, True)
+        store.sync_decks([decks[0], replace(decks[1], cards=decks[1].cards[5:])])  # 5 retired
+        expected = store.db.rows(
+            "SELECT c.deck, SUM(CASE WHEN s.due <= :t THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN s.due IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN s.last_day = :t AND s.last_grade < 4 THEN 1 ELSE 0 END), "
+            "MIN(CASE WHEN s.due > :t THEN s.due END) FROM card c JOIN card_state s "
+            "ON s.card_id = c.id WHERE NOT c.retired AND NOT s.suspended "
+            "GROUP BY c.deck ORDER BY c.chapter",
+            {"t": DAY.isoformat()},
+        )
+        found = [(c.slug, c.due, c.unseen, c.redo, c.next_due) for c in store.deck_counts(DAY)]
+        assert found == [tuple(row) for row in expected]
+        assert sum(row[3] for row in expected) > 0 and sum(row[1] for row in expected) > 0

@@ -92,7 +92,6 @@ class DeckCount(NamedTuple):
     unseen: int
     redo: int
     next_due: str | None
-    cards: int
 
 
 # Row mapping: each to_* function reads the columns of the matching *_COLUMNS, in order.
