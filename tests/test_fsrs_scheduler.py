@@ -134,6 +134,26 @@ def test_the_config_switch_through_review_and_verify(
     assert verified.exit_code == 0, verified.stdout
 
 
+def test_drill_answers_are_scheduled_by_the_configured_scheduler(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``drill`` (and ``mock``) answer cards like ``review``: FSRS sets their due dates."""
+    monkeypatch.setenv("K8SPREP_NOW", "2026-11-02T09:00:00")
+    assert runner.invoke(app, ["review"], input="4\n" * 40 + "\n").exit_code == 0
+    config = isolated_home / "config.toml"
+    config.write_text('scheduler = "fsrs"\ndesired_retention = 0.8\n', encoding="utf-8")
+    monkeypatch.setenv("K8SPREP_NOW", "2026-11-03T09:00:00")
+    result = runner.invoke(app, ["drill", "--limit", "2"], input="no idea\n\n" * 2)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[0].startswith("Scheduler: FSRS from now on")
+    with Store.open(isolated_home / "k8sprep.db") as store:
+        retention_of = store.fsrs_retention_of()
+        drilled = [a for a in store.history() if a.typed_answer is not None]
+        assert len(drilled) == 2
+        assert [retention_of(a.log_id) for a in drilled] == [0.8, 0.8]
+    assert runner.invoke(app, ["verify"]).exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

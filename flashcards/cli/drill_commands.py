@@ -14,7 +14,7 @@ import typer
 from flashcards.cli.app import app
 from flashcards.cli.options import DbOpt, JsonOpt
 from flashcards.cli.output import counted, echo
-from flashcards.cli.review_commands import _config, _deck_slug, _open, _today
+from flashcards.cli.review_commands import _config, _deck_slug, _open, _switched, _today
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -142,6 +142,8 @@ def drill(
     today = _today(config)
     with _open(db) as store:
         store.leech_rule = config.leech_rule
+        if store.use_scheduler(config.scheduler, config.desired_retention):
+            echo(_switched(store, config))
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 
@@ -243,6 +245,8 @@ def _run_mock(minutes: int, decks: list[str], seed: int | None, db: str | None) 
     rng = random.Random(seed)
     with _open(db) as store:
         store.leech_rule = config.leech_rule
+        if store.use_scheduler(config.scheduler, config.desired_retention):
+            echo(_switched(store, config))
         if not store.has_cards():
             from flashcards.files.decks import load_decks
 
