@@ -310,6 +310,36 @@ def test_a_redraw_token_draws_the_card_again_on_a_cleared_screen(session: Review
     assert "\x1b[1m" not in "".join(out)  # no colour without it
 
 
+def test_a_full_screen_too_short_leaves_out_the_source_first(session: ReviewSession) -> None:
+    from flashcards.cli.fullscreen import Paint
+    from flashcards.cli.terminal import REDRAW
+
+    out: list[str] = []
+    rows = [60]
+
+    def tokens() -> Iterator[str]:
+        yield REVEAL  # drawn at 60 rows
+        rows[0] = len(out[-1].split("\n"))  # the card and the newline after it: one too many
+        yield REDRAW
+        yield "q"
+
+    drive(
+        session,
+        tokens(),
+        out.append,
+        keys=True,
+        width=lambda: 40,
+        height=lambda: rows[0],
+        paint=Paint(raw=True),
+        full_screen=True,
+    )
+    tall, short = out[1].split("\n"), out[2].split("\n")
+    assert any(line.startswith("Source: ") for line in tall)
+    assert not any(line.startswith("Source: ") for line in short)
+    assert len(short) < rows[0] and short[0] == tall[0]  # the header stays on top
+    assert any(line.startswith("A: ") for line in short)
+
+
 def test_full_screen_lines_carry_no_control_characters_from_card_text(tmp_path: Path) -> None:
     from flashcards.cli.fullscreen import Paint
 

@@ -69,6 +69,11 @@ def terminal_width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
+def terminal_height() -> int:
+    """Rows of the terminal, read afresh like :func:`terminal_width` (full screen only)."""
+    return shutil.get_terminal_size().lines
+
+
 def front(
     session: ReviewSession, width: int | None = None, paint: Paint = PLAIN, *, hint: bool = True
 ) -> list[str]:
@@ -101,13 +106,15 @@ def back(
     *,
     grading: Grading = SM2,
     next_lines: Sequence[str] = (),
+    source: bool = True,
 ) -> list[str]:
     """The answer side: back, the trap to avoid, the diagram, the source section.
 
     ``width`` and ``paint`` as for :func:`front`. The diagram is never fitted: a
     drawing re-flowed is no longer a drawing, so one wider than the terminal is
     replaced by a one-line notice (:data:`WIDE_DIAGRAM`) rather than folded.
-    ``next_lines`` (:func:`preview`) go below the legend, in a terminal.
+    ``next_lines`` (:func:`preview`) go below the legend, in a terminal. ``source``
+    False leaves the source section out (a full screen too short for it).
     """
     card = stored.card
     trap = card.wrong_answer if card.kind is Kind.INTERVIEW else ""
@@ -133,7 +140,7 @@ def back(
         if columns > width:
             rows = wrap_text(WIDE_DIAGRAM.format(columns=columns), width)
         lines += ["", *rows]
-    if where:
+    if where and source:
         lines += ["", *(paint("note", line) for line in wrap_text(where, width, prefix="Source: "))]
     legend_lines = legend(width, grading)
     return [*lines, *legend_lines, *(paint("preview", line) for line in next_lines)]
@@ -263,6 +270,7 @@ def drive(
     *,
     keys: bool,
     width: Width = terminal_width,
+    height: Callable[[], int] = terminal_height,
     paint: Paint = PLAIN,
     full_screen: bool = False,
     grading: Grading = SM2,
@@ -316,19 +324,27 @@ def drive(
         else:  # the keys on lines of their own, each key whole
             tell([*wrap_text(message + ".", columns), *fit_items("Keys: ", keys_help, columns)])
 
-    def answer_side(stored: StoredCard, columns: int | None) -> list[str]:
+    def answer_side(stored: StoredCard, columns: int | None, *, source: bool = True) -> list[str]:
         shown: list[str] = []
         if show_next and columns is not None:
             shown = preview(next_intervals(stored.state, session.today), grading, columns)
-        return back(stored, columns, paint, grading=grading, next_lines=shown)
+        return back(stored, columns, paint, grading=grading, next_lines=shown, source=source)
 
     def show_card() -> None:
-        """The current card: its question, and its answer once revealed."""
+        """The current card: its question, and its answer once revealed.
+
+        On a full screen too short for the whole card the source section goes first,
+        so that the header, the question and the answer stay on screen.
+        """
         columns = width()
         shown = session.revealed and session.current is not None
         lines = front(session, columns, paint, hint=not (shown and full_screen))
         if shown and session.current is not None:
-            lines += answer_side(session.current, columns)
+            answer = answer_side(session.current, columns)
+            drawn = len(pending) + len(lines) if pending else len(lines) - 1  # as out() below
+            if full_screen and drawn + len(answer) >= height():  # the last line ends in "\n"
+                answer = answer_side(session.current, columns, source=False)
+            lines += answer
         if full_screen:
             out([*pending, *lines] if pending else lines[1:], clear=True)
             pending.clear()
