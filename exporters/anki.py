@@ -74,6 +74,8 @@ class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
     def __init__(self, deck_id: int, name: str) -> None:
         super().__init__(deck_id, name)
         self.rows: list[NoteRow] = []
+        self.first_cards: dict[str, int] | None = None
+        """When set (to an empty dict) before writing: each note's first card, by guid."""
 
     def write_to_db(self, cursor: Any, timestamp: float, id_gen: Iterator[int]) -> None:
         """Let genanki write the deck and note types, then insert our notes and cards.
@@ -91,6 +93,8 @@ class StampedDeck(genanki.Deck):  # type: ignore[misc]  # genanki is untyped
                 note_id = next(id_gen)
                 notes.append((note_id, guid, model_id, mod, tags, flds, sort_field))
                 cards.extend((next(id_gen), note_id, self.deck_id, ord_, mod) for ord_ in ords)
+                if self.first_cards is not None and ords and ords[0] == 0:
+                    self.first_cards[guid] = cards[-len(ords)][0]
             cursor.executemany(_INSERT_NOTE, notes)
             cursor.executemany(_INSERT_CARD, cards)
 
@@ -195,12 +199,20 @@ def write_package(
             # still lets a savepoint roll back).
             connection.execute("PRAGMA journal_mode = MEMORY")
             connection.execute("PRAGMA synchronous = OFF")
+            # Its scratch tables in memory too: on disk they make a million-answer copy
+            # (``--with-progress``) take twice as long.
+            connection.execute("PRAGMA temp_store = MEMORY")
             cursor = connection.cursor()
             id_gen = itertools.count(package.timestamp * 1000)
+            for deck in package.decks:
+                deck.first_cards = {} if progress is not None else None
             genanki.Package(package.decks).write_to_db(cursor, package.timestamp, id_gen)
             if progress is not None:
                 apply_progress(
-                    connection, progress, fallback=date.fromtimestamp(now), guids=package.guids
+                    connection,
+                    progress,
+                    fallback=date.fromtimestamp(now),
+                    card_rows=_card_rows(package),
                 )
             connection.commit()
         finally:
@@ -209,6 +221,12 @@ def write_package(
         with zipfile.ZipFile(handle, "w") as archive:
             _add(archive, "collection.anki2", moment[:6], collection)
             _add(archive, "media", moment[:6], b"{}")
+
+
+def _card_rows(package: Package) -> dict[str, int]:
+    """Each card id's card in the written package: its note's first card."""
+    first = {guid: row for deck in package.decks for guid, row in (deck.first_cards or {}).items()}
+    return {card_id: first[guid] for card_id, guid in package.guids.items() if guid in first}
 
 
 def _add(archive: zipfile.ZipFile, name: str, moment: tuple[int, ...], data: Path | bytes) -> None:

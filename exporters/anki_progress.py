@@ -32,8 +32,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from genanki.util import guid_for
-
 from flashcards.files.gcpause import gc_paused
 from flashcards.files.localtime import epoch_ms, iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
@@ -135,20 +133,20 @@ def apply_progress(
     progress: Progress | SqliteProgress,
     *,
     fallback: date,
-    guids: Mapping[str, str] | None = None,
+    card_rows: Mapping[str, int],
 ) -> None:
     """Write ``progress`` into a package's collection as genanki left it (schema 11).
 
     ``fallback`` is the creation day when no answer was ever given (today);
-    ``guids`` the note guid of each card id in the package, when already known
-    (hashing a hundred thousand ids again costs a second). Both forms of progress
-    write the same rows. A :class:`SqliteProgress` needs a connection opened with
-    ``uri=True`` and no transaction of its own open.
+    ``card_rows`` the package's card (its row id in ``cards``) of each card id, as the
+    package's writer gave them. Both forms of progress write the same rows. A
+    :class:`SqliteProgress` needs a connection opened with ``uri=True`` and no
+    transaction of its own open.
     """
     if isinstance(progress, SqliteProgress):
-        _apply_attached(connection, progress, fallback=fallback, guids=guids)
+        _apply_attached(connection, progress, fallback=fallback, card_rows=card_rows)
         return
-    row_of = _apply_states(connection, progress, fallback=fallback, guids=guids)
+    row_of = _apply_states(connection, progress, fallback=fallback, card_rows=card_rows)
     _insert_log(connection, progress.answers, row_of)
 
 
@@ -157,23 +155,17 @@ def _apply_states(
     progress: Progress,
     *,
     fallback: date,
-    guids: Mapping[str, str] | None,
+    card_rows: Mapping[str, int],
 ) -> dict[str, int]:
     """Set the creation day and every scheduled card's columns; each such card id's row."""
     day0 = progress.first_day or fallback
     _set_creation(connection, day0, progress.rollover_hour)
-    cards = dict(
-        connection.execute(
-            "SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
-        )
-    )
     row_of: dict[str, int] = {}
     updates = []
     for card_id, state in progress.states.items():
         if state.due is None and not state.suspended:
             continue  # new in Anki as in the package already
-        guid = guid_for(card_id) if guids is None else guids.get(card_id)
-        card_row = None if guid is None else cards.get(guid)
+        card_row = card_rows.get(card_id)
         if card_row is None:
             continue
         row_of[card_id] = card_row
@@ -243,7 +235,7 @@ def _apply_attached(
     progress: SqliteProgress,
     *,
     fallback: date,
-    guids: Mapping[str, str] | None,
+    card_rows: Mapping[str, int],
 ) -> None:
     """:func:`apply_progress` from a review database the collection attaches and reads,
     all in one transaction (one snapshot of the review database)."""
@@ -253,12 +245,9 @@ def _apply_attached(
     try:
         connection.execute("BEGIN")
         first_day = connection.execute(progress.first_day).fetchone()[0]
-        if guids is None:
-            ids = connection.execute(f"SELECT card_id FROM ({progress.states})").fetchall()
-            guids = {card_id: guid_for(card_id) for (card_id,) in ids}
         day0 = fallback if first_day is None else date.fromisoformat(first_day)
         _set_creation(connection, day0, progress.rollover_hour)
-        _copy_states(connection, progress.states, day0, guids)
+        _copy_states(connection, progress.states, day0, card_rows)
         with _revlog_indexes_after(connection):
             if not _copy_log(connection, progress.log):
                 answers = connection.execute(
@@ -276,22 +265,14 @@ def _apply_attached(
 
 
 def _copy_states(
-    connection: sqlite3.Connection, states: str, day0: date, guids: Mapping[str, str]
+    connection: sqlite3.Connection, states: str, day0: date, card_rows: Mapping[str, int]
 ) -> None:
     """:func:`_apply_states` in SQL: the same columns from the same states, and
     ``temp.export_card`` for the cards that have a schedule."""
-    cards = dict(
-        connection.execute(
-            "SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
-        )
-    )
     connection.execute(
         "CREATE TEMP TABLE package_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
     )
-    connection.executemany(
-        "INSERT INTO temp.package_card VALUES (?, ?)",
-        ((card_id, cards[guid]) for card_id, guid in guids.items() if guid in cards),
-    )
+    connection.executemany("INSERT INTO temp.package_card VALUES (?, ?)", card_rows.items())
     connection.execute(
         "CREATE TEMP TABLE export_card (card_id TEXT PRIMARY KEY, cid INTEGER) WITHOUT ROWID"
     )
@@ -324,62 +305,75 @@ def _copy_log(connection: sqlite3.Connection, log: str) -> bool:
     """The answers of the cards in ``temp.export_card`` as revlog rows, copied in SQL;
     False (and nothing copied) for a log whose ids need :func:`_insert_log`.
 
-    An answer's moment is its minute's start (converted once per minute, as
-    :func:`flashcards.files.localtime.iso_epoch_ms_all` does) plus its seconds; every
-    answer of the log, in log order, then takes its second's next free millisecond
+    Every answer of the log, in log order, takes its second's next free millisecond
     (:class:`_NextIds`, the fast case of :func:`flashcards.schedule.anki_log.revlog_ids`),
     so an id does not depend on which decks go out. Rows of cards not in the package
     have no card (NULL) and are left out by ``OR IGNORE``. An answer not on a whole
     second (it came from Anki with its millisecond), or a second with more answers
-    than milliseconds, needs the general walk.
+    than milliseconds, needs the general walk: the copy is then rolled back.
     """
-    found = connection.execute(
-        "SELECT DISTINCT substr(answered_at, 1, 16), length(answered_at) <> 19 "
-        f"OR substr(answered_at, 18) NOT GLOB '[0-9][0-9]' FROM ({log})"
-    ).fetchall()
-    if any(irregular for _, irregular in found):
-        return False
-    try:
-        minutes = [(minute, epoch_ms(datetime.fromisoformat(minute))) for minute, _ in found]
-    except ValueError:
-        return False
-    connection.execute(
-        "CREATE TEMP TABLE minute_ms (minute TEXT PRIMARY KEY, ms INTEGER) WITHOUT ROWID"
-    )
-    connection.executemany("INSERT INTO temp.minute_ms VALUES (?, ?)", minutes)
     ids = _NextIds()
     connection.create_function("k8sprep_revlog_id", 1, ids)
     connection.execute("SAVEPOINT revlog")
     try:
         # The log is scanned in id order (its primary key): the order ids are given in.
         connection.execute(
-            "INSERT OR IGNORE INTO revlog SELECT k8sprep_revlog_id(m.ms + 1000 * "
-            "CAST(substr(l.answered_at, 18) AS INTEGER)), c.cid, -1, l.ease, l.ivl, "
-            f"l.last_ivl, l.factor, l.taken, l.kind FROM ({log}) AS l "
-            "JOIN temp.minute_ms AS m ON m.minute = substr(l.answered_at, 1, 16) "
+            "INSERT OR IGNORE INTO revlog SELECT k8sprep_revlog_id(l.answered_at), c.cid, -1, "
+            f"l.ease, l.ivl, l.last_ivl, l.factor, l.taken, l.kind FROM ({log}) AS l "
             "LEFT JOIN temp.export_card AS c ON c.card_id = l.card_id ORDER BY l.id"
         )
-        general = ids.crowded()
+        general = ids.irregular or ids.crowded()
         if general:
             connection.execute("ROLLBACK TO revlog")
         connection.execute("RELEASE revlog")
     finally:
         connection.create_function("k8sprep_revlog_id", 1, None)
-        connection.execute("DROP TABLE temp.minute_ms")
     return not general
 
 
 class _NextIds:
-    """Called once per answer, in log order, with its moment (a whole second in epoch
-    ms): the first millisecond of that second not taken yet."""
+    """Called once per answer, in log order, with its moment (ISO local time to the
+    second): the first millisecond of that second not taken yet.
+
+    Each minute is converted to epoch milliseconds once, as
+    :func:`flashcards.files.localtime.iso_epoch_ms_all` does (time-zone changes fall
+    on whole minutes), and the last moment is remembered: a log in time order gives
+    each second's answers one after another. A moment of any other form sets
+    :attr:`irregular` (raising would only abort the statement with a generic error).
+    """
 
     def __init__(self) -> None:
         self.taken: dict[int, int] = {}
+        self.minutes: dict[str, int] = {}
+        self.stamp, self.moment = "", 0
+        self.irregular = False
 
-    def __call__(self, moment: int) -> int:
+    def __call__(self, stamp: object) -> int:
+        if stamp != self.stamp:
+            moment = self._moment(stamp)
+            if moment is None:
+                self.irregular = True
+                return -1
+            self.stamp, self.moment = stamp, moment
+        moment = self.moment
         candidate = self.taken.get(moment, moment)
         self.taken[moment] = candidate + 1
         return candidate
+
+    def _moment(self, stamp: object) -> int | None:
+        if not isinstance(stamp, str):  # a damaged log: the general walk says what it is
+            return None
+        seconds = stamp[17:]
+        if len(stamp) != 19 or not (seconds.isascii() and seconds.isdigit()):
+            return None
+        minute = self.minutes.get(stamp[:16])
+        if minute is None:
+            try:
+                minute = epoch_ms(datetime.fromisoformat(stamp[:16]))
+            except ValueError:
+                return None
+            self.minutes[stamp[:16]] = minute
+        return minute + 1000 * int(seconds)
 
     def crowded(self) -> bool:
         """Whether a second took more ids than it has milliseconds (they may collide)."""
