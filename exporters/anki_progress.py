@@ -345,7 +345,8 @@ class _NextIds:
     def __init__(self) -> None:
         self.taken: dict[int, int] = {}
         self.minutes: dict[str, int] = {}
-        self.stamp, self.moment = "", 0
+        self.stamp: object = ""
+        self.moment = 0
         self.irregular = False
 
     def __call__(self, stamp: object) -> int:
