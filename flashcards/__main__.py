@@ -1,6 +1,6 @@
 """``python -m flashcards`` runs the k8sprep command line."""
 
-from flashcards.cli import app
+from flashcards.cli.process import main
 
 if __name__ == "__main__":
-    app(prog_name="k8sprep")
+    main()

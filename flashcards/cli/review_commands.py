@@ -258,7 +258,7 @@ def review(
 @app.command()
 def due(json: JsonOpt = False, db: DbOpt = None) -> None:
     """Cards due now, new cards available today and re-drills pending, per deck."""
-    from flashcards.cli.review_views import due_lines, due_report
+    from flashcards.cli.due_views import due_lines, due_report
     from flashcards.schedule.queue import allowance
 
     config = _config()

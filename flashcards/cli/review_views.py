@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from flashcards.cli.output import counted
 from flashcards.schedule import stats
-from flashcards.schedule.queue import Allowance
 from flashcards.schedule.records import Answer, StoredCard
 from flashcards.schedule.sm2 import SM2State
 
 if TYPE_CHECKING:
-    from flashcards.store.values import DeckCount, NextDue, ReviewFact, ScheduledCard
+    from flashcards.store.values import ReviewFact, ScheduledCard
 
 
 def state_record(sm2: SM2State, due: date | None, lapses: int) -> dict[str, Any]:
@@ -78,53 +77,6 @@ def _drilled(answer: Answer) -> str:
     from flashcards.cli.drill_screen import drilled
 
     return drilled(answer)
-
-
-def due_report(
-    deck_counts: Sequence[DeckCount],
-    left: Allowance,
-    today: date,
-    next_due: NextDue | None,
-) -> dict[str, Any]:
-    """Due now, new available today (within the daily limit) and re-drills, per deck."""
-    decks: list[dict[str, Any]] = []
-    new_left = left.new
-    for row in deck_counts:
-        new = min(row.unseen, new_left)
-        new_left -= new  # new cards go in chapter order: earlier decks take the budget first
-        decks.append(
-            {
-                "deck": row.deck,
-                "slug": row.slug,
-                "chapter": row.chapter,
-                "due": row.due,
-                "new": new,
-                "redo": row.redo,
-                "unseen": row.unseen,
-                "next_due": row.next_due,
-            }
-        )
-    total = {key: sum(d[key] for d in decks) for key in ("due", "new", "redo")}
-    return {
-        "today": today.isoformat(),
-        "total": total,
-        "reviews_left_today": left.reviews,
-        "next_due": None if next_due is None else next_due.day.isoformat(),
-        "decks": decks,
-    }
-
-
-def due_lines(report: dict[str, Any]) -> list[str]:
-    lines = [f"Study day {report['today']}"]
-    width = max([len(d["deck"]) for d in report["decks"]] + [5])
-    for row in [*report["decks"], {"deck": "total", **report["total"], "next_due": None}]:
-        after = f"   next {row['next_due']}" if row.get("next_due") else ""
-        lines.append(
-            f"  {row['deck']:<{width}}  due {row['due']:>4}  new {row['new']:>4}  "
-            f"redo {row['redo']:>3}{after}"
-        )
-    lines.append(f"Next due after today: {report['next_due'] or 'nothing scheduled'}")
-    return lines
 
 
 def stats_report(
