@@ -73,7 +73,8 @@ def with_cards(live: Path, target: Path) -> None:
     connection = sqlite3.connect(target, isolation_level=None)
     connection.execute("BEGIN")
     connection.executemany(
-        "INSERT INTO deck VALUES (?, ?, ?, ?)", source.execute("SELECT * FROM deck")
+        "INSERT INTO deck (slug, name, chapter, title) VALUES (?, ?, ?, ?)",
+        source.execute("SELECT slug, name, chapter, title FROM deck"),
     )
     connection.executemany(
         f"INSERT INTO card ({CARD_COLUMNS}) VALUES ({', '.join('?' * 13)})",

@@ -262,3 +262,101 @@ def test_non_utf8_history_file(tmp_path: Path) -> None:
 def test_store_with_answers_is_refused_by_the_library(learner: Path) -> None:
     with Store.open(f"sqlite:///{learner}") as store, pytest.raises(StoreError):
         import_history(store, [], "h.json")
+
+
+def _second(**changes: object) -> str:
+    """GOOD, then a re-drill: its day and states are known by then (the fast way's)."""
+    second = {
+        **GOOD,
+        "id": 2,
+        "time": "2026-11-02T10:00:00",
+        "grade": 3,
+        "redrill": True,
+        "before": GOOD["after"],
+        "after": GOOD["after"],
+    }
+    for key, value in changes.items():
+        if key in ("before", "after") and isinstance(value, dict):
+            second[key] = {**second[key], **value}  # type: ignore[dict-item]
+        else:
+            second[key] = value
+    return json.dumps([GOOD, second], indent=2)
+
+
+SAME_WAY_BOTH_WAYS = [
+    _second(),
+    _second(grade=True),
+    _second(grade=4.0),
+    _second(id=True),
+    _second(redrill=0),
+    _second(answer_ms=-1),
+    _second(card_id=" "),
+    _second(card_id=None),
+    _second(day="2026-11-33"),
+    _second(day="20261102"),  # another spelling of a date
+    _second(time="2026-11-02 10:00:00"),  # accepted, stored as canonical
+    _second(time="2026-11-02T10:00"),
+    _second(time="2026-11-02T25:00:00"),
+    _second(time="2026-11-03T01:30:00"),  # before the rollover: still study day 2
+    _second(time="2026-11-03T23:30:00"),
+    _second(time="2026-11-02T10:00:00.5"),
+    _second(before={"repetitions": True}),  # True == 1: must not find the known state
+    _second(before={"repetitions": 1.0}),
+    _second(before={"interval": True}),
+    _second(before={"lapses": False}),
+    _second(before={"easiness": "2.5"}),  # another spelling of 2.50
+    _second(before={"easiness": 2.5}),
+    _second(before={"easiness": "NaN"}),
+    _second(before={"easiness": [1]}),
+    _second(before={"due": ["2026-11-03"]}),
+    _second(before={"due": "20261103"}),
+    _second(before={"extra": 1}),
+    _second(before=[1, 1, "2.50", None, 0]),
+    json.dumps(  # the known state with its fields in another order
+        [GOOD, {**json.loads(_second())[1], "before": dict(reversed(GOOD["after"].items()))}]  # type: ignore[attr-defined]
+    ),
+    _second(after={"repetitions": 10**30}),
+    _second(after={"interval": 0}),
+    _second(extra=1),
+    _second(card={"deck": "x"}),
+    _second(typed_answer="k get pods", verdict="right"),
+    _second(scheduler="fsrs", desired_retention=0.9),
+    _second(scheduler="fsrs", desired_retention=float("nan")),
+    json.dumps([GOOD, 7]),
+    json.dumps([GOOD, {**GOOD, "id": 0, "grade": 5}]),  # out of order: sorted by id
+    json.dumps([GOOD, {**GOOD, "grade": 5}], indent=2),  # an id twice
+]
+
+
+@pytest.mark.parametrize("text", SAME_WAY_BOTH_WAYS)
+def test_the_fast_checks_accept_and_refuse_as_the_full_reader(text: str) -> None:
+    """The cheap checks on known days and states read what the full reader reads, or leave
+    the answer to it: the same rows, or the same one-line message."""
+    from flashcards.store.history_io import _parse
+
+    def read(fast: bool) -> object:
+        try:
+            return _parse(text, "h.json", fast=fast)[:-1]  # all but the line finder
+        except HistoryFileError as error:
+            return str(error)
+
+    fast, full = read(True), read(False)
+    assert fast == full
+    assert fast == read(True)  # and the same again: nothing learnt wrongly on the way
+
+
+def test_the_fast_checks_share_one_tuple_per_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashcards.store import history_io
+
+    full = history_io._Reader.entry
+    seen: list[int] = []
+
+    def counted(reader: history_io._Reader, value: object, index: int) -> object:
+        seen.append(index)
+        return full(reader, value, index)
+
+    monkeypatch.setattr(history_io._Reader, "entry", counted)
+    parsed = parse_history(_second(before={"easiness": "2.5"}), "h.json")
+    assert seen == [0]  # the second answer passed the cheap checks alone
+    assert parsed.befores[1] is parsed.afters[0]  # "2.5" and "2.50" are one state
+    assert parsed.rows[1][6:11] == parsed.befores[1] == (1, 1, 250, "2026-11-03", 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flashcards.schedule.sm2 import SM2State
 from flashcards.store.history_cards import HistoryCard
@@ -69,3 +69,43 @@ class HistoryEntry(NamedTuple):
     @property
     def line(self) -> int:
         return self.lines.line(self.place)
+
+
+State = tuple[int, int, int, str | None, int]
+"""A state as the log's five columns: repetitions, interval, easiness in hundredths, due
+(ISO date or None) and lapses. Equal states read from one file are one shared tuple."""
+
+
+class ParsedHistory(NamedTuple):
+    """A history file read and checked, its answers ordered by answer id.
+
+    Plain rows rather than an object per answer: the replay and the bulk insert of a
+    few hundred thousand answers then handle nothing but ints and strings.
+    """
+
+    ids: list[int]
+    """Each answer's id in the file."""
+    rows: list[tuple[Any, ...]]
+    """Each answer as its review_log row (:data:`flashcards.store.history_replay.LOG_COLUMNS`)."""
+    befores: list[State]
+    """The state before each answer: the row's before columns, as a shared tuple."""
+    afters: list[State]
+    """The state after each answer, likewise."""
+    retentions: dict[int, float]
+    """The desired retention of each FSRS-scheduled answer, by its index in ``rows``."""
+    cards: list[HistoryCard]
+    """The cards the file carries."""
+    days: dict[str, date]
+    """Every study day of ``rows`` (ISO text) as a date."""
+    places: list[int] | None
+    """Where each answer was in the file, when that is not the order of ``rows``."""
+    lines: Lines
+
+    def line(self, index: int) -> int:
+        """The line the answer at ``index`` in ``rows`` starts on."""
+        return self.lines.line(index if self.places is None else self.places[index])
+
+    @classmethod
+    def empty(cls) -> ParsedHistory:
+        """A history without answers."""
+        return cls([], [], [], [], {}, [], {}, None, Lines("", lambda text: []))

@@ -16,7 +16,9 @@ problem; :func:`import_history` does the writing.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +31,13 @@ from flashcards.files.gcpause import gc_paused
 from flashcards.schedule.config import RETENTION_RANGE
 from flashcards.schedule.sm2 import SM2State
 from flashcards.store import Store, history_replay
-from flashcards.store.history_cards import add_missing_cards, parse_card, text_field
-from flashcards.store.history_entries import HistoryEntry, Lines, Snapshot
+from flashcards.store.history_cards import (
+    HistoryCard,
+    add_missing_cards,
+    parse_card,
+    text_field,
+)
+from flashcards.store.history_entries import HistoryEntry, Lines, ParsedHistory, Snapshot, State
 
 MAX_HISTORY_CHARS = 200_000_000
 """A decade of daily reviews is a few hundred MB of JSON at most; more is the wrong file
@@ -55,6 +62,8 @@ MAX_TYPED_CHARS = 100_000
 _ENTRY_KEYS = frozenset(ENTRY_KEYS)
 _ALL_KEYS = _ENTRY_KEYS | set(FSRS_KEYS) | set(DRILL_KEYS) | {CARD_KEY}
 _STATE_KEYS = frozenset(STATE_KEYS)
+_NO_DRILL = (None, None)
+"""The typed answer and verdict columns of a review (not a drill) answer."""
 _VERDICTS = frozenset(("right", "partly", "wrong", "trap", "unsure"))
 _DAY_BEFORE = timedelta(hours=23)
 _CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
@@ -70,13 +79,21 @@ class ImportReport:
     """Cards the database lacked, made from the file."""
 
 
-def parse_history(text: str, path: str = "<history>") -> list[HistoryEntry]:
-    """Entries of a ``k8sprep history --json`` file, ordered by answer id.
+def parse_history(text: str, path: str = "<history>") -> ParsedHistory:
+    """The answers of a ``k8sprep history --json`` file, ordered by answer id.
 
     Raises:
         HistoryFileError: not JSON, not a list of answers, an answer or card with a
             missing, unknown or ill-typed field, or one card described two ways; the
             message names the entry's line.
+    """
+    return _parse(text, path, fast=True)
+
+
+def _parse(text: str, path: str, *, fast: bool) -> ParsedHistory:
+    """:func:`parse_history`; ``fast=False`` checks every answer with :class:`_Reader` alone.
+
+    The slow way is what the fast one must agree with (the tests compare them).
     """
     if len(text) > MAX_HISTORY_CHARS:
         raise HistoryFileError(
@@ -96,34 +113,33 @@ def parse_history(text: str, path: str = "<history>") -> list[HistoryEntry]:
         try:
             values = json.loads(text)
         except (ValueError, RecursionError):  # found again, in order, with the line
-            return _parse_in_order(text, position, path)
-        reader = _Reader(path, Lines(text, _element_lines))
-        entries = [reader.entry(value, index) for index, value in enumerate(values)]
+            return _parse_in_order(text, position, path, fast)
+        builder = _Builder(_Reader(path, Lines(text, _element_lines)), fast)
+        builder.add_all(values)
         del values
-        return _finish(entries, path)
+        return builder.finish()
 
 
-def _parse_in_order(text: str, position: int, path: str) -> list[HistoryEntry]:
+def _parse_in_order(text: str, position: int, path: str, fast: bool) -> ParsedHistory:
     """Entry by entry, so that the first problem in the file is the one reported."""
     decoder = json.JSONDecoder()
     known: list[int] = []
-    reader = _Reader(path, Lines(text, _element_lines, known))
-    entries: list[HistoryEntry] = []
+    builder = _Builder(_Reader(path, Lines(text, _element_lines, known)), fast)
     position = _skip_space(text, position + 1)
     if position < len(text) and text[position] == "]":
-        return _finish(entries, path, text, position + 1)
+        return builder.finish(text, position + 1)
     line, counted = 1, 0  # counted incrementally: a big history must not cost n² scans
     while True:
         value, end = _decode(decoder, text, position, path)
         line, counted = line + text.count("\n", counted, position), position
         known.append(line)
-        entries.append(reader.entry(value, len(entries)))
+        builder.add(value, len(known) - 1)
         position = _skip_space(text, end)
         if position < len(text) and text[position] == ",":
             position = _skip_space(text, position + 1)
             continue
         if position < len(text) and text[position] == "]":
-            return _finish(entries, path, text, position + 1)
+            return builder.finish(text, position + 1)
         raise HistoryFileError(
             "not valid JSON: expected ',' or ']'", path=path, line=_line(text, position)
         )
@@ -145,49 +161,309 @@ def _element_lines(text: str) -> list[int]:
     return lines
 
 
-def _finish(
-    entries: list[HistoryEntry], path: str, text: str = "", end: int = 0
-) -> list[HistoryEntry]:
-    if text:
-        rest = _skip_space(text, end)
-        if rest < len(text):
-            raise HistoryFileError(
-                "not valid JSON: text after the list", path=path, line=_line(text, rest)
+class _Builder:
+    """Checked answers made into log rows; most are checked by cheap type tests alone.
+
+    An answer whose study day and states are ones already seen is checked with
+    ``type()`` and range tests on the plain values :mod:`json` gives, and becomes a
+    row of ints and strings (its states the shared tuples of those already seen).
+    Anything else goes to :class:`_Reader`, which either accepts it (and so teaches
+    the fast way its new day and states) or raises the one precise message: both
+    ways accept the same answers and refuse the same ones, in the same words.
+    """
+
+    def __init__(self, reader: _Reader, fast: bool) -> None:
+        self.reader = reader
+        self.fast = fast
+        self.rows: list[tuple[Any, ...]] = []
+        self.befores: list[State] = []
+        self.afters: list[State] = []
+        self.ids: list[int] = []
+        self.retentions: dict[int, float] = {}
+        self.cards: list[tuple[int, HistoryCard]] = []
+        self.card_ids: set[str] = set()
+        self.days: dict[str, tuple[str, date]] = {}
+        """A study day as the file writes it: its ISO text and date."""
+        self.states: dict[tuple[Any, ...], State] = {}
+        """A state as the file writes it (checked): its columns."""
+        self.interned: dict[State, State] = {}
+
+    def add_all(self, values: list[Any]) -> None:
+        """Add every element of the JSON list ``values``, in order."""
+        index, count = 0, len(values)
+        while index < count:
+            if self.fast:
+                index = self._add_fast(values, index)
+                if index == count:
+                    break
+            self._slow(values[index], index)
+            index += 1
+
+    def add(self, value: Any, index: int) -> None:
+        """Add the answer at ``index`` in the file."""
+        if not self.fast or not self._add_fast([value], 0):
+            self._slow(value, index)
+
+    def _add_fast(self, values: list[Any], start: int) -> int:
+        """Add ``values`` from ``start`` while they pass the cheap checks.
+
+        Returns the index of the first one that does not (``len(values)`` when all
+        pass), which is then :class:`_Reader`'s to accept or refuse. One loop with
+        everything in locals: it runs for every answer of the file.
+        """
+        ids, rows, befores, afters = self.ids, self.rows, self.befores, self.afters
+        days, states, card_ids = self.days, self.states, self.card_ids
+        canonical, from_iso, entry_keys, card_keys = (
+            _CANONICAL_TIME.fullmatch,
+            datetime.fromisoformat,
+            _ENTRY_KEYS,
+            _ENTRY_KEYS | {CARD_KEY},
+        )
+        for index in range(start, len(values)):
+            value = values[index]
+            if type(value) is not dict:
+                return index
+            keys = value.keys()
+            card = None
+            if keys != entry_keys:
+                if keys != card_keys:
+                    return index
+                card = value[CARD_KEY]
+            log_id, card_id, time, day, grade, redrill, answer_ms, before, after = (
+                value["id"],
+                value["card_id"],
+                value["time"],
+                value["day"],
+                value["grade"],
+                value["redrill"],
+                value["answer_ms"],
+                value["before"],
+                value["after"],
             )
-    seen: dict[int, HistoryEntry] = {}
-    for entry in entries:
-        first = seen.setdefault(entry.log_id, entry)
-        if first is not entry:
-            raise HistoryFileError(
-                f"answer id {entry.log_id} appears twice (first on line {first.line})",
-                path=path,
-                line=entry.line,
+            if not (
+                type(log_id) is int
+                and 0 <= log_id <= MAX_INTEGER
+                and type(card_id) is str
+                and type(time) is str
+                and type(grade) is int
+                and 0 <= grade <= 5
+                and type(redrill) is bool
+                and type(answer_ms) is int
+                and 0 <= answer_ms <= MAX_INTEGER
+                and type(day) is str
+                and type(before) is dict
+                and type(after) is dict
+                and len(before) == 5  # with the five fields below: those and no other
+                and len(after) == 5
+                and (card_id in card_ids or card_id.strip())
+            ):
+                return index
+            known = days.get(day)
+            if known is None or not canonical(time):
+                return index
+            try:
+                old_key = (
+                    before["repetitions"],
+                    before["interval"],
+                    before["easiness"],
+                    before["due"],
+                    before["lapses"],
+                )
+                new_key = (
+                    after["repetitions"],
+                    after["interval"],
+                    after["easiness"],
+                    after["due"],
+                    after["lapses"],
+                )
+            except KeyError:
+                return index
+            # Of a known (checked) state, only the counts could be of another type and
+            # compare equal (True == 1.0 == 1); easiness and due are strings or None.
+            if not (
+                type(old_key[0])
+                is type(old_key[1])
+                is type(old_key[4])
+                is type(new_key[0])
+                is type(new_key[1])
+                is type(new_key[4])
+                is int
+            ):
+                return index
+            try:
+                moment = from_iso(time)
+                old = states.get(old_key) or self._state(before)
+                new = states.get(new_key) or self._state(after)
+            except (ValueError, TypeError):  # not a time; a list or object as a field
+                return index
+            if old is None or new is None:
+                return index
+            day_text, day_date = known
+            # canonical, so time[:10] is the time's date: see _Reader._entry for the rule
+            if time[:10] != day_text and (moment - _DAY_BEFORE).date() != day_date:
+                return index
+            if card is not None:
+                try:
+                    parsed = parse_card(card_id, card)
+                except ValueError:
+                    return index
+                self.cards.append((len(ids), parsed))  # its place: every answer is added
+                card_ids.add(card_id)
+            elif card_id not in card_ids:
+                card_ids.add(card_id)
+            ids.append(log_id)
+            befores.append(old)
+            afters.append(new)
+            rows.append(
+                (card_id, time, day_text, grade, redrill, answer_ms, *old, *new, *_NO_DRILL)
             )
-    _check_cards(entries, path)
-    return sorted(entries, key=lambda entry: entry.log_id)
+        return len(values)
+
+    def _state(self, value: Any) -> State | None:
+        """The columns of a state not seen before, or None if :class:`_Reader` refuses it."""
+        if type(value) is not dict:
+            return None
+        key = tuple(value.get(field) for field in STATE_KEYS)
+        if not _cacheable(key):
+            return None
+        try:
+            found = self._columns(self.reader._new_snapshot(value, "state"))
+        except ValueError:
+            return None
+        self.states[key] = found
+        return found
+
+    def _columns(self, snapshot: Snapshot) -> State:
+        sm2, due = snapshot.sm2, snapshot.due
+        columns = (
+            sm2.repetitions,
+            sm2.interval,
+            sm2.easiness_hundredths,
+            None if due is None else due.isoformat(),
+            snapshot.lapses,
+        )
+        return self.interned.setdefault(columns, columns)
+
+    def _slow(self, value: Any, index: int) -> None:
+        """Check ``value`` with :class:`_Reader` (which names any problem) and add it."""
+        entry = self.reader.entry(value, index)
+        self.append(entry)
+        day = value["day"]  # the reader checked it: a string naming entry.day
+        self.days.setdefault(day, (entry.day.isoformat(), entry.day))
+        for name, snapshot in (("before", entry.before), ("after", entry.after)):
+            state = value[name]
+            raw = tuple(state[field] for field in STATE_KEYS)
+            if _cacheable(raw):
+                self.states.setdefault(raw, self._columns(snapshot))
+
+    def append(self, entry: HistoryEntry) -> None:
+        """Add an answer :class:`_Reader` accepted."""
+        place = len(self.ids)
+        before, after = self._columns(entry.before), self._columns(entry.after)
+        if entry.card is not None:
+            self.cards.append((place, entry.card))
+        if entry.fsrs_retention is not None:
+            self.retentions[place] = entry.fsrs_retention
+        self.card_ids.add(entry.card_id)
+        self.ids.append(entry.log_id)
+        self.befores.append(before)
+        self.afters.append(after)
+        self.rows.append(
+            (
+                entry.card_id,
+                entry.time_text,
+                entry.day.isoformat(),
+                entry.grade,
+                entry.redrill,
+                entry.answer_ms,
+                *before,
+                *after,
+                entry.typed_answer,
+                entry.verdict,
+            )
+        )
+
+    def finish(self, text: str = "", end: int = 0) -> ParsedHistory:
+        """The answers, once the list's end, the ids and the cards are found sound.
+
+        Raises:
+            HistoryFileError: text after the list, an answer id twice, or a card or deck
+                described two ways.
+        """
+        path, lines = self.reader.path, self.reader.lines
+        if text:
+            rest = _skip_space(text, end)
+            if rest < len(text):
+                raise HistoryFileError(
+                    "not valid JSON: text after the list", path=path, line=_line(text, rest)
+                )
+        ids = self.ids
+        ordered = all(map(operator.lt, ids, itertools.islice(ids, 1, None)))
+        if not ordered:  # an edited file, or one of an older release
+            seen: dict[int, int] = {}
+            for place, log_id in enumerate(ids):
+                first = seen.setdefault(log_id, place)
+                if first != place:
+                    raise HistoryFileError(
+                        f"answer id {log_id} appears twice (first on line {lines.line(first)})",
+                        path=path,
+                        line=lines.line(place),
+                    )
+        _check_cards(self.cards, lines, path)
+        days = {text: day for text, day in self.days.values()}
+        cards = [card for _, card in self.cards]
+        if ordered:
+            return ParsedHistory(
+                ids, self.rows, self.befores, self.afters, self.retentions, cards, days, None, lines
+            )
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        new_place = {old: new for new, old in enumerate(order)} if self.retentions else {}
+        return ParsedHistory(
+            [ids[i] for i in order],
+            [self.rows[i] for i in order],
+            [self.befores[i] for i in order],
+            [self.afters[i] for i in order],
+            {new_place[old]: value for old, value in self.retentions.items()},
+            cards,
+            days,
+            order,
+            lines,
+        )
 
 
-def _check_cards(entries: list[HistoryEntry], path: str) -> None:
+def _cacheable(key: tuple[Any, ...]) -> bool:
+    """Whether a state's raw values are of the types a checked state has.
+
+    A key of other types must not find a checked one: ``True == 1`` and ``1.0 == 1``.
+    """
+    reps, interval, easiness, due, lapses = key
+    return (
+        type(reps) is int
+        and type(interval) is int
+        and type(easiness) is str
+        and (due is None or type(due) is str)
+        and type(lapses) is int
+    )
+
+
+def _check_cards(cards: list[tuple[int, HistoryCard]], lines: Lines, path: str) -> None:
     """One card, or one deck, described two ways is an edited file."""
-    cards: dict[str, HistoryEntry] = {}
-    decks: dict[str, HistoryEntry] = {}
-    for entry in entries:
-        card = entry.card
-        if card is None:
-            continue
-        first = cards.setdefault(card.card_id, entry)
-        if first.card != card:
+    by_id: dict[str, tuple[int, HistoryCard]] = {}
+    by_deck: dict[str, tuple[int, HistoryCard]] = {}
+    for place, card in cards:
+        first, first_card = by_id.setdefault(card.card_id, (place, card))
+        if first_card != card:
             raise HistoryFileError(
-                f"card {card.card_id} is described two ways (first on line {first.line})",
+                f"card {card.card_id} is described two ways (first on line {lines.line(first)})",
                 path=path,
-                line=entry.line,
+                line=lines.line(place),
             )
-        first = decks.setdefault(card.deck.slug, entry)
-        if first.card is not None and first.card.deck != card.deck:
+        first, first_card = by_deck.setdefault(card.deck.slug, (place, card))
+        if first_card.deck != card.deck:
             raise HistoryFileError(
-                f"deck {card.deck.slug} is described two ways (first on line {first.line})",
+                f"deck {card.deck.slug} is described two ways (first on line {lines.line(first)})",
                 path=path,
-                line=entry.line,
+                line=lines.line(place),
             )
 
 
@@ -425,8 +701,10 @@ def _day(value: Any, name: str) -> date:
         raise ValueError(f"{name} must be a date (YYYY-MM-DD), got {_clip(value)}") from None
 
 
-def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> ImportReport:
-    """Replay ``entries`` into ``store``, whose review log must be empty, in one transaction.
+def import_history(
+    store: Store, history: ParsedHistory | Sequence[HistoryEntry], path: str
+) -> ImportReport:
+    """Replay ``history`` into ``store``, whose review log must be empty, in one transaction.
 
     Cards the file carries and the store lacks are created first (with their decks);
     then every answer is replayed in memory and, when all replay as recorded, written.
@@ -437,6 +715,8 @@ def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> 
             or replaying it does not give the states the file recorded; nothing is
             written.
     """
+    if not isinstance(history, ParsedHistory):
+        history = _from_entries(history, path)
     db = store.db
     with gc_paused(), db.transaction():
         logged = int(db.rows("SELECT COUNT(*) FROM review_log")[0][0])
@@ -445,16 +725,26 @@ def import_history(store: Store, entries: Sequence[HistoryEntry], path: str) -> 
                 f"{store.where}: already has {logged} answers; import a history into a "
                 "fresh database (--db new.db), so that no answer is counted twice"
             )
-        created = add_missing_cards(db, [e.card for e in entries if e.card is not None])
+        created = add_missing_cards(db, history.cards)
         starts = history_replay.start_states(db)
-        for entry in entries:
-            if entry.card_id not in starts:
-                raise HistoryFileError(
-                    f"card {entry.card_id} is not in the database; import its deck first "
-                    "(k8sprep import DECK)",
-                    path=path,
-                    line=entry.line,
-                )
-        replayed = history_replay.replay(entries, starts, path)
+        rows = history.rows
+        if not {row[0] for row in rows} <= starts.keys():
+            index = next(i for i, row in enumerate(rows) if row[0] not in starts)
+            raise HistoryFileError(
+                f"card {rows[index][0]} is not in the database; import its deck first "
+                "(k8sprep import DECK)",
+                path=path,
+                line=history.line(index),
+            )
+        replayed = history_replay.replay(history, starts, path)
         history_replay.write(db, replayed)
-    return ImportReport(len(entries), len(replayed.states), created)
+    return ImportReport(len(rows), len(replayed.states), created)
+
+
+def _from_entries(entries: Sequence[HistoryEntry], path: str) -> ParsedHistory:
+    """Entries :class:`_Reader` made, as :func:`parse_history` gives them."""
+    lines = Lines("", lambda text: [], [entry.line for entry in entries])
+    builder = _Builder(_Reader(path, lines), fast=False)
+    for entry in entries:
+        builder.append(entry)
+    return builder.finish()

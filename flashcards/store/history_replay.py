@@ -10,8 +10,8 @@ periods in one ``meta`` row, all inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +20,11 @@ from flashcards.schedule.answer import answer_card
 from flashcards.schedule.studyday import due_date
 from flashcards.store import scheduler_rule
 from flashcards.store.connection import Db
-from flashcards.store.values import STATE_COLUMNS, CardState, iso, to_state
+from flashcards.store.values import STATE_COLUMNS, CardState, iso, to_sm2, to_state
 
 if TYPE_CHECKING:
     from flashcards.schedule.memory import Memory
-    from flashcards.store.history_entries import HistoryEntry, Snapshot
+    from flashcards.store.history_entries import ParsedHistory, State
 
 LOG_COLUMNS = (
     "card_id",
@@ -69,112 +69,124 @@ class Replayed:
     """``(place in the log, rule)`` wherever the scheduler changes (none: SM-2 throughout)."""
 
 
-def start_states(db: Db) -> dict[str, CardState]:
-    """Every card's stored state, which the first replayed answer starts from.
+def start_states(db: Db) -> dict[str, tuple[State, str | None]]:
+    """Every card's stored state, which its first replayed answer starts from.
 
-    In a fresh database nearly all are a new card's: those share one value.
+    As :data:`State` columns and the last study day answered (ISO text or None); in a
+    fresh database nearly all are a new card's, which share one value.
     """
     new = CardState()
     fresh = (0, 0, new.sm2.easiness_hundredths, None, 0, None, None, None)
-    return {
-        row[0]: new if row[1:9] == fresh and not row[9] else to_state(row[1:])
-        for row in db.rows(f"SELECT card_id, {STATE_COLUMNS} FROM card_state")
-    }
+    new_start: tuple[State, str | None] = ((0, 0, new.sm2.easiness_hundredths, None, 0), None)
+    starts: dict[str, tuple[State, str | None]] = {}
+    for row in db.rows(f"SELECT card_id, {STATE_COLUMNS} FROM card_state"):
+        if row[1:9] == fresh and not row[9]:
+            starts[row[0]] = new_start
+            continue
+        state = to_state(row[1:])  # read as every other command reads it
+        sm2 = state.sm2
+        columns = (sm2.repetitions, sm2.interval, sm2.easiness_hundredths, iso(state.due))
+        starts[row[0]] = ((*columns, state.lapses), iso(state.last_day))
+    return starts
 
 
-def replay(entries: Sequence[HistoryEntry], starts: Mapping[str, CardState], path: str) -> Replayed:
-    """Replay ``entries`` (ordered by answer id) from ``starts``; nothing is written.
+def replay(
+    history: ParsedHistory, starts: Mapping[str, tuple[State, str | None]], path: str
+) -> Replayed:
+    """Replay ``history`` from ``starts`` (:func:`start_states`); nothing is written.
+
+    Works on the rows' plain columns: each distinct SM-2 step (a state and a grade) is
+    asked of :func:`~flashcards.schedule.answer.answer_card` once (:func:`_step`), and
+    each distinct due date of :func:`~flashcards.schedule.studyday.due_date` once, so
+    the rule is the store's own while the loop handles only ints and strings.
 
     Raises:
         HistoryFileError: an answer does not replay to the states the file recorded.
     """
     shadow = None
-    if any(entry.fsrs_retention is not None for entry in entries):
+    if history.retentions:
         from flashcards.schedule.memory import ShadowFSRS
 
         shadow = ShadowFSRS()
+    rows, befores, afters = history.rows, history.befores, history.afters
+    retentions, days = history.retentions, history.days
     memories: dict[str, Memory] = {}
-    states: dict[str, CardState] = {}
-    last: dict[str, tuple[Any, ...]] = {}
-    rows: list[tuple[Any, ...]] = []
+    current: dict[str, State] = {}
+    """Each card's state so far: the file's own (shared) tuple once it replayed as such."""
+    last_day: dict[str, str | None] = {}
+    last: dict[str, int] = {}
+    steps: dict[tuple[int, int, int, int, int], tuple[int, int, int, int]] = {}
+    dues: dict[tuple[str, int], str] = {}
     changes: list[tuple[int, scheduler_rule.Rule]] = []
     rule = scheduler_rule.SM2
-    # The reader shares one Snapshot per distinct state, so a card's answers hand their
-    # states on as the same objects: the columns of each are worked out once (keyed by
-    # identity, as ``entries`` keeps them alive), and an answer whose state before is the
-    # very object recorded after the card's previous answer needs no comparing.
-    columns: dict[int, tuple[Any, ...]] = {}
-    previous: dict[str, Snapshot] = {}
-    days: dict[date, str] = {}
-    for place, entry in enumerate(entries):
-        card_id, grade, day, before, logged = (
-            entry.card_id,
-            entry.grade,
-            entry.day,
-            entry.before,
-            entry.after,
-        )
-        state = states.get(card_id) or starts[card_id]
-        after, redrill = answer_card(state, grade, day=day, at=entry.time)
-        retention = entry.fsrs_retention
+    for index, row in enumerate(rows):
+        card_id, day, grade = row[0], row[2], row[3]
+        state = current.get(card_id)
+        if state is None:
+            state, previous_day = starts[card_id]
+        else:
+            previous_day = last_day[card_id]
+        if previous_day == day:  # a re-drill changes nothing (see answer_card)
+            after, redrill = state, True
+        else:
+            key = (state[0], state[1], state[2], state[4], grade)
+            reps, interval, hundredths, lapses = steps.get(key) or _step(key, steps)
+            due = dues.get((day, interval)) or _due(day, interval, days, dues)
+            after, redrill = (reps, interval, hundredths, due, lapses), False
+        retention = retentions.get(index) if retentions else None
         if shadow is not None:  # FSRS memory counts every answer; its due date the first
-            memory = memories[card_id] = shadow.step(memories.get(card_id), grade, day)
+            memory = memories[card_id] = shadow.step(memories.get(card_id), grade, days[day])
             if retention is not None and not redrill:
                 interval = shadow.interval(memory.stability, retention)
-                after = replace(after, due=due_date(day, interval))
+                after = (*after[:3], due_date(days[day], interval).isoformat(), after[4])
+        before, logged = befores[index], afters[index]
         if (
-            redrill is not entry.redrill
-            or (
-                before is not previous.get(card_id)
-                and (state.sm2, state.due, state.lapses) != before
-            )
-            or (after.sm2, after.due, after.lapses) != logged
+            redrill is not row[4]
+            or (before is not state and before != state)
+            or (after is not logged and after != logged)
         ):
             raise HistoryFileError(
-                f"answer {entry.log_id} for {card_id} does not replay as recorded (the "
+                f"answer {history.ids[index]} for {card_id} does not replay as recorded (the "
                 "file was edited, or answers are missing before it); nothing imported",
                 path=path,
-                line=entry.line,
+                line=history.line(index),
             )
-        states[card_id] = after
-        previous[card_id] = logged
+        current[card_id] = logged
+        last_day[card_id] = day
+        last[card_id] = index
         if retention is not None or rule is not scheduler_rule.SM2:
             entry_rule = scheduler_rule.rule_for_retention(retention)
             if entry_rule != rule:
-                changes.append((place, entry_rule))
+                changes.append((index, entry_rule))
                 rule = entry_rule
-        before_columns = columns.get(id(before)) or _columns(before, columns)
-        after_columns = columns.get(id(logged)) or _columns(logged, columns)
-        today = days.get(day) or days.setdefault(day, day.isoformat())
-        moment = entry.time_text
-        rows.append(
-            (
-                card_id,
-                moment,
-                today,
-                grade,
-                redrill,
-                entry.answer_ms,
-                *before_columns,
-                *after_columns,
-                entry.typed_answer,
-                entry.verdict,
-            )
-        )
-        last[card_id] = (*after_columns, moment, today, grade)
-    return Replayed(rows, last, changes)
+    states = {
+        card_id: (*afters[index], rows[index][1], rows[index][2], rows[index][3])
+        for card_id, index in last.items()
+    }
+    return Replayed(rows, states, changes)
 
 
-def _columns(snapshot: Snapshot, known: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
-    """A snapshot as the log's five columns of a state, remembered by identity."""
-    sm2 = snapshot.sm2
-    found = known[id(snapshot)] = (
-        sm2.repetitions,
-        sm2.interval,
-        sm2.easiness_hundredths,
-        iso(snapshot.due),
-        snapshot.lapses,
-    )
+_ANY_DAY = date(2000, 1, 1)
+"""The day :func:`_step` answers on: an SM-2 step does not depend on the day."""
+
+
+def _step(
+    key: tuple[int, int, int, int, int], steps: dict[tuple[int, int, int, int, int], Any]
+) -> tuple[int, int, int, int]:
+    """What :func:`answer_card` makes of a state (not answered that day) and a grade."""
+    reps, interval, hundredths, lapses, grade = key
+    state = CardState(to_sm2(reps, interval, hundredths), None, lapses)
+    after, _ = answer_card(state, grade, day=_ANY_DAY)
+    sm2 = after.sm2
+    found = steps[key] = (sm2.repetitions, sm2.interval, sm2.easiness_hundredths, after.lapses)
+    return found
+
+
+def _due(
+    day: str, interval: int, days: Mapping[str, date], dues: dict[tuple[str, int], str]
+) -> str:
+    """The due date (ISO) of an answer on ``day`` with ``interval``, remembered."""
+    found = dues[day, interval] = due_date(days[day], interval).isoformat()
     return found
 
 
