@@ -594,14 +594,7 @@ class _Reader:
                 value["due"],
                 value["lapses"],
             )
-            reps, interval, easiness, due, lapses = key
-            if (
-                type(reps) is int
-                and type(interval) is int
-                and type(easiness) is str
-                and (due is None or type(due) is str)
-                and type(lapses) is int
-            ):
+            if _cacheable(key):
                 found = self.snapshots.get(key)
                 if found is None:
                     found = self.snapshots[key] = self._new_snapshot(value, name)
