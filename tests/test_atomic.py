@@ -67,3 +67,60 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def test_a_missing_folder_is_an_os_error_for_the_caller_to_word(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         write_text_atomically(tmp_path / "nowhere" / "x.txt", "text")
+
+
+def test_a_batch_syncs_each_folder_once_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashcards.files.atomic as atomic
+
+    synced: list[Path] = []
+    real_sync = atomic._sync_folder
+    monkeypatch.setattr(
+        atomic, "_sync_folder", lambda folder: (synced.append(folder), real_sync(folder))
+    )
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    with atomic.folder_syncs_batched():
+        for index in range(5):
+            write_text_atomically(one / f"{index}.yaml", "x")
+            write_text_atomically(two / f"{index}.yaml", "y")
+        with atomic.folder_syncs_batched():  # nested: still the outer block's
+            write_text_atomically(one / "inner.yaml", "z")
+        assert synced == []
+        assert (one / "4.yaml").read_text() == "x"  # each file is in place at once
+    assert sorted(synced) == [one, two]
+    write_text_atomically(one / "after.yaml", "w")  # outside a batch: synced at once
+    assert synced[-1] == one and len(synced) == 3
+
+
+def test_a_batch_ended_by_an_error_still_syncs_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashcards.files.atomic as atomic
+
+    synced: list[Path] = []
+    monkeypatch.setattr(atomic, "_sync_folder", synced.append)
+    with pytest.raises(KeyboardInterrupt), atomic.folder_syncs_batched():
+        write_text_atomically(tmp_path / "a.yaml", "x")
+        raise KeyboardInterrupt
+    assert synced == [tmp_path] and (tmp_path / "a.yaml").read_text() == "x"
+
+
+def test_a_failed_text_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashcards.files.atomic as atomic
+
+    target = tmp_path / "deck.yaml"
+    target.write_text("old")
+
+    def full_disk(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_text_atomically(target, "new " * 10_000)
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.yaml"]
+    assert target.read_text() == "old"

@@ -244,3 +244,34 @@ def test_two_files_of_one_chapter_do_not_overwrite_each_other(workdir: Path) -> 
         "from the same chapter number and title; build one of the two\n"
     )
     assert [p.name for p in (workdir / "decks").iterdir()] == ["05-storage-in-kubernetes.yaml"]
+
+
+def test_a_rebuild_leaves_an_unchanged_deck_untouched(workdir: Path) -> None:
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    deck = workdir / "decks" / "05-storage-in-kubernetes.yaml"
+    os.utime(deck, (1_000_000_000, 1_000_000_000))
+    before = deck.stat()
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    after = deck.stat()
+    assert (after.st_ino, after.st_mtime) == (before.st_ino, 1_000_000_000)
+    with deck.open("a", encoding="utf-8") as stream:
+        stream.write("# mine\n")  # no longer what the build writes: written again
+    os.utime(deck, (1_000_000_000, 1_000_000_000))
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    assert deck.stat().st_mtime != 1_000_000_000
+
+
+def test_one_broken_chapter_does_not_stop_the_others(workdir: Path) -> None:
+    from flashcards.files.builder import build_chapters
+
+    bad = workdir / "seeds" / "00-bad.txt"
+    bad.write_text("no title here\n", encoding="utf-8")
+    files = sorted((workdir / "seeds").iterdir())
+    results = list(build_chapters(files, workdir / "decks"))
+    assert [path for path, _ in results] == files
+    assert isinstance(results[0][1], Exception) and "no title line" in str(results[0][1])
+    assert not isinstance(results[1][1], Exception)
+    assert results[1][1].deck_path.is_file()
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 1 and "00-bad.txt:1: no title line" in result.output
+    assert "05-storage-in-kubernetes.yaml: " in result.output

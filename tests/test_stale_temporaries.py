@@ -112,3 +112,39 @@ def test_a_build_removes_what_a_killed_build_left(tmp_path: Path) -> None:
     os.utime(leftover, (old, old))
     write_deck(deck, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_one_pass_removes_every_decks_leftovers_and_nothing_else(tmp_path: Path) -> None:
+    from flashcards.files.tempfiles import remove_stale_temporaries_of
+
+    gone, alive = dead_pid(), os.getpid()
+    removed = [
+        make(tmp_path, f".05-storage.yaml.{gone}.k3j_9x.tmp", DEAD_WRITER_GRACE_S + 5),
+        make(tmp_path, f".06-net.yml.{gone}.abc.tmp", DEAD_WRITER_GRACE_S + 5),
+        make(tmp_path, ".07-x.yaml.q8w7e6r5.tmp", STALE_AFTER_S + 5),  # no pid: by age
+    ]
+    kept = [
+        make(tmp_path, f".05-storage.yaml.{alive}.busy.tmp", DEAD_WRITER_GRACE_S + 5),
+        make(tmp_path, f".05-storage.yaml.{gone}.young.tmp", 5),
+        make(tmp_path, f".x.apkg.{gone}.other.tmp", STALE_AFTER_S + 5),  # not a deck's
+        make(tmp_path, ".05-storage.yaml..tmp", STALE_AFTER_S + 5),
+        make(tmp_path, "05-storage.yaml", STALE_AFTER_S + 5),
+    ]
+    found = remove_stale_temporaries_of(tmp_path, (".yaml", ".yml"), now=NOW)
+    assert sorted(found) == sorted(removed)
+    assert all(path.exists() for path in kept) and not any(p.exists() for p in removed)
+
+
+def test_a_batch_build_removes_what_a_killed_build_left(tmp_path: Path) -> None:
+    from flashcards.files.builder import build_chapters
+    from tests.conftest import SEED
+
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    leftover = decks / ".05-storage-in-kubernetes.yaml.999999999.abcd.tmp"
+    leftover.write_text("half a deck")
+    old = time.time() - 2 * DEAD_WRITER_GRACE_S
+    os.utime(leftover, (old, old))
+    [(_, result)] = list(build_chapters([SEED], decks))
+    assert not isinstance(result, Exception)
+    assert sorted(p.name for p in decks.iterdir()) == ["05-storage-in-kubernetes.yaml"]

@@ -52,7 +52,7 @@ def build(
     Rebuilding over an existing deck keeps its card ids and your hand edits: edited
     fields, added cards and deleted cards stay as you left them.
     """
-    from flashcards.files.builder import build_chapter, chapter_paths
+    from flashcards.files.builder import build_chapters, chapter_paths
 
     if not paths:
         if not Path("seeds").is_dir():
@@ -64,17 +64,17 @@ def build(
     if not files:
         raise ChapterError("no chapter files (.txt, .md, .html) found", path=str(paths[0]))
     failures = 0
-    claimed: dict[Path, Path] = {}
     results: list[BuildResult] = []
     # A short build draws no bar: the bar goes to a buffer nobody reads.
     bar_stream = sys.stderr if len(files) >= PROGRESS_BAR_FROM else io.StringIO()
-    with typer.progressbar(files, label="Building", file=bar_stream) as progress:
-        for path in progress:
-            try:
-                results.append(build_chapter(path, out, claimed, fresh=fresh))
-            except K8sprepError as error:
+    built = build_chapters(files, out, fresh=fresh)
+    with typer.progressbar(built, length=len(files), label="Building", file=bar_stream) as bar:
+        for _, result in bar:
+            if isinstance(result, K8sprepError):
                 failures += 1
-                echo(f"k8sprep: {error}", err=True)
+                echo(f"k8sprep: {result}", err=True)
+            else:
+                results.append(result)
     for result in results:
         for warning in result.warnings:
             echo(

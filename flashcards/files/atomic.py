@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -27,6 +28,37 @@ the writer's pid lets a later run tell an abandoned one (:mod:`flashcards.files.
 
 _COMPANIONS = ("-journal", "-wal", "-shm")
 """Files SQLite may make beside a database written into a temporary file."""
+
+
+class _DeferredSyncs(threading.local):
+    """Folders whose renames wait for one sync at the end of a batch (per thread)."""
+
+    folders: set[Path] | None = None
+
+
+_deferred = _DeferredSyncs()
+
+
+@contextlib.contextmanager
+def folder_syncs_batched() -> Iterator[None]:
+    """Sync each folder written in the block once, when the block ends, not after every file.
+
+    A build writes hundreds of decks into one folder; a folder sync per deck is most of
+    what writing costs. Each file is still synced before its rename, so every file is
+    the old one or the new one whatever happens; only the renames of the batch become
+    durable together at its end (also when it ends by an exception). Nested blocks
+    sync at the outermost one's end.
+    """
+    if _deferred.folders is not None:
+        yield
+        return
+    _deferred.folders = set()
+    try:
+        yield
+    finally:
+        folders, _deferred.folders = _deferred.folders, None
+        for folder in sorted(folders):
+            _sync_folder(folder)
 
 
 @contextlib.contextmanager
@@ -56,12 +88,8 @@ def temporary_beside(target: Path) -> Iterator[Path]:
     Raises:
         OSError: the temporary file cannot be made.
     """
-    handle, name = tempfile.mkstemp(
-        dir=target.parent, prefix=temp_prefix(target) + f"{os.getpid()}.", suffix=TEMP_SUFFIX
-    )
-    temporary = Path(name)
+    handle, temporary = _new_temporary(target)
     try:
-        os.chmod(temporary, _file_mode(target))  # mkstemp makes it private (0600)
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield temporary
     finally:
@@ -79,8 +107,15 @@ def publish(temporary: Path, target: Path) -> None:
     """
     with temporary.open("rb+") as stream:
         os.fsync(stream.fileno())
+    _rename_durably(temporary, target)
+
+
+def _rename_durably(temporary: Path, target: Path) -> None:
     os.replace(temporary, target)
-    _sync_folder(target.parent)
+    if _deferred.folders is None:
+        _sync_folder(target.parent)
+    else:
+        _deferred.folders.add(target.parent)
 
 
 def temp_prefix(target: Path) -> str:
@@ -104,9 +139,34 @@ def write_text_atomically(target: Path, text: str) -> None:
     Raises:
         OSError: see :func:`replacing`; ``target`` is left as it was.
     """
-    data = text.encode("utf-8")
-    with replacing(target) as temporary:
-        temporary.write_bytes(data)
+    data = memoryview(text.encode("utf-8"))
+    # One descriptor from creation to sync: a build writes hundreds of small files.
+    handle, temporary = _new_temporary(target)
+    try:
+        while data:
+            data = data[os.write(handle, data) :]
+        os.fsync(handle)
+        _rename_durably(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    finally:
+        os.close(handle)
+
+
+def _new_temporary(target: Path) -> tuple[int, Path]:
+    """An open descriptor and the path of a new temporary file named for ``target``."""
+    handle, name = tempfile.mkstemp(
+        dir=target.parent, prefix=temp_prefix(target) + f"{os.getpid()}.", suffix=TEMP_SUFFIX
+    )
+    try:
+        os.fchmod(handle, _file_mode(target))  # mkstemp makes it private (0600)
+    except BaseException:
+        os.close(handle)
+        Path(name).unlink(missing_ok=True)
+        raise
+    return handle, Path(name)
 
 
 def _file_mode(target: Path) -> int:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flashcards.errors import ChapterError, K8sprepError
-from flashcards.files.atomic import write_text_atomically
-from flashcards.files.decks import deck_filename, read_deck_text, write_deck
+from flashcards.files.atomic import folder_syncs_batched, write_text_atomically
+from flashcards.files.decks import (
+    deck_filename,
+    read_deck_text,
+    remove_stale_deck_temporaries,
+    write_deck,
+)
 from flashcards.files.reading import FileTooLargeError, read_regular_file
 from flashcards.model import Deck, Kind
 from flashcards.parse.cards import build_deck_reporting, with_existing_ids
@@ -75,19 +80,40 @@ def read_chapter(path: Path) -> ParsedChapter:
     return parse_chapter(text, str(path))
 
 
+def build_chapters(
+    paths: Sequence[Path], out_dir: Path, *, fresh: bool = False
+) -> Iterator[tuple[Path, BuildResult | K8sprepError]]:
+    """Build every chapter of ``paths`` into ``out_dir``, yielding each one's result or error.
+
+    One chapter's error does not stop the others. As one batch, the build reads the
+    folder once for leftovers of killed builds and syncs it once at the end (each deck
+    file itself is synced before it replaces the old one), instead of once per deck.
+    """
+    claimed: dict[Path, Path] = {}
+    remove_stale_deck_temporaries(out_dir)
+    with folder_syncs_batched():
+        for path in paths:
+            try:
+                yield path, build_chapter(path, out_dir, claimed, fresh=fresh, sweep=False)
+            except K8sprepError as error:
+                yield path, error
+
+
 def build_chapter(
     path: Path,
     out_dir: Path,
     claimed: dict[Path, Path] | None = None,
     *,
     fresh: bool = False,
+    sweep: bool = True,
 ) -> BuildResult:
     """Parse one chapter and write its deck, keeping the ids and hand edits of the deck it replaces.
 
     ``claimed`` maps the decks written so far in this build to their chapters, so
     two files of one chapter (its site copy and its Markdown) never silently
     overwrite each other's deck. ``fresh`` builds from the chapter alone (ids are
-    still kept) after copying the old deck to ``<deck>.bak``.
+    still kept) after copying the old deck to ``<deck>.bak``. A deck the build would
+    leave byte for byte as it is is not written again. ``sweep`` as for :func:`write_deck`.
     """
     parsed = read_chapter(path)
     deck, unreached = build_deck_reporting(parsed.chapter, path.name)
@@ -117,7 +143,9 @@ def build_chapter(
                 "fix or move it first so its card ids are not lost",
                 path=str(path),
             ) from None
-    if existing is None or (unchanged and not fresh):
+    if unchanged and not fresh:
+        return BuildResult(path, target, recorded, warnings)
+    if existing is None:
         deck, kept, backup = recorded, MergeReport(), None
     else:
         table = existing.generated_table()
@@ -130,7 +158,7 @@ def build_chapter(
         else:
             (deck, kept), backup = merge_decks(deck, existing), None
         text = None
-    written = write_deck(deck, out_dir, text)
+    written = write_deck(deck, out_dir, text, sweep=sweep)
     return BuildResult(path, written, deck, warnings, kept, backup)
 
 

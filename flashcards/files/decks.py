@@ -10,7 +10,7 @@ from flashcards.errors import DeckFileError, UnknownDeckError
 from flashcards.files.atomic import temp_prefix, write_text_atomically
 from flashcards.files.reading import MiB, read_regular_file
 from flashcards.files.settings import bundled_decks_dir
-from flashcards.files.tempfiles import remove_stale_temporaries
+from flashcards.files.tempfiles import remove_stale_temporaries, remove_stale_temporaries_of
 from flashcards.model import Deck, slugify
 from flashcards.parse.deckfile import dump_deck, parse_deck, with_missing_ids
 
@@ -151,10 +151,12 @@ def deck_filename(deck: Deck) -> str:
     return f"{deck.chapter.number:02d}-{slug or 'chapter'}.yaml"
 
 
-def write_deck(deck: Deck, folder: Path, text: str | None = None) -> Path:
+def write_deck(deck: Deck, folder: Path, text: str | None = None, *, sweep: bool = True) -> Path:
     """Write a deck into ``folder`` atomically: readers see the old file or the new one.
 
-    ``text``: the deck's ``dump_deck`` text, when the caller has it already.
+    ``text``: the deck's ``dump_deck`` text, when the caller has it already. ``sweep``:
+    remove what a killed write of this deck left (a batch calls
+    :func:`remove_stale_deck_temporaries` once instead).
 
     Raises:
         DeckFileError: the deck's file name would not be a plain name inside ``folder``,
@@ -170,13 +172,19 @@ def write_deck(deck: Deck, folder: Path, text: str | None = None) -> Path:
             raise DeckFileError(
                 f"not written: the deck file would land outside {folder}", path=name
             )
-        remove_stale_temporaries(folder, temp_prefix(target))  # left by a killed build
+        if sweep:
+            remove_stale_temporaries(folder, temp_prefix(target))  # left by a killed build
         write_text_atomically(target, dump_deck(deck) if text is None else text)
     except OSError as error:  # disk full, read-only folder: the old deck stays as it was
         raise DeckFileError(
             f"deck not written: {error.strerror or error}", path=str(target)
         ) from None
     return target
+
+
+def remove_stale_deck_temporaries(folder: Path) -> None:
+    """Remove what killed writes of any deck in ``folder`` left, in one pass (best effort)."""
+    remove_stale_temporaries_of(folder, DECK_SUFFIXES)
 
 
 def _clip(name: str, limit: int = 60) -> str:

@@ -19,6 +19,8 @@ import stat
 import time
 from pathlib import Path
 
+from flashcards.files.atomic import TEMP_SUFFIX
+
 STALE_AFTER_S = 3600.0
 """A temporary file untouched this long is abandoned: an export takes seconds."""
 DEAD_WRITER_GRACE_S = 60.0
@@ -33,30 +35,66 @@ def remove_stale_temporaries(
     Best effort: a file that cannot be examined or removed is left alone, never an error.
     """
     moment = time.time() if now is None else now
-    removed: list[Path] = []
-    try:
-        names = [entry.name for entry in os.scandir(folder)]
-    except OSError:
-        return removed
-    for name in names:
-        if not (name.startswith(prefix) and name.endswith(suffix)):
+    return [
+        path
+        for name in _names_in(folder)
+        if name.startswith(prefix)
+        and name.endswith(suffix)
+        and (path := _removed_if_abandoned(folder, name, prefix, suffix, moment)) is not None
+    ]
+
+
+def remove_stale_temporaries_of(
+    folder: Path, target_suffixes: tuple[str, ...], *, now: float | None = None
+) -> list[Path]:
+    """Like :func:`remove_stale_temporaries` for every target in ``folder`` whose name ends
+    with one of ``target_suffixes``, in one pass over the folder.
+
+    A build writes hundreds of decks into one folder: a pass per deck would read the
+    folder hundreds of times.
+    """
+    moment = time.time() if now is None else now
+    removed = []
+    for name in _names_in(folder):
+        if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
             continue
-        if len(name) <= len(prefix) + len(suffix):
-            continue
-        path = folder / name
-        try:
-            info = path.lstat()
-            if not stat.S_ISREG(info.st_mode):
-                continue
-            age = moment - info.st_mtime
-            writer = _writer_pid(name[len(prefix) : len(name) - len(suffix)])
-            gone = writer is not None and not _running(writer)
-            if age > STALE_AFTER_S or (gone and age > DEAD_WRITER_GRACE_S):
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            continue
+        for target_suffix in target_suffixes:  # .<target><suffix>.[<pid>.]<random>.tmp
+            end = name.rfind(target_suffix + ".") + len(target_suffix) + 1
+            if end > len(target_suffix) + 1:
+                path = _removed_if_abandoned(folder, name, name[:end], TEMP_SUFFIX, moment)
+                if path is not None:
+                    removed.append(path)
+                break
     return removed
+
+
+def _names_in(folder: Path) -> list[str]:
+    try:
+        return [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return []
+
+
+def _removed_if_abandoned(
+    folder: Path, name: str, prefix: str, suffix: str, moment: float
+) -> Path | None:
+    """Delete ``folder / name`` if it is a regular file surely abandoned; the path if it went."""
+    if len(name) <= len(prefix) + len(suffix):
+        return None  # not one of ours: ours have a random part
+    path = folder / name
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        age = moment - info.st_mtime
+        writer = _writer_pid(name[len(prefix) : len(name) - len(suffix)])
+        gone = writer is not None and not _running(writer)
+        if age > STALE_AFTER_S or (gone and age > DEAD_WRITER_GRACE_S):
+            path.unlink()
+            return path
+    except OSError:
+        pass
+    return None
 
 
 def _writer_pid(middle: str) -> int | None:
