@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -328,7 +329,60 @@ SAME_WAY_BOTH_WAYS = [
 ]
 
 
-@pytest.mark.parametrize("text", SAME_WAY_BOTH_WAYS)
+AS_THE_EXPORT_WRITES_THEM = [
+    _second(before={"interval": 0}),  # passed once with no interval
+    _second(after={"repetitions": 0, "interval": 0}),
+    _second(before={"easiness": "1.29"}),
+    _second(before={"easiness": "1.30"}),
+    _second(before={"easiness": "9.99"}),
+    _second(before={"easiness": "0.00"}),
+    _second(before={"due": "2026-02-30"}),
+    _second(before={"due": "2026-11-04"}),
+    _second(before={"lapses": 2**63}),
+    _second(before={"lapses": 2**63 - 1}),
+    _second(before={"repetitions": 2**63}),
+    _second(id=2**63),
+    _second(id=2**63 - 1),
+    _second(answer_ms=10**19),
+    _second(card_id="c\u00e9"),
+    _second(card_id='c"'),
+    _second(time="2026-11-02T10:00:60"),
+    _second(time="2026-11-01T10:00:00"),
+    _second(grade=6),
+]
+
+
+def _one_answer_a_line(text: str) -> str:
+    """The same answers, one a line, as ``k8sprep history --json`` writes them."""
+    return "[\n" + ",\n".join(json.dumps(entry) for entry in json.loads(text)) + "\n]"
+
+
+CANONICAL_BOTH_WAYS = [
+    _one_answer_a_line(text)
+    for text in SAME_WAY_BOTH_WAYS + AS_THE_EXPORT_WRITES_THEM
+    if isinstance(json.loads(text), list)
+]
+
+
+def test_the_export_is_read_by_the_one_line_reader() -> None:
+    """The answers of ``history --json`` take the fast way, not the JSON decoder's."""
+    from flashcards.store import history_io
+
+    first, second = json.dumps(GOOD), json.dumps({**GOOD, "id": 2})
+    text = f"{first},\n{second}\n]"
+    builder = history_io._Builder(history_io._Reader("h.json", history_io.Lines([])), True)
+    builder.days["2026-11-02"] = ("2026-11-02", date(2026, 11, 2))
+    starts: list[int] = []
+    assert builder.add_canonical(text, 0, starts) == (len(text) - 2, False)
+    assert starts == [0, len(first) + 2]
+    assert builder.rows[0][:6] == ("c", "2026-11-02T09:00:00", "2026-11-02", 4, False, 900)
+    assert builder.afters[1] == (1, 1, 250, "2026-11-03", 0)
+    indented = json.dumps(GOOD, indent=1)  # not the export's layout: for the JSON decoder
+    assert builder.add_canonical(indented, 0, starts) == (0, True)
+    assert len(builder.rows) == 2
+
+
+@pytest.mark.parametrize("text", SAME_WAY_BOTH_WAYS + CANONICAL_BOTH_WAYS)
 def test_the_fast_checks_accept_and_refuse_as_the_full_reader(text: str) -> None:
     """The cheap checks on known days and states read what the full reader reads, or leave
     the answer to it: the same rows, or the same one-line message."""

@@ -6,7 +6,6 @@ Plain values shared by :mod:`flashcards.store.history_io` (which reads them) and
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -23,25 +22,20 @@ class Snapshot(NamedTuple):
 
 
 class Lines:
-    """Where each answer of a history file starts, found only when a message needs it.
+    """The line each answer of a history file starts on, by its place in the file.
 
-    A file that reads as JSON at once is parsed by :func:`json.loads` (fast, but it
-    does not say where each answer was); the lines are found again for the rare
-    message that names one.
+    Given the file's ``text``, ``starts`` are where each answer starts in it, and a
+    line is counted only for the rare message that names one; without, they are lines.
     """
 
-    def __init__(
-        self, text: str, find: Callable[[str], list[int]], known: list[int] | None = None
-    ) -> None:
+    def __init__(self, starts: list[int], text: str | None = None) -> None:
+        self.starts = starts
         self.text = text
-        self.find = find
-        self.known = known
 
     def line(self, index: int) -> int:
         """The line the answer at ``index`` (its place in the file) starts on."""
-        if self.known is None:
-            self.known = self.find(self.text)
-        return self.known[index]
+        start = self.starts[index]
+        return start if self.text is None else self.text.count("\n", 0, start) + 1
 
 
 class HistoryEntry(NamedTuple):
@@ -108,4 +102,4 @@ class ParsedHistory(NamedTuple):
     @classmethod
     def empty(cls) -> ParsedHistory:
         """A history without answers."""
-        return cls([], [], [], [], {}, [], {}, None, Lines("", lambda text: []))
+        return cls([], [], [], [], {}, [], {}, None, Lines([]))

@@ -29,7 +29,7 @@ from typing import Any
 from flashcards.errors import HistoryFileError, StoreError
 from flashcards.files.gcpause import gc_paused
 from flashcards.schedule.config import RETENTION_RANGE
-from flashcards.schedule.sm2 import SM2State
+from flashcards.schedule.sm2 import FIRST_INTERVAL, MIN_EASINESS, SM2State
 from flashcards.store import Store, history_replay
 from flashcards.store.history_cards import (
     HistoryCard,
@@ -110,31 +110,31 @@ def _parse(text: str, path: str, *, fast: bool) -> ParsedHistory:
             line=_line(text, position),
         )
     with gc_paused():  # a million small objects, no cycles: collecting is wasted time
-        try:
-            values = json.loads(text)
-        except (ValueError, RecursionError):  # found again, in order, with the line
-            return _parse_in_order(text, position, path, fast)
-        builder = _Builder(_Reader(path, Lines(text, _element_lines)), fast)
-        builder.add_all(values)
-        del values
-        return builder.finish()
+        return _parse_in_order(text, position, path, fast)
 
 
 def _parse_in_order(text: str, position: int, path: str, fast: bool) -> ParsedHistory:
-    """Entry by entry, so that the first problem in the file is the one reported."""
+    """Entry by entry, so that the first problem in the file is the one reported.
+
+    An entry written as ``k8sprep history --json`` writes it is read by one regular
+    expression (:meth:`_Builder.add_canonical`); any other is decoded as JSON and
+    checked as such. Both ways accept and refuse the same entries.
+    """
     decoder = json.JSONDecoder()
-    known: list[int] = []
-    builder = _Builder(_Reader(path, Lines(text, _element_lines, known)), fast)
+    starts: list[int] = []
+    builder = _Builder(_Reader(path, Lines(starts, text)), fast)
     position = _skip_space(text, position + 1)
     if position < len(text) and text[position] == "]":
         return builder.finish(text, position + 1)
-    line, counted = 1, 0  # counted incrementally: a big history must not cost n² scans
     while True:
-        value, end = _decode(decoder, text, position, path)
-        line, counted = line + text.count("\n", counted, position), position
-        known.append(line)
-        builder.add(value, len(known) - 1)
-        position = _skip_space(text, end)
+        pending = True
+        if fast:
+            position, pending = builder.add_canonical(text, position, starts)
+        if pending:
+            starts.append(position)
+            value, position = _decode(decoder, text, position, path)
+            builder.add(value, len(starts) - 1)
+        position = _skip_space(text, position)
         if position < len(text) and text[position] == ",":
             position = _skip_space(text, position + 1)
             continue
@@ -145,20 +145,32 @@ def _parse_in_order(text: str, position: int, path: str, fast: bool) -> ParsedHi
         )
 
 
-def _element_lines(text: str) -> list[int]:
-    """The line each element of the JSON list ``text`` (known to be valid) starts on."""
-    decoder = json.JSONDecoder()
-    lines: list[int] = []
-    position = _skip_space(text, _skip_space(text, 0) + 1)
-    line, counted = 1, 0
-    while position < len(text) and text[position] != "]":
-        _, end = decoder.raw_decode(text, position)
-        line, counted = line + text.count("\n", counted, position), position
-        lines.append(line)
-        position = _skip_space(text, end)
-        if position < len(text) and text[position] == ",":
-            position = _skip_space(text, position + 1)
-    return lines
+_CANONICAL_ENTRY = re.compile(
+    r'\{"id": (0|[1-9][0-9]{0,18}), "card_id": "([^"\\\x00-\x1f]+)", '
+    r'"time": "(([0-9]{4}-[0-9]{2}-[0-9]{2})T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])", '
+    r'"day": "([^"\\\x00-\x1f]*)", "grade": ([0-5]), "redrill": (true|false), '
+    r'"answer_ms": (0|[1-9][0-9]{0,18}), "before": (\{[^{}\[\]]*\}), "after": (\{[^{}\[\]]*\})'
+)
+"""An answer as ``k8sprep history --json`` writes it: no escapes in its strings, whole
+numbers as JSON writes them, its two states (objects of plain values) kept as text,
+then ``}`` or the card (``, "card": {...}}``)."""
+_CARD_FOLLOWS = ', "card": '
+_CANONICAL_STATE = re.compile(
+    r'\{"repetitions": (0|[1-9][0-9]{0,18}), "interval": (0|[1-9][0-9]{0,18}), '
+    r'"easiness": "([0-9])\.([0-9]{2})", "due": (?:null|"([0-9]{4}-[0-9]{2}-[0-9]{2})"), '
+    r'"lapses": (0|[1-9][0-9]{0,18})\}'
+)
+"""A state as the history command writes it (easiness with two decimals)."""
+_MIN_HUNDREDTHS = int(MIN_EASINESS * 100)
+
+
+def _is_date(text: str) -> bool:
+    """Whether a ``YYYY-MM-DD`` text names a real day."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 class _Builder:
@@ -187,6 +199,9 @@ class _Builder:
         self.states: dict[tuple[Any, ...], State] = {}
         """A state as the file writes it (checked): its columns."""
         self.interned: dict[State, State] = {}
+        self.state_texts: dict[str, State] = {}
+        self.decoder = json.JSONDecoder()
+        """A state's text, as the file writes it: its columns (checked)."""
 
     def add_all(self, values: list[Any]) -> None:
         """Add every element of the JSON list ``values``, in order."""
@@ -203,6 +218,130 @@ class _Builder:
         """Add the answer at ``index`` in the file."""
         if not self.fast or not self._add_fast([value], 0):
             self._slow(value, index)
+
+    def add_canonical(self, text: str, position: int, starts: list[int]) -> tuple[int, bool]:
+        """Add the answers from ``position`` on while each is written as the history
+        command writes it (one a line, ``,\\n`` between) and passes the cheap checks.
+
+        Returns where it stopped and whether an answer starts there that it did not add
+        (``True``: that one is for the JSON decoder and the full checks), or the end of
+        the last one it added (``False``). Appends each added answer's start to
+        ``starts``. Most of an import's time is this loop: an answer is read by one
+        regular expression, a state by its text once (the few distinct states recur),
+        and everything is in locals.
+        """
+        match_entry, decoder, days, card_ids = (
+            _CANONICAL_ENTRY.match,
+            self.decoder,
+            self.days,
+            self.card_ids,
+        )
+        texts, ids, befores, afters, rows = (
+            self.state_texts,
+            self.ids,
+            self.befores,
+            self.afters,
+            self.rows,
+        )
+        state_of_text, from_iso, starts_at = (
+            self._state_of_text,
+            datetime.fromisoformat,
+            text.startswith,
+        )
+        while True:
+            match = match_entry(text, position)
+            if match is None:
+                return position, True
+            end, card = match.end(), None
+            if starts_at(_CARD_FOLLOWS, end):
+                try:
+                    card, end = decoder.raw_decode(text, end + len(_CARD_FOLLOWS))
+                except (ValueError, RecursionError):
+                    return position, True
+            if not starts_at("}", end):
+                return position, True
+            log_id, card_id, time, time_day, day, grade, redrill, answer_ms, before, after = (
+                match.groups()
+            )
+            known = days.get(day)
+            if known is None:
+                return position, True
+            log_id_number, answer_ms_number = int(log_id), int(answer_ms)
+            if log_id_number > MAX_INTEGER or answer_ms_number > MAX_INTEGER:
+                return position, True
+            if card_id not in card_ids:
+                if not card_id.strip():
+                    return position, True
+                card_ids.add(card_id)
+            old = texts.get(before) or state_of_text(before)
+            new = texts.get(after) or state_of_text(after)
+            if old is None or new is None:
+                return position, True
+            day_text, day_date = known
+            # The time's clock is valid (the expression says so); so is its date when it
+            # is the study day's. Else it is the day after: see _Reader._entry for the rule.
+            if time_day != day_text:
+                try:
+                    if (from_iso(time) - _DAY_BEFORE).date() != day_date:
+                        return position, True
+                except ValueError:
+                    return position, True
+            if card is not None:
+                try:
+                    self.cards.append((len(ids), parse_card(card_id, card)))
+                except ValueError:
+                    return position, True
+            starts.append(position)
+            ids.append(log_id_number)
+            befores.append(old)
+            afters.append(new)
+            rows.append(
+                (
+                    card_id,
+                    time,
+                    day_text,
+                    int(grade),
+                    redrill == "true",
+                    answer_ms_number,
+                    *old,
+                    *new,
+                    *_NO_DRILL,
+                )
+            )
+            if not starts_at(",\n", end + 1):
+                return end + 1, False
+            position = end + 3
+
+    def _state_of_text(self, text: str) -> State | None:
+        """The columns of a state's text not seen before, or None if it is not plainly one.
+
+        A state as the history command writes it is checked here by the rules of
+        :class:`SM2State` and :meth:`_Reader._new_snapshot`; any other goes through them.
+        """
+        match = _CANONICAL_STATE.fullmatch(text)
+        if match is not None:
+            reps, interval, units, hundredths, due, lapses = match.groups()
+            numbers = int(reps), int(interval), int(units) * 100 + int(hundredths), int(lapses)
+            if (
+                max(numbers) <= MAX_INTEGER
+                and not (numbers[0] > 0 and numbers[1] < FIRST_INTERVAL)
+                and numbers[2] >= _MIN_HUNDREDTHS
+                and (due is None or _is_date(due))
+            ):
+                columns = (numbers[0], numbers[1], numbers[2], due, numbers[3])
+                state = self.state_texts[text] = self.interned.setdefault(columns, columns)
+                return state
+        try:
+            value = json.loads(text)
+            key = tuple(value[field] for field in STATE_KEYS)
+        except (ValueError, KeyError, TypeError):
+            return None
+        if len(value) != len(STATE_KEYS) or not _cacheable(key):
+            return None
+        found = self.states.get(key) or self._state(value)
+        if found is not None:
+            self.state_texts[text] = found
+        return found
 
     def _add_fast(self, values: list[Any], start: int) -> int:
         """Add ``values`` from ``start`` while they pass the cheap checks.
@@ -736,7 +875,7 @@ def import_history(
 
 def _from_entries(entries: Sequence[HistoryEntry], path: str) -> ParsedHistory:
     """Entries :class:`_Reader` made, as :func:`parse_history` gives them."""
-    lines = Lines("", lambda text: [], [entry.line for entry in entries])
+    lines = Lines([entry.line for entry in entries])
     builder = _Builder(_Reader(path, lines), fast=False)
     for entry in entries:
         builder.append(entry)
