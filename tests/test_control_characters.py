@@ -148,3 +148,20 @@ def test_decks_and_errors_print_no_control_characters(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["decks", str(tmp_path / f"nothing{CLEAR}.yaml")])
     assert missing.exit_code == 1
     assert missing.stderr.startswith("k8sprep: ") and controls_in(missing.stderr) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ('{"a": "x\x7fy"}', '{"a": "x\\u007fy"}'),  # ASCII, but DEL
+        ('{"a": "é\x85"}', '{"a": "é\\u0085"}'),
+        ('{"a": "plain"}', '{"a": "plain"}'),
+    ],
+)
+def test_json_text_is_printed_without_raw_controls(
+    text: str, printed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flashcards.cli.output import echo_json_text
+
+    echo_json_text(text)
+    assert capsys.readouterr().out == printed + "\n"

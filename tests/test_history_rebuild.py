@@ -380,3 +380,108 @@ def test_exported_cards_are_read_the_same_fast_and_fully(
     assert read(True) == read(False)
     if not change:
         assert not isinstance(read(True), str)
+
+
+def test_the_file_is_ascii_and_gives_back_every_character(tmp_path: Path) -> None:
+    """Characters beyond ASCII travel as escapes and come back as they were."""
+    from dataclasses import replace
+
+    deck = own_deck()
+    front = "Pods — the smallest unit → schedule, «naïve» 🚀?"
+    deck = replace(deck, cards=(replace(deck.cards[0], front=front), *deck.cards[1:]))
+    learner = tmp_path / "learner.db"
+    with Store.open(learner) as store:
+        store.sync_decks([deck])
+        store.record_review(
+            "own-deck-0", time=datetime(2026, 11, 2, 9), day=date(2026, 11, 2), grade=4
+        )
+    history = export(learner, tmp_path / "history.json")
+    text = history.read_text(encoding="utf-8")
+    assert text.isascii() and "\x7f" not in text
+    assert "\\u2014" in text and "\\ud83d\\ude80" in text
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["history", "import", str(history), "--db", str(fresh)])
+    assert result.exit_code == 0, result.output
+    [card] = [row for row in tables(fresh)["card"] if row[0] == "own-deck-0"]
+    assert card[5] == front  # the front as it was
+
+
+TAMPERED = [
+    "",  # as the store wrote it
+    "UPDATE review_log SET answered_at = answered_at || '.250000' WHERE id = 3",
+    "UPDATE review_log SET before_due = '2026-11-0\"' WHERE id = 4",
+    "UPDATE review_log SET after_due = NULL, after_easiness = -5 WHERE id = 5",
+    "UPDATE review_log SET grade = '4' WHERE id = 6",  # text that reads as a whole number
+    "UPDATE review_log SET answer_ms = 9223372036854775807, redrill = 7 WHERE id = 7",
+    "UPDATE review_log SET verdict = 'right' WHERE id = 8",
+    "UPDATE review_log SET day = '2026-11-02 ' WHERE id = 9",  # written by Python: all lines
+    "UPDATE review_log SET card_id = 'own-deck-\u00e9' WHERE id = 10",
+    "DELETE FROM deck WHERE slug = 'own-deck'",  # cards without their deck: no card record
+]
+
+
+@pytest.mark.parametrize("tamper", TAMPERED)
+def test_lines_written_by_sql_are_the_lines_python_writes(learner: Path, tamper: str) -> None:
+    """The export's SQL writes each plain answer byte for byte as the Python loop does,
+    and leaves every other answer to it."""
+    from flashcards.store.history_export import _history_json, _plain_names
+
+    if tamper:
+        connection = sqlite3.connect(learner)
+        connection.execute(tamper)
+        connection.commit()
+        connection.close()
+    with Store.open(learner) as store:
+        assert _plain_names(store.db) == ("day =" not in tamper and "card_id =" not in tamper)
+        for card in (None, "own-deck-0", "own-deck-5"):
+            in_sql = _history_json(store.db, card)
+            assert in_sql == _history_json(store.db, card, in_sql=False)
+        assert len(json.loads(_history_json(store.db, None))) == 15
+
+
+def schema_of(path: Path) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def test_the_import_leaves_the_schema_as_a_new_database_has_it(
+    learner: Path, tmp_path: Path
+) -> None:
+    history = export(learner, tmp_path / "history.json")
+    fresh, empty = tmp_path / "fresh.db", tmp_path / "empty.db"
+    Store.open(empty).close()
+    result = runner.invoke(app, ["history", "import", str(history), "--db", str(fresh)])
+    assert result.exit_code == 0, result.output
+    assert schema_of(fresh) == schema_of(empty)
+    connection = sqlite3.connect(fresh)  # the indexes hold every answer
+    assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    plan = connection.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM review_log WHERE card_id = 'own-deck-0'"
+    ).fetchall()
+    connection.close()
+    assert "ix_review_log_card" in str(plan)
+
+
+def test_a_failed_bulk_write_rolls_back_the_dropped_indexes(tmp_path: Path) -> None:
+    from flashcards.store.history_replay import _indexes_made_after
+
+    path = tmp_path / "x.db"
+    Store.open(path).close()
+    before = schema_of(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN")
+    with pytest.raises(sqlite3.IntegrityError), _indexes_made_after(connection, "review_log"):
+        assert "ix_review_log_card" not in str(schema_of_connection(connection))
+        connection.execute("INSERT INTO review_log (id) VALUES (1)")  # NOT NULL columns
+    connection.execute("ROLLBACK")
+    connection.close()
+    assert schema_of(path) == before
+
+
+def schema_of_connection(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return connection.execute("SELECT name FROM sqlite_master").fetchall()

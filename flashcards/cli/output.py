@@ -31,8 +31,14 @@ def echo_json(data: object) -> None:
 
 
 def echo_json_text(text: str) -> None:
-    """Print JSON text made with ``ensure_ascii=False``; no control character is printed raw."""
-    typer.echo(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+    """Print JSON text made with ``ensure_ascii=False``; no control character is printed raw.
+
+    JSON escapes the C0 controls itself; DEL and the C1 controls are escaped here. An
+    ASCII text (known at once) with no DEL has none of them: no pass over a big file.
+    """
+    if not text.isascii() or "\x7f" in text:
+        text = _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    typer.echo(text)
 
 
 def counted(number: int, noun: str) -> str:

@@ -7,13 +7,16 @@ FSRS-scheduled one its desired retention, and the first answer of each card the 
 itself (:mod:`flashcards.store.history_cards`). Each line is made straight from a row
 of the log: the few distinct states and days are encoded once each, and strings go
 through the C JSON string encoder, so the file costs about what dumping the rows does.
+The file is ASCII (other characters as ``\\u`` escapes, as :func:`json.dumps` writes
+them by default): printing it then needs no pass over it for raw control characters.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
-from json.encoder import encode_basestring
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from flashcards.files.gcpause import gc_paused
@@ -22,6 +25,8 @@ from flashcards.store.connection import Db
 from flashcards.store.history_cards import CARD_QUERY, card_record
 from flashcards.store.values import LOG_COLUMNS
 
+_COUNTS = ("repetitions", "interval", "easiness", "lapses")
+
 
 def history_json(db: Db, card_id: str | None = None) -> str:
     """The history file of the whole log (or one card's answers), oldest first."""
@@ -29,14 +34,64 @@ def history_json(db: Db, card_id: str | None = None) -> str:
         return _history_json(db, card_id)
 
 
-def _history_json(db: Db, card_id: str | None) -> str:
+def _history_json(db: Db, card_id: str | None, *, in_sql: bool = True) -> str:
     where = " WHERE card_id = :c" if card_id else ""
     params = {"c": card_id}
     found = scheduler_rule.periods(db)
     cards = {
         row[0]: row for row in db.rows(CARD_QUERY + (" WHERE c.id = :c" if card_id else ""), params)
     }
-    rows = db.rows(f"SELECT {LOG_COLUMNS} FROM review_log{where} ORDER BY id", params)
+    if found or db.sqlite is None or not in_sql or not _plain_names(db):
+        rows = db.rows(f"SELECT {LOG_COLUMNS} FROM review_log{where} ORDER BY id", params)
+        return _document(_lines(rows, found, cards))
+    # Most lines are made by SQLite itself; the rest as above, put in their places.
+    made = db.rows(
+        f"SELECT id, CASE WHEN ({_PLAIN}) IS 1 THEN {_PLAIN_LINE} END "
+        f"FROM review_log{where} ORDER BY id",
+        params,
+    )
+    lines: list[str] = [line or "" for _, line in made]  # "": not plain, made below
+    places = [place for place, line in enumerate(lines) if not line]
+    if places:
+        rest = db.rows(
+            f"SELECT {LOG_COLUMNS} FROM review_log "
+            "WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY id",
+            {"ids": json.dumps([made[place][0] for place in places])},
+        )
+        for place, line in zip(places, _lines(rest, found, cards), strict=True):
+            lines[place] = line
+    return _document(lines)
+
+
+def _document(lines: list[str]) -> str:
+    return "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
+
+
+def _plain_names(db: Db) -> bool:
+    """Whether every card id and day of the log is written the same by SQL as by JSON.
+
+    Read from their indexes (a few thousand distinct values), so that the SQL that
+    writes the lines need not test each answer's strings.
+    """
+    return all(
+        isinstance(card_id, str) and _PLAIN_CARD_ID.fullmatch(card_id)
+        for (card_id,) in db.rows("SELECT DISTINCT card_id FROM review_log")
+    ) and all(
+        isinstance(day, str) and _ISO_DATE.fullmatch(day)
+        for (day,) in db.rows("SELECT DISTINCT day FROM review_log")
+    )
+
+
+_PLAIN_CARD_ID = re.compile(r"[a-zA-Z0-9_.:-]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _lines(
+    rows: list[tuple[Any, ...]],
+    found: list[tuple[int, scheduler_rule.Rule]],
+    cards: dict[str, tuple[Any, ...]],
+) -> list[str]:
+    """The lines of ``rows`` (log rows in id order, each card's first answer among them)."""
     states: dict[tuple[Any, ...], str] = {}
     quoted: dict[str, str] = {}
     seen: set[str] = set()
@@ -48,18 +103,71 @@ def _history_json(db: Db, card_id: str | None) -> str:
             continue
         before, after = row[7:12], row[12:17]
         if card not in quoted:
-            quoted[card] = encode_basestring(card)
+            quoted[card] = encode_basestring_ascii(card)
         if day not in quoted:
-            quoted[day] = encode_basestring(day)
+            quoted[day] = encode_basestring_ascii(day)
         lines.append(
             f'{{"id": {log_id:d}, "card_id": {quoted[card]}, "time": '
-            f"{encode_basestring(time if len(time) == 19 else _seconds(time))}, "
+            f"{encode_basestring_ascii(time if len(time) == 19 else _seconds(time))}, "
             f'"day": {quoted[day]}, "grade": {grade:d}, '
             f'"redrill": {"true" if redrill else "false"}, "answer_ms": {answer_ms:d}, '
             f'"before": {states.get(before) or _state_text(before, states)}, '
             f'"after": {states.get(after) or _state_text(after, states)}}}'
         )
-    return "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
+    return lines
+
+
+_DIGITS = "[0-9]"
+_DATE = "-".join((_DIGITS * 4, _DIGITS * 2, _DIGITS * 2))
+_PLAIN = " AND ".join(
+    [
+        "typed_answer IS NULL",
+        "verdict IS NULL",
+        f"answered_at GLOB '{_DATE}T{_DIGITS * 2}:{_DIGITS * 2}:{_DIGITS * 2}'",
+        *(
+            f"typeof({column}) = 'integer'"
+            for column in (
+                "grade",
+                "redrill",
+                "answer_ms",
+                *(f"{side}_{field}" for side in ("before", "after") for field in _COUNTS),
+            )
+        ),
+        "before_easiness >= 0",
+        "after_easiness >= 0",
+        f"(before_due IS NULL OR before_due GLOB '{_DATE}')",
+        f"(after_due IS NULL OR after_due GLOB '{_DATE}')",
+        # Each card's first answer carries the card (when there is one): made in Python.
+        "id NOT IN (SELECT MIN(l.id) FROM review_log l JOIN card c ON c.id = l.card_id "
+        "GROUP BY l.card_id)",
+    ]
+)
+"""The answers SQLite writes as :func:`_lines` would: plain review answers whose every
+value has the type and shape that writes the same text in SQL as in Python (the card
+ids and days are checked once each beforehand, by :func:`_plain_names`; the id is the
+rowid, always a whole number)."""
+
+
+def _sql_state(side: str) -> str:
+    return (
+        f"{side}_repetitions, {side}_interval, {side}_easiness / 100, {side}_easiness % 100, "
+        f"CASE WHEN {side}_due IS NULL THEN 'null' ELSE '\"' || {side}_due || '\"' END, "
+        f"{side}_lapses"
+    )
+
+
+_STATE_FORMAT = (
+    '{"repetitions": %d, "interval": %d, "easiness": "%d.%02d", "due": %s, "lapses": %d}'
+)
+_PLAIN_LINE = (
+    "printf('"
+    + '{"id": %d, "card_id": "%s", "time": "%s", "day": "%s", "grade": %d, "redrill": %s, '
+    + f'"answer_ms": %d, "before": {_STATE_FORMAT}, "after": {_STATE_FORMAT}}}'
+    + "', id, card_id, answered_at, day, grade, "
+    + "CASE WHEN redrill THEN 'true' ELSE 'false' END, answer_ms, "
+    + f"{_sql_state('before')}, {_sql_state('after')})"
+)
+"""One line of the file, as :func:`_lines` writes a plain answer."""
 
 
 def _full_record(
@@ -92,7 +200,7 @@ def _full_record(
     if card not in seen and card in cards:
         seen.add(card)
         record["card"] = card_record(cards[card])
-    return json.dumps(record, ensure_ascii=False)
+    return json.dumps(record)
 
 
 def _state(values: tuple[Any, ...]) -> dict[str, Any]:
@@ -108,7 +216,7 @@ def _state(values: tuple[Any, ...]) -> dict[str, Any]:
 
 def _state_text(values: tuple[Any, ...], states: dict[tuple[Any, ...], str]) -> str:
     """A state as JSON text, made once for each distinct state (most recur)."""
-    text = states[values] = json.dumps(_state(values), ensure_ascii=False)
+    text = states[values] = json.dumps(_state(values))
     return text
 
 
