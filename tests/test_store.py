@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from flashcards.errors import StoreError, UnknownCardError
+from flashcards.model import Deck
 from flashcards.schedule.sm2 import SM2State, review
 from flashcards.store import SCHEMA_VERSION, Store, schema_ddl
 from tests.review_helpers import make_deck, table_rows
@@ -290,6 +291,25 @@ def test_history_and_reports(store: Store) -> None:
     counts = {row.slug: row for row in store.deck_counts(DAY)}
     assert (counts["storage"].due, counts["storage"].unseen) == (1, 5)
     assert (counts["pods"].redo, counts["pods"].unseen) == (0, 3)
+
+
+def test_next_due_counts_every_active_deck_and_no_suspended_or_retired_card(
+    store: Store,
+) -> None:
+    for card in ("storage-0", "storage-1", "storage-2", "pods-0", "pods-1"):
+        store.record_review(card, time=NOON, day=DAY, grade=4)  # all due on the same day
+    day = store.next_due(DAY)
+    assert day is not None and day.cards == 5
+    store.set_suspended("pods-1", True)
+    store.sync_decks([_without(make_deck(5, "storage", 6), "storage-2"), make_deck(3, "pods", 4)])
+    assert store.next_due(DAY) == (day.day, 3)  # storage-2 retired, pods-1 suspended
+    assert store.next_due(DAY, "pods") == (day.day, 1)
+    assert store.next_due(DAY, "storage") == (day.day, 2)
+    assert store.next_due(day.day) is None
+
+
+def _without(deck: Deck, card_id: str) -> Deck:
+    return replace(deck, cards=tuple(card for card in deck.cards if card.id != card_id))
 
 
 def test_a_server_password_never_reaches_a_message() -> None:
