@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -313,7 +313,7 @@ def _copy_log(connection: sqlite3.Connection, log: str) -> bool:
     than milliseconds, needs the general walk: the copy is then rolled back.
     """
     ids = _NextIds()
-    connection.create_function("k8sprep_revlog_id", 1, ids)
+    connection.create_function("k8sprep_revlog_id", 1, ids.function())
     connection.execute("SAVEPOINT revlog")
     try:
         # The log is scanned in id order (its primary key): the order ids are given in.
@@ -332,8 +332,8 @@ def _copy_log(connection: sqlite3.Connection, log: str) -> bool:
 
 
 class _NextIds:
-    """Called once per answer, in log order, with its moment (ISO local time to the
-    second): the first millisecond of that second not taken yet.
+    """Its :meth:`function` is called once per answer, in log order, with its moment
+    (ISO local time to the second): the first millisecond of that second not taken yet.
 
     Each minute is converted to epoch milliseconds once, as
     :func:`flashcards.files.localtime.iso_epoch_ms_all` does (time-zone changes fall
@@ -345,21 +345,27 @@ class _NextIds:
     def __init__(self) -> None:
         self.taken: dict[int, int] = {}
         self.minutes: dict[str, int] = {}
-        self.stamp: object = ""
-        self.moment = 0
         self.irregular = False
 
-    def __call__(self, stamp: object) -> int:
-        if stamp != self.stamp:
-            moment = self._moment(stamp)
-            if moment is None:
-                self.irregular = True
-                return -1
-            self.stamp, self.moment = stamp, moment
-        moment = self.moment
-        candidate = self.taken.get(moment, moment)
-        self.taken[moment] = candidate + 1
-        return candidate
+    def function(self) -> Callable[[object], int]:
+        """The function SQLite calls: a closure over locals, called a million times."""
+        taken, moment_of = self.taken, self._moment
+        last_stamp: object = ""
+        last_moment = 0
+
+        def next_id(stamp: object) -> int:
+            nonlocal last_stamp, last_moment
+            if stamp != last_stamp:
+                moment = moment_of(stamp)
+                if moment is None:
+                    self.irregular = True
+                    return -1
+                last_stamp, last_moment = stamp, moment
+            candidate = taken.get(last_moment, last_moment)
+            taken[last_moment] = candidate + 1
+            return candidate
+
+        return next_id
 
     def _moment(self, stamp: object) -> int | None:
         if not isinstance(stamp, str):  # a damaged log: the general walk says what it is
