@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from flashcards.model import Deck, Kind, make_card_id
-from flashcards.parse.cards import build_deck, cloze, keep_existing_ids
+from flashcards.parse.cards import blank_words, build_deck, cloze, keep_existing_ids
 from flashcards.parse.chapter import parse_chapter
+from flashcards.parse.terms import terms
 
 from .conftest import ROOT
 
@@ -202,6 +203,31 @@ def test_identical_fronts_get_distinct_ids() -> None:
 )
 def test_cloze(sentence: str, blanked: str, answers: list[str]) -> None:
     assert cloze(sentence) == (blanked, answers)
+
+
+def test_cloze_with_key_terms_blanks_only_words_of_those_terms() -> None:
+    sentence = "Claims talk intent, volumes provide reality."
+    key_terms = frozenset(terms("claim volume"))
+    assert cloze(sentence, key_terms) == (
+        "___ talk intent, ___ provide reality.",
+        ["Claims", "volumes"],
+    )
+
+
+def test_blank_words_takes_the_longest_blankable_word_the_last_of_equals() -> None:
+    """One blank per clause (two at most), from the words the test accepts only."""
+    asked: list[str] = []
+
+    def blankable(word: str) -> bool:
+        asked.append(word)
+        return word != "longest"
+
+    assert blank_words("the longest word here, pods vs nodes; never this", blankable) == (
+        "the longest word ___, pods vs ___; never this",
+        ["here", "nodes"],
+    )
+    assert "never" not in asked  # the third clause is never blanked
+    assert blank_words("Nothing, at all.", lambda word: False) == ("Nothing, at all.", [])
 
 
 def test_a_differently_shaped_chapter() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id, normalise_text
@@ -256,22 +256,28 @@ def cloze(
     Without ``key_terms`` any content word may be blanked; with them, only a word
     whose terms are key terms of the chapter (a blank must test a term, never "parts").
     """
+    if key_terms is None:
+        return blank_words(sentence, _is_content_word)
+    return blank_words(sentence, lambda word: _may_blank(word, key_terms, terms_of))
+
+
+def blank_words(sentence: str, blankable: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """:func:`cloze` with the word test given: ``blankable(word)`` for each word of a clause.
+
+    The card maker passes a test cached per word for its chapter: the same words
+    recur in many sentences, and testing one costs a term lookup.
+    """
     blanks: list[tuple[int, int]] = []
     start = 0
-    for clause in [*_CLAUSE.split(sentence)][:2]:
-        words = [
-            match
-            for match in _WORD.finditer(clause)
-            if len(word := match.group()) >= 3
-            and word.casefold() not in _CLOZE_SKIP
-            and (
-                _is_key_word(word, key_terms, terms_of)
-                if key_terms is not None
-                else not word.casefold().endswith(("ed", "ing")) and len(word) >= 4
-            )
-        ]
-        if words:
-            best = max(words, key=lambda match: (len(match.group()), match.start()))
+    for clause in _CLAUSE.split(sentence)[:2]:
+        best: re.Match[str] | None = None
+        for match in _WORD.finditer(clause):
+            # the longest word, the last of equally long ones
+            if (best is None or match.end() - match.start() >= best.end() - best.start()) and (
+                blankable(match.group())
+            ):
+                best = match
+        if best is not None:
             blanks.append((start + best.start(), start + best.end()))
         start += len(clause) + 1
     text = sentence
@@ -279,6 +285,21 @@ def cloze(
     for a, b in reversed(blanks):
         text = text[:a] + BLANK + text[b:]
     return text, answers
+
+
+def _is_content_word(word: str) -> bool:
+    """A word :func:`cloze` may blank when no key terms are given."""
+    folded = word.casefold()
+    return len(word) >= 4 and folded not in _CLOZE_SKIP and not folded.endswith(("ed", "ing"))
+
+
+def _may_blank(word: str, key_terms: frozenset[str], terms_of: TermsOf | None) -> bool:
+    """A word :func:`cloze` may blank given the chapter's key terms."""
+    return (
+        len(word) >= 3
+        and word.casefold() not in _CLOZE_SKIP
+        and (_is_key_word(word, key_terms, terms_of))
+    )
 
 
 _CLOZE_SKIP = frozenset(
@@ -311,6 +332,7 @@ class _CardMaker:
         self.idf = inverse_document_frequency(self.section_sets)
         self.eli5_terms = self._term_set(chapter.eli5)
         self.key_terms = self._key_terms()
+        self._blankable: dict[str, bool] = {}
         self.reached: dict[str, set[str]] = {}
 
     def _key_terms(self) -> frozenset[str]:
@@ -337,6 +359,13 @@ class _CardMaker:
         found = self._sets.get(text)
         if found is None:
             found = self._sets[text] = frozenset(self.vocabulary.terms(text))
+        return found
+
+    def _may_blank(self, word: str) -> bool:
+        """Whether a cloze may blank ``word``: asked once per word of the chapter."""
+        found = self._blankable.get(word)
+        if found is None:
+            found = self._blankable[word] = _may_blank(word, self.key_terms, self._term_set)
         return found
 
     def _section_terms(self, concept: Concept) -> frozenset[str]:
@@ -400,7 +429,7 @@ class _CardMaker:
         statement = concept.takeaway or principle
         if not statement:
             return []
-        blanked, answers = cloze(statement, self.key_terms, self._term_set)
+        blanked, answers = blank_words(statement, self._may_blank)
         if not answers:
             return []
         what = "takeaway" if concept.takeaway else "key idea"
@@ -528,7 +557,7 @@ class _CardMaker:
                     continue
                 shown = with_antecedents(sentences, {index})
                 context = " ".join(sentences[i] for i in shown if i != index)
-                blanked, answers = cloze(sentence, self.key_terms, self._term_set)
+                blanked, answers = blank_words(sentence, self._may_blank)
                 if not answers or _words([context, sentence]) > MAX_BACK_WORDS:
                     continue
                 quoted = f"{context} {blanked}".strip()
