@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -118,6 +119,25 @@ def field_hash(text: str) -> str:
 def field_fingerprint(card: Card) -> str:
     """``"1a2b3c 4d5e6f da39a3 da39a3 77c2b1"``: one digest per editable field."""
     return " ".join(field_hash(value) for value in field_values(card))
+
+
+def field_fingerprints(cards: Iterable[Card]) -> list[str]:
+    """:func:`field_fingerprint` of each card, each distinct field text hashed once.
+
+    The cards of a deck share most of their field texts (the tags of each kind, the
+    empty trap and diagram), so recording a whole deck needs far fewer digests.
+    """
+    digests: dict[str, str] = {}
+    fingerprints: list[str] = []
+    for card in cards:
+        parts = []
+        for value in field_values(card):
+            digest = digests.get(value)
+            if digest is None:
+                digest = digests[value] = field_hash(value)
+            parts.append(digest)
+        fingerprints.append(" ".join(parts))
+    return fingerprints
 
 
 _WORD_RUN = re.compile(r"\w+")
