@@ -155,7 +155,8 @@ def make_card_id(slug: str, kind: Kind | str, front: str) -> str:
     answer keeps them. ``storage-in-kubernetes-interview-3f2a9c1b``.
     """
     digest = hashlib.sha1(normalise_text(front).encode("utf-8")).hexdigest()[:10]
-    return f"{slug}-{Kind(kind).value}-{digest}"
+    value = kind.value if isinstance(kind, Kind) else Kind(kind).value
+    return f"{slug}-{value}-{digest}"
 
 
 def slugify(text: str) -> str:

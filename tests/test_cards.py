@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import replace
 
@@ -10,7 +11,7 @@ import pytest
 from flashcards.model import Deck, Kind, make_card_id
 from flashcards.parse.cards import blank_words, build_deck, cloze, keep_existing_ids
 from flashcards.parse.chapter import parse_chapter
-from flashcards.parse.terms import terms
+from flashcards.parse.terms import abbreviations_in, inverse_document_frequency, terms
 
 from .conftest import ROOT
 
@@ -261,3 +262,20 @@ def test_a_differently_shaped_chapter() -> None:
     assert any(c.front.endswith("“Selection turns ___ into default-deny.”") for c in deck.cards)
     assert (deck.chapter.number, deck.chapter.level, deck.chapter.next) == (6, "advanced", 7)
     assert all("Simple, no?" not in card.back and "See." not in card.back for card in deck.cards)
+
+
+def test_rarer_terms_weigh_more() -> None:
+    """``log(1 + N / df)``: a term in every section weighs least, one in a single section most."""
+    weights = inverse_document_frequency([["pod", "node", "pod"], ["pod"], ["pod", "claim"]])
+    assert weights == {
+        "pod": math.log(1 + 3 / 3),
+        "node": math.log(1 + 3 / 1),
+        "claim": math.log(1 + 3 / 1),
+    }
+    assert inverse_document_frequency([]) == {}
+
+
+def test_a_name_repeated_defines_its_abbreviation_once() -> None:
+    """The first spelling of an abbreviation's name wins, however often names recur."""
+    text = "PersistentVolumeClaims bind. A PersistentVolumeClaim asks. PodVolumeCache too."
+    assert abbreviations_in(text) == {"pvc": "persistent volum claim"}  # stems

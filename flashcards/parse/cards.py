@@ -322,6 +322,7 @@ class _CardMaker:
         self.chapter = chapter
         self.source_file = source_file
         self.slug = chapter.slug
+        self._chapter_tags = (f"ch{chapter.number:02d}", chapter.level or "any-level")
         everything = " ".join(
             [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
         )
@@ -347,11 +348,13 @@ class _CardMaker:
             for flow in concept.flows
             for stage in flow.stages
         ]
-        for concept in self.chapter.concepts:
-            for sentence in concept.sentences:
-                texts += _NAMED_WORD.findall(sentence)
+        # One pass over all sentences: a name is letters only, so none spans the join.
+        sentences = (
+            sentence for concept in self.chapter.concepts for sentence in concept.sentences
+        )
+        texts += _NAMED_WORD.findall(" ".join(sentences))
         found: set[str] = set(TECHNICAL_TERMS)
-        for text in texts:
+        for text in dict.fromkeys(texts):  # a name recurs in many sentences
             found |= self._term_set(text)
         return frozenset(found)
 
@@ -380,13 +383,12 @@ class _CardMaker:
         return frozenset(found)
 
     def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
-        tags = (f"ch{self.chapter.number:02d}", self.chapter.level or "any-level", kind.value)
         return Card(
             id=make_card_id(self.slug, kind, front),
             kind=kind,
             front=front,
             back=back,
-            tags=tags,
+            tags=(*self._chapter_tags, kind.value),
             source=Source(self.source_file, section),
             **extra,
         )

@@ -76,7 +76,7 @@ def camel_parts(word: str) -> list[str]:
 def abbreviations_in(text: str) -> dict[str, str]:
     """Abbreviations a text defines with CamelCase names: ``pvc`` -> ``persistent volume claim``."""
     found: dict[str, str] = {}
-    for word in _CAMEL_CASE.findall(text):
+    for word in dict.fromkeys(_CAMEL_CASE.findall(text)):  # a name recurs in a chapter
         parts = camel_parts(word)
         if len(parts) >= 2 and all(part[:1].isupper() for part in parts):
             singular = [stem(part) for part in parts]
@@ -147,7 +147,9 @@ def inverse_document_frequency(documents: Sequence[Iterable[str]]) -> dict[str, 
     for document in documents:
         counts.update(set(document))
     total = len(documents)
-    return {term: math.log(1 + total / count) for term, count in counts.items()}
+    # Few distinct counts (at most one per document): each weight is computed once.
+    weights = {count: math.log(1 + total / count) for count in set(counts.values())}
+    return {term: weights[count] for term, count in counts.items()}
 
 
 def overlap(query: Iterable[str], document: Iterable[str], idf: dict[str, float]) -> float:
