@@ -11,7 +11,7 @@ import pytest
 from flashcards.model import Deck, Kind, make_card_id
 from flashcards.parse.cards import blank_words, build_deck, cloze, keep_existing_ids
 from flashcards.parse.chapter import parse_chapter
-from flashcards.parse.terms import abbreviations_in, inverse_document_frequency, terms
+from flashcards.parse.terms import abbreviations_in, inverse_document_frequency, overlap, terms
 
 from .conftest import ROOT
 
@@ -279,3 +279,11 @@ def test_a_name_repeated_defines_its_abbreviation_once() -> None:
     """The first spelling of an abbreviation's name wins, however often names recur."""
     text = "PersistentVolumeClaims bind. A PersistentVolumeClaim asks. PodVolumeCache too."
     assert abbreviations_in(text) == {"pvc": "persistent volum claim"}  # stems
+
+
+def test_overlap_weighs_the_shared_distinct_terms() -> None:
+    idf = {"pod": 0.5, "node": 2.0}
+    assert overlap(["pod", "pod", "claim"], {"pod", "node"}, idf) == 0.5
+    assert overlap(frozenset({"pod", "node", "claim"}), ["node", "pod"], idf) == 2.5
+    assert overlap({"claim"}, {"claim"}, idf) == 0.0  # a term without a weight adds nothing
+    assert overlap(set(), {"pod"}, idf) == 0

@@ -334,6 +334,7 @@ class _CardMaker:
         self.eli5_terms = self._term_set(chapter.eli5)
         self.key_terms = self._key_terms()
         self._blankable: dict[str, bool] = {}
+        self._heads: dict[str, frozenset[str]] = {}
         self.reached: dict[str, set[str]] = {}
 
     def _key_terms(self) -> frozenset[str]:
@@ -362,6 +363,13 @@ class _CardMaker:
         found = self._sets.get(text)
         if found is None:
             found = self._sets[text] = frozenset(self.vocabulary.terms(text))
+        return found
+
+    def _head_terms(self, sentence: str) -> frozenset[str]:
+        """Terms of a sentence's first three words (what it is about), once per sentence."""
+        found = self._heads.get(sentence)
+        if found is None:
+            found = self._heads[sentence] = self._term_set(" ".join(sentence.split()[:3]))
         return found
 
     def _may_blank(self, word: str) -> bool:
@@ -508,7 +516,7 @@ class _CardMaker:
         wanted = self._term_set(question)
         items = [self._term_set(part) for part in _ITEM_SPLIT.split(question)]
         items = [item for item in items if item]
-        heads = [self._term_set(" ".join(sentence.split()[:3])) for sentence in sentences]
+        heads = [self._head_terms(sentence) for sentence in sentences]
         chosen: set[int] = set()
         if len(items) >= 2:
             for number, item in enumerate(items):

@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 STOP_WORDS = frozenset(
     """a about after again all also an and any are as at be because been before being
@@ -159,4 +160,5 @@ def overlap(query: Iterable[str], document: Iterable[str], idf: dict[str, float]
     """
     have = document if isinstance(document, (set, frozenset)) else set(document)
     wanted = query if isinstance(query, (set, frozenset)) else set(query)
-    return sum(idf.get(term, 0.0) for term in wanted & have)
+    # map, not a generator: the same weights summed in the same order, without a frame
+    return sum(map(idf.get, wanted & have, repeat(0.0)))
