@@ -369,7 +369,8 @@ class _CardMaker:
         """Terms of a sentence's first three words (what it is about), once per sentence."""
         found = self._heads.get(sentence)
         if found is None:
-            found = self._heads[sentence] = self._term_set(" ".join(sentence.split()[:3]))
+            head = " ".join(sentence.split(maxsplit=3)[:3])
+            found = self._heads[sentence] = self._term_set(head)
         return found
 
     def _may_blank(self, word: str) -> bool:

@@ -198,7 +198,7 @@ def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, without the tutorial's filler."""
-    sentences = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    sentences = [stripped for part in _SENTENCE_END.split(text) if (stripped := part.strip())]
     return [sentence for sentence in sentences if not is_filler(sentence)]
 
 
