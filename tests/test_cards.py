@@ -11,7 +11,13 @@ import pytest
 from flashcards.model import Deck, Kind, make_card_id
 from flashcards.parse.cards import blank_words, build_deck, cloze, keep_existing_ids
 from flashcards.parse.chapter import parse_chapter
-from flashcards.parse.terms import abbreviations_in, inverse_document_frequency, overlap, terms
+from flashcards.parse.terms import (
+    Vocabulary,
+    abbreviations_in,
+    inverse_document_frequency,
+    overlap,
+    terms,
+)
 
 from .conftest import ROOT
 
@@ -287,3 +293,15 @@ def test_overlap_weighs_the_shared_distinct_terms() -> None:
     assert overlap(frozenset({"pod", "node", "claim"}), ["node", "pod"], idf) == 2.5
     assert overlap({"claim"}, {"claim"}, idf) == 0.0  # a term without a weight adds nothing
     assert overlap(set(), {"pod"}, idf) == 0
+
+
+@pytest.mark.parametrize("word", ["PersistentVolumes", "PVCs", "the", "K8s", "CSI", "nodes"])
+def test_a_words_terms_are_those_of_the_word_as_a_text(word: str) -> None:
+    vocabulary = Vocabulary({"pvc": "persistent volum claim"})
+    assert list(vocabulary.word_terms(word)) == vocabulary.terms(word)
+    assert vocabulary.word_terms("PVCs") == ("persistent", "volum", "claim", "pvc")
+
+
+def test_cloze_blanks_words_with_apostrophes_and_dashes_by_their_terms() -> None:
+    key_terms = frozenset(terms("read only volume"))
+    assert cloze("A read-only volume's data.", key_terms) == ("A ___ volume's data.", ["read-only"])

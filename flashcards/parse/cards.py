@@ -270,15 +270,15 @@ def blank_words(sentence: str, blankable: Callable[[str], bool]) -> tuple[str, l
     blanks: list[tuple[int, int]] = []
     start = 0
     for clause in _CLAUSE.split(sentence)[:2]:
-        best: re.Match[str] | None = None
+        best: tuple[int, int] | None = None
+        longest = 0
         for match in _WORD.finditer(clause):
             # the longest word, the last of equally long ones
-            if (best is None or match.end() - match.start() >= best.end() - best.start()) and (
-                blankable(match.group())
-            ):
-                best = match
+            begin, end = match.span()
+            if end - begin >= longest and blankable(match.group()):
+                best, longest = (begin, end), end - begin
         if best is not None:
-            blanks.append((start + best.start(), start + best.end()))
+            blanks.append((start + best[0], start + best[1]))
         start += len(clause) + 1
     text = sentence
     answers = [sentence[a:b] for a, b in blanks]
@@ -377,8 +377,14 @@ class _CardMaker:
         """Whether a cloze may blank ``word``: asked once per word of the chapter."""
         found = self._blankable.get(word)
         if found is None:
-            found = self._blankable[word] = _may_blank(word, self.key_terms, self._term_set)
+            found = self._blankable[word] = _may_blank(word, self.key_terms, self._word_terms)
         return found
+
+    def _word_terms(self, word: str) -> frozenset[str]:
+        """The terms of one word of a cloze; a word of letters only is looked up whole."""
+        if "'" in word or "-" in word:  # "don't", "read-only": more than one word to the terms
+            return self._term_set(word)
+        return frozenset(self.vocabulary.word_terms(word))
 
     def _section_terms(self, concept: Concept) -> frozenset[str]:
         """Every term of a section: heading, sentences, takeaway and diagram labels."""

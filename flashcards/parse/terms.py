@@ -114,6 +114,15 @@ class Vocabulary:
             self._texts[text] = found
         return found
 
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The terms of one word as :func:`terms` reads words: a letter, then letters or digits."""
+        found = _PLAIN_WORDS.get(word)
+        if found is None:
+            found = self._words.get(word)
+            if found is None:
+                found = self._word(word)
+        return found
+
     def _word(self, word: str) -> tuple[str, ...]:
         """Terms of a word; only abbreviation-like words depend on this chapter."""
         if not _ABBREVIATION.fullmatch(word):
