@@ -11,6 +11,7 @@ import pytest
 from flashcards.model import Deck, Kind, make_card_id
 from flashcards.parse.cards import blank_words, build_deck, cloze, keep_existing_ids
 from flashcards.parse.chapter import parse_chapter
+from flashcards.parse.sentences import leans_back
 from flashcards.parse.terms import (
     Vocabulary,
     abbreviations_in,
@@ -305,3 +306,21 @@ def test_a_words_terms_are_those_of_the_word_as_a_text(word: str) -> None:
 def test_cloze_blanks_words_with_apostrophes_and_dashes_by_their_terms() -> None:
     key_terms = frozenset(terms("read only volume"))
     assert cloze("A read-only volume's data.", key_terms) == ("A ___ volume's data.", ["read-only"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("That keeps manifests portable.", True),
+        ("They bind once.", True),
+        ("Teams ask for that.", True),
+        ("Plan FOR THEM!", True),
+        ("Plan for them… ", True),
+        ("A claim asks for storage.", False),
+        ("Therefore it binds.", False),
+        ("Forthat is one word.", False),
+        ("", False),
+    ],
+)
+def test_a_sentence_leans_back_by_its_first_or_last_words(sentence: str, leans: bool) -> None:
+    assert leans_back(sentence) is leans

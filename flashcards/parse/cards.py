@@ -528,34 +528,33 @@ class _CardMaker:
         if len(items) >= 2:
             for number, item in enumerate(items):
                 others = frozenset().union(*(o for n, o in enumerate(items) if n != number))
-                own = item - others
+                own, rest = item - others, others - item
                 best = max(
                     range(len(sentences)),
                     key=lambda i: (
                         overlap(own, sets[i], self.idf) + overlap(item, sets[i], self.idf) / 2,
                         overlap(item, heads[i], self.idf),  # the item is what it is about
                         i not in chosen,
-                        -overlap(others - item, sets[i], self.idf),
+                        -overlap(rest, sets[i], self.idf),
                         -i,
                     ),
                 )
                 if overlap(item, sets[best], self.idf) > 0:
                     chosen.add(best)
-        ranked = sorted(
-            range(len(sentences)), key=lambda i: (-overlap(wanted, sets[i], self.idf), i)
-        )
+        asked = [overlap(wanted, terms, self.idf) for terms in sets]  # each sentence's score
+        ranked = sorted(range(len(sentences)), key=lambda i: (-asked[i], i))
         if _WHY.match(question):
             reasons = [i for i in ranked if _REASON.search(sentences[i])]
-            if reasons and overlap(wanted, sets[reasons[0]], self.idf) > 0:
+            if reasons and asked[reasons[0]] > 0:
                 chosen.add(reasons[0])
         for index in ranked:
             if len(chosen) >= RECALL_SENTENCES:
                 break
-            if overlap(wanted, sets[index], self.idf) > 0:
+            if asked[index] > 0:
                 chosen.add(index)
         picked = with_antecedents(sentences, chosen)
         while len(picked) > 1 and _words(sentences[i] for i in picked) > MAX_BACK_WORDS:
-            chosen.discard(max(chosen, key=lambda i: (overlap(wanted, sets[i], self.idf) == 0, i)))
+            chosen.discard(max(chosen, key=lambda i: (asked[i] == 0, i)))
             picked = with_antecedents(sentences, chosen or {ranked[0]})
         lines = [" ".join(sentences[i] for i in picked)]
         self._reached(concept, *(sentences[i] for i in picked))
