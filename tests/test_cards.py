@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import replace
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from flashcards.model import Deck, Kind, make_card_id
-from flashcards.parse.cards import blank_words, build_deck, cloze, keep_existing_ids
-from flashcards.parse.chapter import parse_chapter
+from flashcards.parse.cards import (
+    _NAMED_WORD,
+    blank_words,
+    build_deck,
+    cloze,
+    keep_existing_ids,
+)
+from flashcards.parse.chapter import _SENTENCE_END, parse_chapter
 from flashcards.parse.sentences import leans_back
 from flashcards.parse.terms import (
+    _CAMEL_CASE,
     Vocabulary,
     abbreviations_in,
     inverse_document_frequency,
@@ -324,3 +334,24 @@ def test_cloze_blanks_words_with_apostrophes_and_dashes_by_their_terms() -> None
 )
 def test_a_sentence_leans_back_by_its_first_or_last_words(sentence: str, leans: bool) -> None:
     assert leans_back(sentence) is leans
+
+
+_NAME_TEXTS = st.text(alphabet="aAbBzZsS09 _-.é\u212a\u017f\t", max_size=24)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(_NAME_TEXTS)
+@example("PersistentVolumeClaims and PVCs, xPVC, CSIs: K8s StorageClass.")
+def test_name_patterns_find_what_their_word_boundary_forms_find(text: str) -> None:
+    """The names are found after a capital, as ``\\b`` before it would find them."""
+    camel = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+s?\b")
+    named = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\b")
+    assert _CAMEL_CASE.findall(text) == camel.findall(text)
+    assert _NAMED_WORD.findall(text) == named.findall(text)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet="aA.!? \t\u00a0“\"'(1é\n", max_size=24))
+@example("One. Two!  Three? four. (Five.) “Six.”")
+def test_sentences_end_where_the_lookbehind_form_says(text: str) -> None:
+    assert _SENTENCE_END.split(text) == re.split(r"(?<=[.!?])\s++(?=[A-Z0-9“\"'(])", text)

@@ -61,7 +61,10 @@ TECHNICAL_TERMS = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _LEAD_IN = re.compile(r"^(?:now|then|finally|next|first|last)\b,?\s*", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:]")
-_NAMED_WORD = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\b")
+_NAMED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Z]+[a-z]?|[a-z]+(?:[A-Z][a-z]+)+)s?\b")
+"""``PVC``, ``PersistentVolume``: ``\\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\\b``
+with the capital both alternatives start with taken first and the boundary checked after
+it, so the search skips straight from capital to capital."""
 _ITEM_SPLIT = re.compile(r",\s*+(?:and\s++|or\s++)?|(?<!\s)\s++(?:and|or)\s++")
 """Where a question lists its items; whitespace is taken whole from where its run
 starts, so long runs of spaces cost linear time (tests/test_fuzz.py)."""

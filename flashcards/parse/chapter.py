@@ -65,7 +65,9 @@ _WRONG = re.compile(r"(?<!\s)\s*+Common wrong answer to avoid\s*+:?\s*+", re.IGN
 _BRIDGE = re.compile(r"^Bridge\s*[.:]\s*(.*)$", re.IGNORECASE)
 _BRIDGE_PARTS = re.compile(r"^(.*?)(?<!\s)\s*+(?:→|->)\s*+(\d{1,3})\s*+(?:(?:→|->)\s*+(.*))?$")
 _LINK = re.compile(r"\[[^\[\]]*+\]\(([^)\[]*+)\)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s++(?=[A-Z0-9“\"'(])")
+_SENTENCE_END = re.compile(r"\s(?<=[.!?]\s)\s*+(?=[A-Z0-9“\"'(])")
+"""The space after a sentence's end: ``(?<=[.!?])\\s++``, looking back from the first
+space (a search can skip to spaces) instead of from every character."""
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _TAKEAWAY_LABEL = re.compile(r"^(?:takeaway|key idea|remember)\s*+[:.-]\s*+", re.IGNORECASE)
 _LONGEST_FILLER = 40
