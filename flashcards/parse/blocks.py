@@ -72,7 +72,8 @@ def is_diagram_row(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if HAS_BOX_CHAR.search(stripped):
+    # No box character is ASCII, and a string knows whether it is ASCII without a scan.
+    if not stripped.isascii() and HAS_BOX_CHAR.search(stripped):
         return True
     return bool(_ARROW_ROW.match(stripped)) and ("v" in stripped or "↓" in stripped)
 

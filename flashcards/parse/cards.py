@@ -526,9 +526,9 @@ class _CardMaker:
         wanted = self._term_set(question)
         items = [self._term_set(part) for part in _ITEM_SPLIT.split(question)]
         items = [item for item in items if item]
-        heads = [self._head_terms(sentence) for sentence in sentences]
         chosen: set[int] = set()
-        if len(items) >= 2:
+        if len(items) >= 2:  # only then is what each sentence is about asked
+            heads = [self._head_terms(sentence) for sentence in sentences]
             for number, item in enumerate(items):
                 others = frozenset().union(*(o for n, o in enumerate(items) if n != number))
                 own, rest = item - others, others - item
