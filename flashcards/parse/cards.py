@@ -73,7 +73,8 @@ _REASON = re.compile(r"\b(?:because|since|so that|so|otherwise|therefore)\b", re
 
 
 def _words(texts: Iterable[str]) -> int:
-    return sum(len(text.split()) for text in texts)
+    """How many words the texts hold together (a back's length is counted in words)."""
+    return sum(map(len, map(str.split, texts)))
 
 
 def build_deck(chapter: Chapter, source_file: str, existing: Deck | None = None) -> Deck:

@@ -82,8 +82,9 @@ def dump_deck(deck: Deck) -> str:
     ):
         lines.append(f"  {key}: {_value(value, key)}")
     lines.append("cards:" if deck.cards else "cards: []")
+    tag_lines: dict[tuple[str, ...], list[str]] = {}
     for card in deck.cards:
-        _add_card(lines, card)
+        _add_card(lines, card, tag_lines)
     lines.append("removed:" if deck.removed else "removed: []")
     lines.extend(f"- {_scalar(card_id, 0, None)}" for card_id in deck.removed)
     if deck.generated is not None:
@@ -202,12 +203,13 @@ def _by_pyyaml(node: object, depth: int) -> str:
     return written + _OPEN_ENDED if open_ended else written
 
 
-def _add_card(lines: list[str], card: Card) -> None:
+def _add_card(lines: list[str], card: Card, tag_lines: dict[tuple[str, ...], list[str]]) -> None:
     """One card's lines, its keys in :data:`CARD_KEYS` order.
 
     Written key by key rather than from a mapping of the card: a build writes
     thousands of cards, and building a dict for each one to walk it was a tenth
-    of the dump.
+    of the dump. ``tag_lines``: the ``tags`` lines written so far in this deck, by
+    tags (the cards of a kind share theirs).
     """
     lines.append(f"- id: {_scalar(card.id, 2, 'id')}")
     lines.append(f"  kind: {_scalar(card.kind.value, 2, 'kind')}")
@@ -217,8 +219,11 @@ def _add_card(lines: list[str], card: Card) -> None:
         lines.append(f"  wrong_answer: {_scalar(card.wrong_answer, 2, 'wrong_answer')}")
     if card.diagram:
         lines.append(f"  diagram: {_scalar(card.diagram, 2, 'diagram')}")
-    lines.append("  tags:" if card.tags else "  tags: []")
-    lines.extend(f"  - {_scalar(tag, 2, None)}" for tag in card.tags)
+    written = tag_lines.get(card.tags)
+    if written is None:
+        written = tag_lines[card.tags] = ["  tags:" if card.tags else "  tags: []"]
+        written.extend(f"  - {_scalar(tag, 2, None)}" for tag in card.tags)
+    lines.extend(written)
     lines.append("  source:")
     lines.append(f"    file: {_scalar(card.source.file, 4, 'file')}")
     lines.append(f"    section: {_scalar(card.source.section, 4, 'section')}")
