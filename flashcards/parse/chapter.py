@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from flashcards.errors import ChapterError
 from flashcards.model import slugify
 from flashcards.parse.blocks import (
-    HAS_BOX_CHAR,
     Block,
     BlockKind,
+    has_box_char,
     is_markdown,
     markdown_blocks,
     site_blocks,
@@ -374,7 +374,7 @@ class _Reader:
                 after_diagram = True
             elif (after_diagram or block is closing) and not takeaway:
                 takeaway, takeaway_line = _clean_takeaway(block.text), block.line
-            elif HAS_BOX_CHAR.search(block.text):
+            elif has_box_char(block.text):
                 self.warn(block, f"diagram text outside a diagram, not placed: {_clip(block)}")
             else:
                 found = split_sentences(block.text)
