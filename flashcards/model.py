@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -120,6 +121,25 @@ def field_fingerprint(card: Card) -> str:
     return " ".join(field_hash(value) for value in field_values(card))
 
 
+def field_fingerprints(cards: Iterable[Card]) -> list[str]:
+    """:func:`field_fingerprint` of each card, each distinct field text hashed once.
+
+    The cards of a deck share most of their field texts (the tags of each kind, the
+    empty trap and diagram), so recording a whole deck needs far fewer digests.
+    """
+    digests: dict[str, str] = {}
+    fingerprints: list[str] = []
+    for card in cards:
+        parts = []
+        for value in field_values(card):
+            digest = digests.get(value)
+            if digest is None:
+                digest = digests[value] = field_hash(value)
+            parts.append(digest)
+        fingerprints.append(" ".join(parts))
+    return fingerprints
+
+
 _WORD_RUN = re.compile(r"\w+")
 
 
@@ -135,7 +155,8 @@ def make_card_id(slug: str, kind: Kind | str, front: str) -> str:
     answer keeps them. ``storage-in-kubernetes-interview-3f2a9c1b``.
     """
     digest = hashlib.sha1(normalise_text(front).encode("utf-8")).hexdigest()[:10]
-    return f"{slug}-{Kind(kind).value}-{digest}"
+    value = kind.value if isinstance(kind, Kind) else Kind(kind).value
+    return f"{slug}-{value}-{digest}"
 
 
 def slugify(text: str) -> str:

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 from dataclasses import replace
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from flashcards.model import Deck, Kind, make_card_id
-from flashcards.parse.cards import build_deck, cloze, keep_existing_ids
-from flashcards.parse.chapter import parse_chapter
+from flashcards.parse.cards import (
+    _NAMED_WORD,
+    blank_words,
+    build_deck,
+    cloze,
+    keep_existing_ids,
+)
+from flashcards.parse.chapter import _SENTENCE_END, parse_chapter
+from flashcards.parse.sentences import leans_back
+from flashcards.parse.terms import (
+    _CAMEL_CASE,
+    Vocabulary,
+    abbreviations_in,
+    inverse_document_frequency,
+    overlap,
+    terms,
+)
 
 from .conftest import ROOT
 
@@ -204,6 +223,31 @@ def test_cloze(sentence: str, blanked: str, answers: list[str]) -> None:
     assert cloze(sentence) == (blanked, answers)
 
 
+def test_cloze_with_key_terms_blanks_only_words_of_those_terms() -> None:
+    sentence = "Claims talk intent, volumes provide reality."
+    key_terms = frozenset(terms("claim volume"))
+    assert cloze(sentence, key_terms) == (
+        "___ talk intent, ___ provide reality.",
+        ["Claims", "volumes"],
+    )
+
+
+def test_blank_words_takes_the_longest_blankable_word_the_last_of_equals() -> None:
+    """One blank per clause (two at most), from the words the test accepts only."""
+    asked: list[str] = []
+
+    def blankable(word: str) -> bool:
+        asked.append(word)
+        return word != "longest"
+
+    assert blank_words("the longest word here, pods vs nodes; never this", blankable) == (
+        "the longest word ___, pods vs ___; never this",
+        ["here", "nodes"],
+    )
+    assert "never" not in asked  # the third clause is never blanked
+    assert blank_words("Nothing, at all.", lambda word: False) == ("Nothing, at all.", [])
+
+
 def test_a_differently_shaped_chapter() -> None:
     """Two- and four-stage diagrams, straight quotes, an answer with no trap, no filler."""
     text = (FIXTURES / "06-service-mesh-network-policy.txt").read_text(encoding="utf-8")
@@ -235,3 +279,79 @@ def test_a_differently_shaped_chapter() -> None:
     assert any(c.front.endswith("“Selection turns ___ into default-deny.”") for c in deck.cards)
     assert (deck.chapter.number, deck.chapter.level, deck.chapter.next) == (6, "advanced", 7)
     assert all("Simple, no?" not in card.back and "See." not in card.back for card in deck.cards)
+
+
+def test_rarer_terms_weigh_more() -> None:
+    """``log(1 + N / df)``: a term in every section weighs least, one in a single section most."""
+    weights = inverse_document_frequency([["pod", "node", "pod"], ["pod"], ["pod", "claim"]])
+    assert weights == {
+        "pod": math.log(1 + 3 / 3),
+        "node": math.log(1 + 3 / 1),
+        "claim": math.log(1 + 3 / 1),
+    }
+    assert inverse_document_frequency([]) == {}
+
+
+def test_a_name_repeated_defines_its_abbreviation_once() -> None:
+    """The first spelling of an abbreviation's name wins, however often names recur."""
+    text = "PersistentVolumeClaims bind. A PersistentVolumeClaim asks. PodVolumeCache too."
+    assert abbreviations_in(text) == {"pvc": "persistent volum claim"}  # stems
+
+
+def test_overlap_weighs_the_shared_distinct_terms() -> None:
+    idf = {"pod": 0.5, "node": 2.0}
+    assert overlap(["pod", "pod", "claim"], {"pod", "node"}, idf) == 0.5
+    assert overlap(frozenset({"pod", "node", "claim"}), ["node", "pod"], idf) == 2.5
+    assert overlap({"claim"}, {"claim"}, idf) == 0.0  # a term without a weight adds nothing
+    assert overlap(set(), {"pod"}, idf) == 0
+
+
+@pytest.mark.parametrize("word", ["PersistentVolumes", "PVCs", "the", "K8s", "CSI", "nodes"])
+def test_a_words_terms_are_those_of_the_word_as_a_text(word: str) -> None:
+    vocabulary = Vocabulary({"pvc": "persistent volum claim"})
+    assert list(vocabulary.word_terms(word)) == vocabulary.terms(word)
+    assert vocabulary.word_terms("PVCs") == ("persistent", "volum", "claim", "pvc")
+
+
+def test_cloze_blanks_words_with_apostrophes_and_dashes_by_their_terms() -> None:
+    key_terms = frozenset(terms("read only volume"))
+    assert cloze("A read-only volume's data.", key_terms) == ("A ___ volume's data.", ["read-only"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("That keeps manifests portable.", True),
+        ("They bind once.", True),
+        ("Teams ask for that.", True),
+        ("Plan FOR THEM!", True),
+        ("Plan for them… ", True),
+        ("A claim asks for storage.", False),
+        ("Therefore it binds.", False),
+        ("Forthat is one word.", False),
+        ("", False),
+    ],
+)
+def test_a_sentence_leans_back_by_its_first_or_last_words(sentence: str, leans: bool) -> None:
+    assert leans_back(sentence) is leans
+
+
+_NAME_TEXTS = st.text(alphabet="aAbBzZsS09 _-.é\u212a\u017f\t", max_size=24)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(_NAME_TEXTS)
+@example("PersistentVolumeClaims and PVCs, xPVC, CSIs: K8s StorageClass.")
+def test_name_patterns_find_what_their_word_boundary_forms_find(text: str) -> None:
+    """The names are found after a capital, as ``\\b`` before it would find them."""
+    camel = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+s?\b")
+    named = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\b")
+    assert _CAMEL_CASE.findall(text) == camel.findall(text)
+    assert _NAMED_WORD.findall(text) == named.findall(text)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet="aA.!? \t\u00a0“\"'(1é\n", max_size=24))
+@example("One. Two!  Three? four. (Five.) “Six.”")
+def test_sentences_end_where_the_lookbehind_form_says(text: str) -> None:
+    assert _SENTENCE_END.split(text) == re.split(r"(?<=[.!?])\s++(?=[A-Z0-9“\"'(])", text)

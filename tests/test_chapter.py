@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flashcards.errors import ChapterError
+from flashcards.parse.blocks import has_box_char, is_diagram_row
 from flashcards.parse.chapter import Interview, parse_chapter, split_sentences
 
 MINIMAL = "07. Networking — Pods talk\nFirst section¶\nPods get IPs. Services give names.\n"
@@ -271,3 +272,35 @@ def test_chapter_shaped_noise_never_crashes(lines: list[str]) -> None:
     for concept in parsed.chapter.concepts:
         for flow in concept.flows:
             assert 2 <= len(flow.stages) <= 6
+
+
+@pytest.mark.parametrize(
+    ("line", "row"),
+    [
+        ("┌────┐   ┌────┐", True),
+        ("│ pod │ -> │ node │", True),
+        ("   │          │", True),
+        ("   v          v", True),
+        ("   ↓", True),
+        ("  |  |", False),  # bars without an arrow down
+        ("Pods are temporary, so storage must be explicit.", False),
+        ("“Quoted” prose — with dashes.", False),
+        ("   ", False),
+    ],
+)
+def test_diagram_rows_are_told_from_prose(line: str, row: bool) -> None:
+    assert is_diagram_row(line) is row
+
+
+@pytest.mark.parametrize(
+    ("text", "box"),
+    [
+        ("│ pod │", True),
+        ("“quoted” prose with ─ one", True),
+        ("“quoted” prose", False),
+        ("ascii", False),
+        ("", False),
+    ],
+)
+def test_box_characters_are_found_in_any_text(text: str, box: bool) -> None:
+    assert has_box_char(text) is box

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from flashcards.cli import app
 from flashcards.files.decks import load_deck
-from flashcards.model import Kind
+from flashcards.model import Kind, field_fingerprint, field_fingerprints
 from flashcards.parse.deckfile import parse_deck, with_missing_ids
 
 from .conftest import ROOT, SEED
@@ -178,3 +179,11 @@ def test_an_id_written_into_a_crlf_deck_keeps_its_line_ends() -> None:
     assert named is not None
     assert "\r\n" in named and "\n" not in named.replace("\r\n", "")
     assert parse_deck(named).cards[0].front == "What does a StorageClass choose?"
+
+
+def test_field_fingerprints_are_each_cards_fingerprint() -> None:
+    """Hashing each distinct text once gives every card the fingerprint it has alone."""
+    deck = load_deck(ROOT / "decks" / "05-storage-in-kubernetes.yaml")
+    cards = [*deck.cards, deck.cards[0], replace(deck.cards[1], back="")]
+    assert field_fingerprints(cards) == [field_fingerprint(card) for card in cards]
+    assert field_fingerprints([]) == []

@@ -67,12 +67,21 @@ def is_markdown(lines: list[str]) -> bool:
     return any(line.startswith("## ") for line in lines)
 
 
+def has_box_char(text: str) -> bool:
+    """Whether ``text`` holds a box-drawing character (:data:`BOX_CHARS`).
+
+    No box character is ASCII, and a string knows whether it is ASCII without a
+    scan: most lines of prose are never searched.
+    """
+    return not text.isascii() and HAS_BOX_CHAR.search(text) is not None
+
+
 def is_diagram_row(line: str) -> bool:
     """A row of a drawn diagram: box characters, or a row of only arrows and bars."""
     stripped = line.strip()
     if not stripped:
         return False
-    if HAS_BOX_CHAR.search(stripped):
+    if has_box_char(stripped):
         return True
     return bool(_ARROW_ROW.match(stripped)) and ("v" in stripped or "↓" in stripped)
 

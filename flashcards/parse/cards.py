@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id, normalise_text
@@ -61,7 +61,10 @@ TECHNICAL_TERMS = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _LEAD_IN = re.compile(r"^(?:now|then|finally|next|first|last)\b,?\s*", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:]")
-_NAMED_WORD = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\b")
+_NAMED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Z]+[a-z]?|[a-z]+(?:[A-Z][a-z]+)+)s?\b")
+"""``PVC``, ``PersistentVolume``: ``\\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z]+(?:[A-Z][a-z]+)+)s?\\b``
+with the capital both alternatives start with taken first and the boundary checked after
+it, so the search skips straight from capital to capital."""
 _ITEM_SPLIT = re.compile(r",\s*+(?:and\s++|or\s++)?|(?<!\s)\s++(?:and|or)\s++")
 """Where a question lists its items; whitespace is taken whole from where its run
 starts, so long runs of spaces cost linear time (tests/test_fuzz.py)."""
@@ -70,7 +73,8 @@ _REASON = re.compile(r"\b(?:because|since|so that|so|otherwise|therefore)\b", re
 
 
 def _words(texts: Iterable[str]) -> int:
-    return sum(len(text.split()) for text in texts)
+    """How many words the texts hold together (a back's length is counted in words)."""
+    return sum(map(len, map(str.split, texts)))
 
 
 def build_deck(chapter: Chapter, source_file: str, existing: Deck | None = None) -> Deck:
@@ -256,29 +260,50 @@ def cloze(
     Without ``key_terms`` any content word may be blanked; with them, only a word
     whose terms are key terms of the chapter (a blank must test a term, never "parts").
     """
+    if key_terms is None:
+        return blank_words(sentence, _is_content_word)
+    return blank_words(sentence, lambda word: _may_blank(word, key_terms, terms_of))
+
+
+def blank_words(sentence: str, blankable: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """:func:`cloze` with the word test given: ``blankable(word)`` for each word of a clause.
+
+    The card maker passes a test cached per word for its chapter: the same words
+    recur in many sentences, and testing one costs a term lookup.
+    """
     blanks: list[tuple[int, int]] = []
     start = 0
-    for clause in [*_CLAUSE.split(sentence)][:2]:
-        words = [
-            match
-            for match in _WORD.finditer(clause)
-            if len(word := match.group()) >= 3
-            and word.casefold() not in _CLOZE_SKIP
-            and (
-                _is_key_word(word, key_terms, terms_of)
-                if key_terms is not None
-                else not word.casefold().endswith(("ed", "ing")) and len(word) >= 4
-            )
-        ]
-        if words:
-            best = max(words, key=lambda match: (len(match.group()), match.start()))
-            blanks.append((start + best.start(), start + best.end()))
+    for clause in _CLAUSE.split(sentence)[:2]:
+        best: tuple[int, int] | None = None
+        longest = 0
+        for match in _WORD.finditer(clause):
+            # the longest word, the last of equally long ones
+            begin, end = match.span()
+            if end - begin >= longest and blankable(match.group()):
+                best, longest = (begin, end), end - begin
+        if best is not None:
+            blanks.append((start + best[0], start + best[1]))
         start += len(clause) + 1
     text = sentence
     answers = [sentence[a:b] for a, b in blanks]
     for a, b in reversed(blanks):
         text = text[:a] + BLANK + text[b:]
     return text, answers
+
+
+def _is_content_word(word: str) -> bool:
+    """A word :func:`cloze` may blank when no key terms are given."""
+    folded = word.casefold()
+    return len(word) >= 4 and folded not in _CLOZE_SKIP and not folded.endswith(("ed", "ing"))
+
+
+def _may_blank(word: str, key_terms: frozenset[str], terms_of: TermsOf | None) -> bool:
+    """A word :func:`cloze` may blank given the chapter's key terms."""
+    return (
+        len(word) >= 3
+        and word.casefold() not in _CLOZE_SKIP
+        and (_is_key_word(word, key_terms, terms_of))
+    )
 
 
 _CLOZE_SKIP = frozenset(
@@ -301,6 +326,7 @@ class _CardMaker:
         self.chapter = chapter
         self.source_file = source_file
         self.slug = chapter.slug
+        self._chapter_tags = (f"ch{chapter.number:02d}", chapter.level or "any-level")
         everything = " ".join(
             [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
         )
@@ -311,6 +337,8 @@ class _CardMaker:
         self.idf = inverse_document_frequency(self.section_sets)
         self.eli5_terms = self._term_set(chapter.eli5)
         self.key_terms = self._key_terms()
+        self._blankable: dict[str, bool] = {}
+        self._heads: dict[str, frozenset[str]] = {}
         self.reached: dict[str, set[str]] = {}
 
     def _key_terms(self) -> frozenset[str]:
@@ -325,11 +353,13 @@ class _CardMaker:
             for flow in concept.flows
             for stage in flow.stages
         ]
-        for concept in self.chapter.concepts:
-            for sentence in concept.sentences:
-                texts += _NAMED_WORD.findall(sentence)
+        # One pass over all sentences: a name is letters only, so none spans the join.
+        sentences = (
+            sentence for concept in self.chapter.concepts for sentence in concept.sentences
+        )
+        texts += _NAMED_WORD.findall(" ".join(sentences))
         found: set[str] = set(TECHNICAL_TERMS)
-        for text in texts:
+        for text in dict.fromkeys(texts):  # a name recurs in many sentences
             found |= self._term_set(text)
         return frozenset(found)
 
@@ -338,6 +368,27 @@ class _CardMaker:
         if found is None:
             found = self._sets[text] = frozenset(self.vocabulary.terms(text))
         return found
+
+    def _head_terms(self, sentence: str) -> frozenset[str]:
+        """Terms of a sentence's first three words (what it is about), once per sentence."""
+        found = self._heads.get(sentence)
+        if found is None:
+            head = " ".join(sentence.split(maxsplit=3)[:3])
+            found = self._heads[sentence] = self._term_set(head)
+        return found
+
+    def _may_blank(self, word: str) -> bool:
+        """Whether a cloze may blank ``word``: asked once per word of the chapter."""
+        found = self._blankable.get(word)
+        if found is None:
+            found = self._blankable[word] = _may_blank(word, self.key_terms, self._word_terms)
+        return found
+
+    def _word_terms(self, word: str) -> frozenset[str]:
+        """The terms of one word of a cloze; a word of letters only is looked up whole."""
+        if "'" in word or "-" in word:  # "don't", "read-only": more than one word to the terms
+            return self._term_set(word)
+        return frozenset(self.vocabulary.word_terms(word))
 
     def _section_terms(self, concept: Concept) -> frozenset[str]:
         """Every term of a section: heading, sentences, takeaway and diagram labels."""
@@ -351,13 +402,12 @@ class _CardMaker:
         return frozenset(found)
 
     def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
-        tags = (f"ch{self.chapter.number:02d}", self.chapter.level or "any-level", kind.value)
         return Card(
             id=make_card_id(self.slug, kind, front),
             kind=kind,
             front=front,
             back=back,
-            tags=tags,
+            tags=(*self._chapter_tags, kind.value),
             source=Source(self.source_file, section),
             **extra,
         )
@@ -400,7 +450,7 @@ class _CardMaker:
         statement = concept.takeaway or principle
         if not statement:
             return []
-        blanked, answers = cloze(statement, self.key_terms, self._term_set)
+        blanked, answers = blank_words(statement, self._may_blank)
         if not answers:
             return []
         what = "takeaway" if concept.takeaway else "key idea"
@@ -477,39 +527,38 @@ class _CardMaker:
         wanted = self._term_set(question)
         items = [self._term_set(part) for part in _ITEM_SPLIT.split(question)]
         items = [item for item in items if item]
-        heads = [self._term_set(" ".join(sentence.split()[:3])) for sentence in sentences]
         chosen: set[int] = set()
-        if len(items) >= 2:
+        if len(items) >= 2:  # only then is what each sentence is about asked
+            heads = [self._head_terms(sentence) for sentence in sentences]
             for number, item in enumerate(items):
                 others = frozenset().union(*(o for n, o in enumerate(items) if n != number))
-                own = item - others
+                own, rest = item - others, others - item
                 best = max(
                     range(len(sentences)),
                     key=lambda i: (
                         overlap(own, sets[i], self.idf) + overlap(item, sets[i], self.idf) / 2,
                         overlap(item, heads[i], self.idf),  # the item is what it is about
                         i not in chosen,
-                        -overlap(others - item, sets[i], self.idf),
+                        -overlap(rest, sets[i], self.idf),
                         -i,
                     ),
                 )
                 if overlap(item, sets[best], self.idf) > 0:
                     chosen.add(best)
-        ranked = sorted(
-            range(len(sentences)), key=lambda i: (-overlap(wanted, sets[i], self.idf), i)
-        )
+        asked = [overlap(wanted, terms, self.idf) for terms in sets]  # each sentence's score
+        ranked = sorted(range(len(sentences)), key=lambda i: (-asked[i], i))
         if _WHY.match(question):
             reasons = [i for i in ranked if _REASON.search(sentences[i])]
-            if reasons and overlap(wanted, sets[reasons[0]], self.idf) > 0:
+            if reasons and asked[reasons[0]] > 0:
                 chosen.add(reasons[0])
         for index in ranked:
             if len(chosen) >= RECALL_SENTENCES:
                 break
-            if overlap(wanted, sets[index], self.idf) > 0:
+            if asked[index] > 0:
                 chosen.add(index)
         picked = with_antecedents(sentences, chosen)
         while len(picked) > 1 and _words(sentences[i] for i in picked) > MAX_BACK_WORDS:
-            chosen.discard(max(chosen, key=lambda i: (overlap(wanted, sets[i], self.idf) == 0, i)))
+            chosen.discard(max(chosen, key=lambda i: (asked[i] == 0, i)))
             picked = with_antecedents(sentences, chosen or {ranked[0]})
         lines = [" ".join(sentences[i] for i in picked)]
         self._reached(concept, *(sentences[i] for i in picked))
@@ -528,7 +577,7 @@ class _CardMaker:
                     continue
                 shown = with_antecedents(sentences, {index})
                 context = " ".join(sentences[i] for i in shown if i != index)
-                blanked, answers = cloze(sentence, self.key_terms, self._term_set)
+                blanked, answers = blank_words(sentence, self._may_blank)
                 if not answers or _words([context, sentence]) > MAX_BACK_WORDS:
                     continue
                 quoted = f"{context} {blanked}".strip()

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from flashcards.errors import ChapterError
 from flashcards.model import slugify
 from flashcards.parse.blocks import (
-    HAS_BOX_CHAR,
     Block,
     BlockKind,
+    has_box_char,
     is_markdown,
     markdown_blocks,
     site_blocks,
@@ -65,7 +65,9 @@ _WRONG = re.compile(r"(?<!\s)\s*+Common wrong answer to avoid\s*+:?\s*+", re.IGN
 _BRIDGE = re.compile(r"^Bridge\s*[.:]\s*(.*)$", re.IGNORECASE)
 _BRIDGE_PARTS = re.compile(r"^(.*?)(?<!\s)\s*+(?:→|->)\s*+(\d{1,3})\s*+(?:(?:→|->)\s*+(.*))?$")
 _LINK = re.compile(r"\[[^\[\]]*+\]\(([^)\[]*+)\)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s++(?=[A-Z0-9“\"'(])")
+_SENTENCE_END = re.compile(r"\s(?<=[.!?]\s)\s*+(?=[A-Z0-9“\"'(])")
+"""The space after a sentence's end: ``(?<=[.!?])\\s++``, looking back from the first
+space (a search can skip to spaces) instead of from every character."""
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _TAKEAWAY_LABEL = re.compile(r"^(?:takeaway|key idea|remember)\s*+[:.-]\s*+", re.IGNORECASE)
 _LONGEST_FILLER = 40
@@ -198,7 +200,7 @@ def parse_chapter(text: str, path: str = "<chapter>") -> ParsedChapter:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, without the tutorial's filler."""
-    sentences = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    sentences = [stripped for part in _SENTENCE_END.split(text) if (stripped := part.strip())]
     return [sentence for sentence in sentences if not is_filler(sentence)]
 
 
@@ -372,7 +374,7 @@ class _Reader:
                 after_diagram = True
             elif (after_diagram or block is closing) and not takeaway:
                 takeaway, takeaway_line = _clean_takeaway(block.text), block.line
-            elif HAS_BOX_CHAR.search(block.text):
+            elif has_box_char(block.text):
                 self.warn(block, f"diagram text outside a diagram, not placed: {_clip(block)}")
             else:
                 found = split_sentences(block.text)

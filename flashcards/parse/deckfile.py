@@ -82,19 +82,9 @@ def dump_deck(deck: Deck) -> str:
     ):
         lines.append(f"  {key}: {_value(value, key)}")
     lines.append("cards:" if deck.cards else "cards: []")
+    tag_lines: dict[tuple[str, ...], list[str]] = {}
     for card in deck.cards:
-        lead = "- "
-        for key, value in _card_document(card).items():
-            if key == "tags":
-                lines.append(f"{lead}tags:" if value else f"{lead}tags: []")
-                lines.extend(f"  - {_scalar(tag, 2, None)}" for tag in value)
-            elif key == "source":
-                lines.append(f"{lead}source:")
-                lines.append(f"    file: {_scalar(value['file'], 4, 'file')}")
-                lines.append(f"    section: {_scalar(value['section'], 4, 'section')}")
-            else:
-                lines.append(f"{lead}{key}: {_scalar(value, 2, key)}")
-            lead = "  "
+        _add_card(lines, card, tag_lines)
     lines.append("removed:" if deck.removed else "removed: []")
     lines.extend(f"- {_scalar(card_id, 0, None)}" for card_id in deck.removed)
     if deck.generated is not None:
@@ -137,8 +127,21 @@ _OPEN_ENDED = "\x00open-ended\x00"
 def _entry(card_id: str, fingerprint: str) -> str:
     """One entry of the ``generated`` table: a key PyYAML must quote makes PyYAML write it."""
     if "\n" not in card_id and len(card_id) < _SIMPLE_KEY_CHARS and _plain(card_id):
+        if _FINGERPRINT.fullmatch(fingerprint):
+            return f"  {card_id}: {fingerprint}"
         return f"  {card_id}: {_scalar(fingerprint, 2, card_id)}"
     return _by_pyyaml({card_id: fingerprint}, 1)
+
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{6}(?: [0-9a-f]{6}){1,15}")
+"""A fingerprint as :func:`flashcards.model.field_fingerprint` writes it: always plain.
+
+Two or more hex words joined by single spaces: no YAML 1.1 int, float or timestamp
+holds a space after its first six characters (one word alone, ``123456``, is an
+int), so PyYAML writes it as it is; and at most 16 words it is far too short to be
+wrapped. Tested here to skip the resolver, which most fingerprints (those starting
+with a digit) would otherwise go through.
+"""
 
 
 @functools.lru_cache(maxsize=4096)  # tags, sections and kinds repeat on every card
@@ -200,20 +203,30 @@ def _by_pyyaml(node: object, depth: int) -> str:
     return written + _OPEN_ENDED if open_ended else written
 
 
-def _card_document(card: Card) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "id": card.id,
-        "kind": card.kind.value,
-        "front": card.front,
-        "back": card.back,
-    }
+def _add_card(lines: list[str], card: Card, tag_lines: dict[tuple[str, ...], list[str]]) -> None:
+    """One card's lines, its keys in :data:`CARD_KEYS` order.
+
+    Written key by key rather than from a mapping of the card: a build writes
+    thousands of cards, and building a dict for each one to walk it was a tenth
+    of the dump. ``tag_lines``: the ``tags`` lines written so far in this deck, by
+    tags (the cards of a kind share theirs).
+    """
+    lines.append(f"- id: {_scalar(card.id, 2, 'id')}")
+    lines.append(f"  kind: {_scalar(card.kind.value, 2, 'kind')}")
+    lines.append(f"  front: {_scalar(card.front, 2, 'front')}")
+    lines.append(f"  back: {_scalar(card.back, 2, 'back')}")
     if card.kind is Kind.INTERVIEW or card.wrong_answer:
-        document["wrong_answer"] = card.wrong_answer
+        lines.append(f"  wrong_answer: {_scalar(card.wrong_answer, 2, 'wrong_answer')}")
     if card.diagram:
-        document["diagram"] = card.diagram
-    document["tags"] = list(card.tags)
-    document["source"] = {"file": card.source.file, "section": card.source.section}
-    return document
+        lines.append(f"  diagram: {_scalar(card.diagram, 2, 'diagram')}")
+    written = tag_lines.get(card.tags)
+    if written is None:
+        written = tag_lines[card.tags] = ["  tags:" if card.tags else "  tags: []"]
+        written.extend(f"  - {_scalar(tag, 2, None)}" for tag in card.tags)
+    lines.extend(written)
+    lines.append("  source:")
+    lines.append(f"    file: {_scalar(card.source.file, 4, 'file')}")
+    lines.append(f"    section: {_scalar(card.source.section, 4, 'section')}")
 
 
 class _DeckDumper(_SafeDumper):  # type: ignore[misc]  # base picked at run time (C or Python)

@@ -45,8 +45,9 @@ def read_stages(rows: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
     Returns empty lists when the rows hold no labelled boxes.
     """
-    label_row = next((row for row in rows if _box_labels(row)), "")
-    names = _box_labels(label_row)
+    label_row, names = next(
+        ((row, labels) for row in rows if (labels := _box_labels(row))), ("", [])
+    )
     if not names:
         return [], []
     captions: list[str] = []
@@ -65,7 +66,7 @@ def _box_labels(row: str) -> list[str]:
         return []
     cells = [" ".join(cell.split()) for cell in row.split("│")]
     labels = [cell for cell in cells if cell and not _ARROW_CELL.match(cell)]
-    return labels if any(any(ch.isalnum() for ch in label) for label in labels) else []
+    return labels if any(map(str.isalnum, "".join(labels))) else []  # a letter or digit
 
 
 def _captions_by_column(rows: tuple[str, ...], caption_row: str, count: int) -> list[str]:

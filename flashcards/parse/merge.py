@@ -22,7 +22,7 @@ from flashcards.model import (
     EDITABLE_FIELDS,
     Card,
     Deck,
-    field_fingerprint,
+    field_fingerprints,
     field_hash,
     field_values,
 )
@@ -49,7 +49,9 @@ class MergeReport:
 
 def record(deck: Deck) -> Deck:
     """A freshly generated deck with its ``generated`` table filled in."""
-    return replace(deck, generated=tuple((card.id, field_fingerprint(card)) for card in deck.cards))
+    fingerprints = field_fingerprints(deck.cards)
+    ids = (card.id for card in deck.cards)
+    return replace(deck, generated=tuple(zip(ids, fingerprints, strict=True)))
 
 
 def edited_fields(card: Card, fingerprint: str) -> set[str]:

@@ -38,7 +38,10 @@ MAX_SUBJECT_WORDS = 4
 
 def leans_back(sentence: str) -> bool:
     """True when the sentence needs the one before it to make sense."""
-    return bool(_LEANS.match(sentence) or _LEANS_AT_END.search(sentence))
+    if _LEANS.match(sentence):
+        return True
+    # Only F/f, O/o, R/r match "for" ignoring case: without it, no need to scan for it.
+    return "for " in sentence.lower() and bool(_LEANS_AT_END.search(sentence))
 
 
 _SAME_SUBJECT = re.compile(r"^(?:It|They)\s|^(?:That|This)\s+[a-z]+s\b")
