@@ -171,5 +171,6 @@ def overlap(query: Iterable[str], document: Iterable[str], idf: dict[str, float]
     """
     have = document if isinstance(document, (set, frozenset)) else set(document)
     wanted = query if isinstance(query, (set, frozenset)) else set(query)
-    # map, not a generator: the same weights summed in the same order, without a frame
-    return sum(map(idf.get, wanted & have, repeat(0.0)))
+    # fsum: the exact sum, whatever order the set gives the weights in (a plain sum
+    # rounds differently by order, and set order changes with the hash seed)
+    return math.fsum(map(idf.get, wanted & have, repeat(0.0)))
