@@ -60,6 +60,7 @@ MAX_TYPED_CHARS = 100_000
 """A typed drill answer: as long as ``restore`` accepts."""
 
 _ENTRY_KEYS = frozenset(ENTRY_KEYS)
+_CARD_ENTRY_KEYS = _ENTRY_KEYS | {CARD_KEY}
 _ALL_KEYS = _ENTRY_KEYS | set(FSRS_KEYS) | set(DRILL_KEYS) | {CARD_KEY}
 _STATE_KEYS = frozenset(STATE_KEYS)
 _NO_DRILL = (None, None)
@@ -200,23 +201,12 @@ class _Builder:
         """A state as the file writes it (checked): its columns."""
         self.interned: dict[State, State] = {}
         self.state_texts: dict[str, State] = {}
-        self.decoder = json.JSONDecoder()
         """A state's text, as the file writes it: its columns (checked)."""
-
-    def add_all(self, values: list[Any]) -> None:
-        """Add every element of the JSON list ``values``, in order."""
-        index, count = 0, len(values)
-        while index < count:
-            if self.fast:
-                index = self._add_fast(values, index)
-                if index == count:
-                    break
-            self._slow(values[index], index)
-            index += 1
+        self.decoder = json.JSONDecoder()
 
     def add(self, value: Any, index: int) -> None:
         """Add the answer at ``index`` in the file."""
-        if not self.fast or not self._add_fast([value], 0):
+        if not self.fast or not self._add_fast(value):
             self._slow(value, index)
 
     def add_canonical(self, text: str, position: int, starts: list[int]) -> tuple[int, bool]:
@@ -343,120 +333,106 @@ class _Builder:
             self.state_texts[text] = found
         return found
 
-    def _add_fast(self, values: list[Any], start: int) -> int:
-        """Add ``values`` from ``start`` while they pass the cheap checks.
-
-        Returns the index of the first one that does not (``len(values)`` when all
-        pass), which is then :class:`_Reader`'s to accept or refuse. One loop with
-        everything in locals: it runs for every answer of the file.
-        """
+    def _add_fast(self, value: Any) -> bool:
+        """Add a decoded answer if it passes the cheap checks; False leaves it to
+        :class:`_Reader` to accept or refuse."""
         ids, rows, befores, afters = self.ids, self.rows, self.befores, self.afters
         days, states, card_ids = self.days, self.states, self.card_ids
-        canonical, from_iso, entry_keys, card_keys = (
-            _CANONICAL_TIME.fullmatch,
-            datetime.fromisoformat,
-            _ENTRY_KEYS,
-            _ENTRY_KEYS | {CARD_KEY},
+        if type(value) is not dict:
+            return False
+        keys = value.keys()
+        card = None
+        if keys != _ENTRY_KEYS:
+            if keys != _CARD_ENTRY_KEYS:
+                return False
+            card = value[CARD_KEY]
+        log_id, card_id, time, day, grade, redrill, answer_ms, before, after = (
+            value["id"],
+            value["card_id"],
+            value["time"],
+            value["day"],
+            value["grade"],
+            value["redrill"],
+            value["answer_ms"],
+            value["before"],
+            value["after"],
         )
-        for index in range(start, len(values)):
-            value = values[index]
-            if type(value) is not dict:
-                return index
-            keys = value.keys()
-            card = None
-            if keys != entry_keys:
-                if keys != card_keys:
-                    return index
-                card = value[CARD_KEY]
-            log_id, card_id, time, day, grade, redrill, answer_ms, before, after = (
-                value["id"],
-                value["card_id"],
-                value["time"],
-                value["day"],
-                value["grade"],
-                value["redrill"],
-                value["answer_ms"],
-                value["before"],
-                value["after"],
+        if not (
+            type(log_id) is int
+            and 0 <= log_id <= MAX_INTEGER
+            and type(card_id) is str
+            and type(time) is str
+            and type(grade) is int
+            and 0 <= grade <= 5
+            and type(redrill) is bool
+            and type(answer_ms) is int
+            and 0 <= answer_ms <= MAX_INTEGER
+            and type(day) is str
+            and type(before) is dict
+            and type(after) is dict
+            and len(before) == 5  # with the five fields below: those and no other
+            and len(after) == 5
+            and (card_id in card_ids or card_id.strip())
+        ):
+            return False
+        known = days.get(day)
+        if known is None or not _CANONICAL_TIME.fullmatch(time):
+            return False
+        try:
+            old_key = (
+                before["repetitions"],
+                before["interval"],
+                before["easiness"],
+                before["due"],
+                before["lapses"],
             )
-            if not (
-                type(log_id) is int
-                and 0 <= log_id <= MAX_INTEGER
-                and type(card_id) is str
-                and type(time) is str
-                and type(grade) is int
-                and 0 <= grade <= 5
-                and type(redrill) is bool
-                and type(answer_ms) is int
-                and 0 <= answer_ms <= MAX_INTEGER
-                and type(day) is str
-                and type(before) is dict
-                and type(after) is dict
-                and len(before) == 5  # with the five fields below: those and no other
-                and len(after) == 5
-                and (card_id in card_ids or card_id.strip())
-            ):
-                return index
-            known = days.get(day)
-            if known is None or not canonical(time):
-                return index
-            try:
-                old_key = (
-                    before["repetitions"],
-                    before["interval"],
-                    before["easiness"],
-                    before["due"],
-                    before["lapses"],
-                )
-                new_key = (
-                    after["repetitions"],
-                    after["interval"],
-                    after["easiness"],
-                    after["due"],
-                    after["lapses"],
-                )
-            except KeyError:
-                return index
-            # Of a known (checked) state, only the counts could be of another type and
-            # compare equal (True == 1.0 == 1); easiness and due are strings or None.
-            if not (
-                type(old_key[0])
-                is type(old_key[1])
-                is type(old_key[4])
-                is type(new_key[0])
-                is type(new_key[1])
-                is type(new_key[4])
-                is int
-            ):
-                return index
-            try:
-                moment = from_iso(time)
-                old = states.get(old_key) or self._state(before)
-                new = states.get(new_key) or self._state(after)
-            except (ValueError, TypeError):  # not a time; a list or object as a field
-                return index
-            if old is None or new is None:
-                return index
-            day_text, day_date = known
-            # canonical, so time[:10] is the time's date: see _Reader._entry for the rule
-            if time[:10] != day_text and (moment - _DAY_BEFORE).date() != day_date:
-                return index
-            if card is not None:
-                try:
-                    parsed = parse_card(card_id, card)
-                except ValueError:
-                    return index
-                self.cards.append((len(ids), parsed))  # its place: every answer is added
-                card_ids.add(card_id)
-            elif card_id not in card_ids:
-                card_ids.add(card_id)
-            ids.append(log_id)
-            befores.append(old)
-            afters.append(new)
-            rows.append(
-                (card_id, time, day_text, grade, redrill, answer_ms, *old, *new, *_NO_DRILL)
+            new_key = (
+                after["repetitions"],
+                after["interval"],
+                after["easiness"],
+                after["due"],
+                after["lapses"],
             )
-        return len(values)
+        except KeyError:
+            return False
+        # Of a known (checked) state, only the counts could be of another type and
+        # compare equal (True == 1.0 == 1); easiness and due are strings or None.
+        if not (
+            type(old_key[0])
+            is type(old_key[1])
+            is type(old_key[4])
+            is type(new_key[0])
+            is type(new_key[1])
+            is type(new_key[4])
+            is int
+        ):
+            return False
+        try:
+            moment = datetime.fromisoformat(time)
+            old = states.get(old_key) or self._state(before)
+            new = states.get(new_key) or self._state(after)
+        except (ValueError, TypeError):  # not a time; a list or object as a field
+            return False
+        if old is None or new is None:
+            return False
+        day_text, day_date = known
+        # canonical, so time[:10] is the time's date: see _Reader._entry for the rule
+        if time[:10] != day_text and (moment - _DAY_BEFORE).date() != day_date:
+            return False
+        if card is not None:
+            try:
+                parsed = parse_card(card_id, card)
+            except ValueError:
+                return False
+            self.cards.append((len(ids), parsed))  # its place: every answer is added
+            card_ids.add(card_id)
+        elif card_id not in card_ids:
+            card_ids.add(card_id)
+        ids.append(log_id)
+        befores.append(old)
+        afters.append(new)
+        rows.append((card_id, time, day_text, grade, redrill, answer_ms, *old, *new, *_NO_DRILL))
+        return True
 
     def _state(self, value: Any) -> State | None:
         """The columns of a state not seen before, or None if :class:`_Reader` refuses it."""
