@@ -302,7 +302,7 @@ def _may_blank(word: str, key_terms: frozenset[str], terms_of: TermsOf | None) -
     return (
         len(word) >= 3
         and word.casefold() not in _CLOZE_SKIP
-        and (_is_key_word(word, key_terms, terms_of))
+        and _is_key_word(word, key_terms, terms_of)
     )
 
 
@@ -377,7 +377,7 @@ class _CardMaker:
             found = self._heads[sentence] = self._term_set(head)
         return found
 
-    def _may_blank(self, word: str) -> bool:
+    def _is_blankable(self, word: str) -> bool:
         """Whether a cloze may blank ``word``: asked once per word of the chapter."""
         found = self._blankable.get(word)
         if found is None:
@@ -450,7 +450,7 @@ class _CardMaker:
         statement = concept.takeaway or principle
         if not statement:
             return []
-        blanked, answers = blank_words(statement, self._may_blank)
+        blanked, answers = blank_words(statement, self._is_blankable)
         if not answers:
             return []
         what = "takeaway" if concept.takeaway else "key idea"
@@ -577,7 +577,7 @@ class _CardMaker:
                     continue
                 shown = with_antecedents(sentences, {index})
                 context = " ".join(sentences[i] for i in shown if i != index)
-                blanked, answers = blank_words(sentence, self._may_blank)
+                blanked, answers = blank_words(sentence, self._is_blankable)
                 if not answers or _words([context, sentence]) > MAX_BACK_WORDS:
                     continue
                 quoted = f"{context} {blanked}".strip()

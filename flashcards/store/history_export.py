@@ -25,8 +25,6 @@ from flashcards.store.connection import Db
 from flashcards.store.history_cards import CARD_QUERY, card_record
 from flashcards.store.values import LOG_COLUMNS
 
-_COUNTS = ("repetitions", "interval", "easiness", "lapses")
-
 
 def history_json(db: Db, card_id: str | None = None) -> str:
     """The history file of the whole log (or one card's answers), oldest first."""
@@ -117,6 +115,8 @@ def _lines(
     return lines
 
 
+_COUNTS = ("repetitions", "interval", "easiness", "lapses")
+"""The whole-number fields of a state, as the log's columns name them."""
 _DIGITS = "[0-9]"
 _DATE = "-".join((_DIGITS * 4, _DIGITS * 2, _DIGITS * 2))
 _PLAIN = " AND ".join(
