@@ -275,3 +275,78 @@ def test_one_broken_chapter_does_not_stop_the_others(workdir: Path) -> None:
     result = runner.invoke(app, ["build"])
     assert result.exit_code == 1 and "00-bad.txt:1: no title line" in result.output
     assert "05-storage-in-kubernetes.yaml: " in result.output
+
+
+def _three_chapters_built(workdir: Path) -> list[Path]:
+    """The seed and two fixture chapters built once, each deck then marked by hand."""
+    for name in ("06-service-mesh-network-policy.txt", "07-scheduling-ml-workloads.txt"):
+        shutil.copy(ROOT / "tests" / "fixtures" / name, workdir / "seeds")
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    decks = sorted((workdir / "decks").iterdir())
+    for deck in decks:
+        deck.write_text(deck.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    return decks
+
+
+def test_a_build_stopped_midway_leaves_every_deck_as_it_was(workdir: Path) -> None:
+    from flashcards.files.builder import build_chapters
+
+    decks = _three_chapters_built(workdir)
+    before = {deck: deck.read_text(encoding="utf-8") for deck in decks}
+    built = build_chapters(sorted((workdir / "seeds").iterdir()), workdir / "decks")
+    next(built), next(built)
+    built.close()  # what Ctrl-C between two chapters does to the loop
+    assert sorted((workdir / "decks").iterdir()) == decks  # no temporaries either
+    assert {deck: deck.read_text(encoding="utf-8") for deck in decks} == before
+
+
+def test_decks_that_cannot_be_published_are_one_line_and_the_old_decks_stay(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flashcards.files.atomic as atomic
+
+    decks = _three_chapters_built(workdir)
+    before = {deck: deck.read_text(encoding="utf-8") for deck in decks}
+
+    def read_only_disk(source: object, target: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(atomic.os, "replace", read_only_disk)
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"k8sprep: {Path('decks')}: decks not written: Read-only file system"
+    ]
+    assert sorted((workdir / "decks").iterdir()) == decks
+    assert {deck: deck.read_text(encoding="utf-8") for deck in decks} == before
+
+
+def test_a_build_killed_while_publishing_leaves_old_or_new_decks_never_half(
+    workdir: Path,
+) -> None:
+    """``kill -9`` between two renames: each deck is its old self or its new one, whole."""
+    decks = _three_chapters_built(workdir)
+    before = {deck: deck.read_text(encoding="utf-8") for deck in decks}
+    killer = (
+        "import os, signal, sys\n"
+        "import flashcards.files.atomic as atomic\n"
+        "from flashcards.cli import app\n"
+        "real, done = os.replace, []\n"
+        "def replace(source, target):\n"
+        "    if done: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    real(source, target); done.append(target)\n"
+        "atomic.os.replace = replace\n"
+        "sys.argv = ['k8sprep', 'build']\n"
+        "app()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", killer], cwd=workdir, env=env, check=False)
+    assert run.returncode == -9
+    after = {deck: deck.read_text(encoding="utf-8") for deck in decks}
+    assert not after[decks[0]].endswith("# mine\n")  # renamed before the kill: the new deck
+    assert load_deck(decks[0]).cards
+    assert {deck: after[deck] for deck in decks[1:]} == {d: before[d] for d in decks[1:]}
+    leftovers = sorted(p.name for p in (workdir / "decks").iterdir() if p not in decks)
+    assert len(leftovers) == 2 and all(name.endswith(".tmp") for name in leftovers)
+    assert runner.invoke(app, ["build"]).exit_code == 0  # the next build publishes them all
+    assert not any(deck.read_text(encoding="utf-8").endswith("# mine\n") for deck in decks)

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flashcards.errors import ChapterError, K8sprepError
-from flashcards.files.atomic import folder_syncs_batched, write_text_atomically
+from flashcards.errors import ChapterError, DeckFileError, K8sprepError
+from flashcards.files.atomic import PublishBatch, published_together, write_text_atomically
 from flashcards.files.decks import (
     deck_filename,
     read_deck_text,
@@ -85,18 +85,28 @@ def build_chapters(
 ) -> Iterator[tuple[Path, BuildResult | K8sprepError]]:
     """Build every chapter of ``paths`` into ``out_dir``, yielding each one's result or error.
 
-    One chapter's error does not stop the others. As one batch, the build reads the
-    folder once for leftovers of killed builds and syncs it once at the end (each deck
-    file itself is synced before it replaces the old one), instead of once per deck.
+    One chapter's error does not stop the others. The decks are published together
+    when the last chapter is built (:class:`PublishBatch`: one sync for all, not one per
+    deck); until then the old decks stay, and an exception out of the loop (Ctrl-C)
+    leaves them all as they were. The folder is swept once for leftovers of killed builds.
+
+    Raises:
+        DeckFileError: the decks cannot be published at the end (each is its old
+            self or its new one).
     """
     claimed: dict[Path, Path] = {}
     remove_stale_deck_temporaries(out_dir)
-    with folder_syncs_batched():
-        for path in paths:
-            try:
-                yield path, build_chapter(path, out_dir, claimed, fresh=fresh, sweep=False)
-            except K8sprepError as error:
-                yield path, error
+    try:
+        with published_together() as batch:
+            for path in paths:
+                try:
+                    yield path, build_chapter(path, out_dir, claimed, fresh=fresh, batch=batch)
+                except K8sprepError as error:
+                    yield path, error
+    except OSError as error:
+        raise DeckFileError(
+            f"decks not written: {error.strerror or error}", path=str(out_dir)
+        ) from None
 
 
 def build_chapter(
@@ -105,7 +115,7 @@ def build_chapter(
     claimed: dict[Path, Path] | None = None,
     *,
     fresh: bool = False,
-    sweep: bool = True,
+    batch: PublishBatch | None = None,
 ) -> BuildResult:
     """Parse one chapter and write its deck, keeping the ids and hand edits of the deck it replaces.
 
@@ -113,7 +123,7 @@ def build_chapter(
     two files of one chapter (its site copy and its Markdown) never silently
     overwrite each other's deck. ``fresh`` builds from the chapter alone (ids are
     still kept) after copying the old deck to ``<deck>.bak``. A deck the build would
-    leave byte for byte as it is is not written again. ``sweep`` as for :func:`write_deck`.
+    leave byte for byte as it is is not written again. ``batch`` as for :func:`write_deck`.
     """
     parsed = read_chapter(path)
     deck, unreached = build_deck_reporting(parsed.chapter, path.name)
@@ -153,18 +163,23 @@ def build_chapter(
         deck = with_existing_ids(deck, replace(existing, cards=generated))
         if fresh:
             backup = target.with_name(target.name + BACKUP_SUFFIX)
-            _save_copy(target, backup)
+            _save_copy(target, backup, batch)
             deck, kept = record(deck), MergeReport()
         else:
             (deck, kept), backup = merge_decks(deck, existing), None
         text = None
-    written = write_deck(deck, out_dir, text, sweep=sweep)
+    written = write_deck(deck, out_dir, text, batch=batch)
     return BuildResult(path, written, deck, warnings, kept, backup)
 
 
-def _save_copy(target: Path, backup: Path) -> None:
+def _save_copy(target: Path, backup: Path, batch: PublishBatch | None) -> None:
+    """Copy the old deck to ``backup``; in a batch, it is published before the new deck."""
     try:
-        write_text_atomically(backup, target.read_text(encoding="utf-8"))
+        old = target.read_text(encoding="utf-8")
+        if batch is None:
+            write_text_atomically(backup, old)
+        else:
+            batch.write_text(backup, old)
     except OSError as error:
         raise ChapterError(
             f"not rebuilt: cannot save the old deck first: {error.strerror or error}",

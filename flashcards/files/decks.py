@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from flashcards.errors import DeckFileError, UnknownDeckError
-from flashcards.files.atomic import temp_prefix, write_text_atomically
+from flashcards.files.atomic import PublishBatch, temp_prefix, write_text_atomically
 from flashcards.files.reading import MiB, read_regular_file
 from flashcards.files.settings import bundled_decks_dir
 from flashcards.files.tempfiles import remove_stale_temporaries, remove_stale_temporaries_of
@@ -151,12 +151,15 @@ def deck_filename(deck: Deck) -> str:
     return f"{deck.chapter.number:02d}-{slug or 'chapter'}.yaml"
 
 
-def write_deck(deck: Deck, folder: Path, text: str | None = None, *, sweep: bool = True) -> Path:
+def write_deck(
+    deck: Deck, folder: Path, text: str | None = None, *, batch: PublishBatch | None = None
+) -> Path:
     """Write a deck into ``folder`` atomically: readers see the old file or the new one.
 
-    ``text``: the deck's ``dump_deck`` text, when the caller has it already. ``sweep``:
-    remove what a killed write of this deck left (a batch calls
-    :func:`remove_stale_deck_temporaries` once instead).
+    ``text``: the deck's ``dump_deck`` text, when the caller has it already. ``batch``:
+    the deck is published with the batch's other files when it ends (a batch's caller
+    calls :func:`remove_stale_deck_temporaries` once for them all); without one, it is
+    published now, after removing what a killed write of this deck left.
 
     Raises:
         DeckFileError: the deck's file name would not be a plain name inside ``folder``,
@@ -172,9 +175,12 @@ def write_deck(deck: Deck, folder: Path, text: str | None = None, *, sweep: bool
             raise DeckFileError(
                 f"not written: the deck file would land outside {folder}", path=name
             )
-        if sweep:
+        text = dump_deck(deck) if text is None else text
+        if batch is not None:
+            batch.write_text(target, text)
+        else:
             remove_stale_temporaries(folder, temp_prefix(target))  # left by a killed build
-        write_text_atomically(target, dump_deck(deck) if text is None else text)
+            write_text_atomically(target, text)
     except OSError as error:  # disk full, read-only folder: the old deck stays as it was
         raise DeckFileError(
             f"deck not written: {error.strerror or error}", path=str(target)
