@@ -147,14 +147,17 @@ def _parse_in_order(text: str, position: int, path: str, fast: bool) -> ParsedHi
 
 
 _CANONICAL_ENTRY = re.compile(
-    r'\{"id": (0|[1-9][0-9]{0,18}), "card_id": "([^"\\\x00-\x1f]+)", '
+    r'\{"id": (0|[1-9][0-9]{0,17}), "card_id": "([^"\\\x00-\x1f]+)", '
     r'"time": "(([0-9]{4}-[0-9]{2}-[0-9]{2})T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])", '
     r'"day": "([^"\\\x00-\x1f]*)", "grade": ([0-5]), "redrill": (true|false), '
-    r'"answer_ms": (0|[1-9][0-9]{0,18}), "before": (\{[^{}\[\]]*\}), "after": (\{[^{}\[\]]*\})'
+    r'"answer_ms": (0|[1-9][0-9]{0,17}), "before": (\{[^{}\[\]]*\}), "after": (\{[^{}\[\]]*\})'
+    r"(\},\n)?"
 )
 """An answer as ``k8sprep history --json`` writes it: no escapes in its strings, whole
-numbers as JSON writes them, its two states (objects of plain values) kept as text,
-then ``}`` or the card (``, "card": {...}}``)."""
+numbers as JSON writes them (at most 18 digits: never above :data:`MAX_INTEGER`), its
+two states (objects of plain values) kept as text, then ``}`` and the ``,\n`` before the
+next answer (matched here: the common case), or ``}`` alone, or the card
+(``, "card": {...}}``)."""
 _CARD_FOLLOWS = ', "card": '
 _CANONICAL_STATE = re.compile(
     r'\{"repetitions": (0|[1-9][0-9]{0,18}), "interval": (0|[1-9][0-9]{0,18}), '
@@ -242,22 +245,30 @@ class _Builder:
             match = match_entry(text, position)
             if match is None:
                 return position, True
+            (
+                log_id,
+                card_id,
+                time,
+                time_day,
+                day,
+                grade,
+                redrill,
+                answer_ms,
+                before,
+                after,
+                next_follows,
+            ) = match.groups()
             end, card = match.end(), None
-            if starts_at(_CARD_FOLLOWS, end):
-                try:
-                    card, end = decoder.raw_decode(text, end + len(_CARD_FOLLOWS))
-                except (ValueError, RecursionError):
+            if next_follows is None:  # the card follows, or this is the last answer
+                if starts_at(_CARD_FOLLOWS, end):
+                    try:
+                        card, end = decoder.raw_decode(text, end + len(_CARD_FOLLOWS))
+                    except (ValueError, RecursionError):
+                        return position, True
+                if not starts_at("}", end):
                     return position, True
-            if not starts_at("}", end):
-                return position, True
-            log_id, card_id, time, time_day, day, grade, redrill, answer_ms, before, after = (
-                match.groups()
-            )
             known = days.get(day)
             if known is None:
-                return position, True
-            log_id_number, answer_ms_number = int(log_id), int(answer_ms)
-            if log_id_number > MAX_INTEGER or answer_ms_number > MAX_INTEGER:
                 return position, True
             if card_id not in card_ids:
                 if not card_id.strip():
@@ -282,7 +293,7 @@ class _Builder:
                 except ValueError:
                     return position, True
             starts.append(position)
-            ids.append(log_id_number)
+            ids.append(int(log_id))
             befores.append(old)
             afters.append(new)
             rows.append(
@@ -292,15 +303,18 @@ class _Builder:
                     day_text,
                     int(grade),
                     redrill == "true",
-                    answer_ms_number,
+                    int(answer_ms),
                     *old,
                     *new,
                     *_NO_DRILL,
                 )
             )
-            if not starts_at(",\n", end + 1):
+            if next_follows is not None:
+                position = end
+            elif starts_at(",\n", end + 1):
+                position = end + 3
+            else:
                 return end + 1, False
-            position = end + 3
 
     def _state_of_text(self, text: str) -> State | None:
         """The columns of a state's text not seen before, or None if it is not plainly one.
