@@ -20,7 +20,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id, normalise_text
+from flashcards.model import (
+    Card,
+    ChapterInfo,
+    Deck,
+    Kind,
+    Source,
+    card_id_prefix,
+    front_digest,
+    normalise_text,
+)
 from flashcards.parse.chapter import Chapter, Concept, ParseWarning, split_sentences
 from flashcards.parse.diagrams import Flow, draw_flow
 from flashcards.parse.sentences import (
@@ -326,7 +335,11 @@ class _CardMaker:
         self.chapter = chapter
         self.source_file = source_file
         self.slug = chapter.slug
-        self._chapter_tags = (f"ch{chapter.number:02d}", chapter.level or "any-level")
+        # What every card of a kind, or of a section, shares: made once, not once a card.
+        chapter_tags = (f"ch{chapter.number:02d}", chapter.level or "any-level")
+        self._tags = {kind: (*chapter_tags, kind.value) for kind in Kind}
+        self._id_prefixes = {kind: card_id_prefix(self.slug, kind) for kind in Kind}
+        self._sources: dict[str, Source] = {}
         everything = " ".join(
             [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
         )
@@ -402,13 +415,17 @@ class _CardMaker:
         return frozenset(found)
 
     def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
+        """A card of this chapter; its id is :func:`make_card_id`'s, its prefix made once."""
+        source = self._sources.get(section)
+        if source is None:
+            source = self._sources[section] = Source(self.source_file, section)
         return Card(
-            id=make_card_id(self.slug, kind, front),
+            id=f"{self._id_prefixes[kind]}-{front_digest(front)}",
             kind=kind,
             front=front,
             back=back,
-            tags=(*self._chapter_tags, kind.value),
-            source=Source(self.source_file, section),
+            tags=self._tags[kind],
+            source=source,
             **extra,
         )
 
