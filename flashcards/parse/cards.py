@@ -379,7 +379,7 @@ class _CardMaker:
     def _term_set(self, text: str) -> frozenset[str]:
         found = self._sets.get(text)
         if found is None:
-            found = self._sets[text] = self.vocabulary.term_set(text)
+            found = self._sets[text] = frozenset(self.vocabulary.terms(text))
         return found
 
     def _head_terms(self, sentence: str) -> frozenset[str]:

@@ -13,11 +13,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain, repeat
-from typing import cast
+from itertools import repeat
 
 STOP_WORDS = frozenset(
     """a about after again all also an and any are as at be because been before being
@@ -48,10 +46,7 @@ KNOWN_ABBREVIATIONS: dict[str, str] = {
     "sts": "stateful set",
 }
 
-_WORD_CHARS = (string.ascii_letters + string.digits).encode("ascii")
-_SPACE_FOR_OTHERS = bytes(byte if byte in _WORD_CHARS else ord(" ") for byte in range(256))
-"""Bytes -> bytes: letters and digits stay, every other character becomes a space."""
-_DIGIT_FIRST = re.compile(rb"(?<![A-Za-z0-9])[0-9]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _CAMEL_CASE = re.compile(r"[A-Z](?<!\w[A-Z])[a-z0-9]+(?:[A-Z][a-z0-9]+)+s?\b")
 """A CamelCase name: ``\\b[A-Z]...`` with the boundary checked after the capital, so the
 search skips straight from capital to capital (twice as fast over a chapter)."""
@@ -74,20 +69,6 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
-
-
-def split_words(text: str) -> list[str]:
-    """The words of ``text`` as :func:`terms` reads them: a letter, then letters or digits.
-
-    ``re.findall(r"[A-Za-z][A-Za-z0-9]*", text)``, in half its time: every other
-    character (any beyond ASCII too) becomes a space, the text is split at spaces, and
-    a run that starts with digits loses them ("3rd" -> "rd", "42" -> nothing).
-    """
-    ascii_text = text.encode("ascii", "replace").translate(_SPACE_FOR_OTHERS)
-    words = ascii_text.decode("ascii").split()
-    if _DIGIT_FIRST.search(ascii_text) is None:
-        return words
-    return [kept for word in words if (kept := word.lstrip(string.digits))]
 
 
 def camel_parts(word: str) -> list[str]:
@@ -123,20 +104,17 @@ class Vocabulary:
         """The key terms of ``text`` (see :func:`terms`)."""
         found = self._texts.get(text)
         if found is None:
-            found = self._texts[text] = list(chain.from_iterable(self._terms_by_word(text)))
+            found = []
+            add, plain, own = found.extend, _PLAIN_WORDS.get, self._words.get
+            for word in _WORD.findall(text):
+                word_terms = plain(word)
+                if word_terms is None:
+                    word_terms = own(word)
+                    if word_terms is None:
+                        word_terms = self._word(word)
+                add(word_terms)
+            self._texts[text] = found
         return found
-
-    def term_set(self, text: str) -> frozenset[str]:
-        """The distinct terms of ``text``, not cached: a caller keeps the sets it reuses."""
-        return frozenset(chain.from_iterable(self._terms_by_word(text)))
-
-    def _terms_by_word(self, text: str) -> list[tuple[str, ...]]:
-        """Each word's terms: most words are plain, looked up all at once."""
-        words = split_words(text)
-        found = list(map(_PLAIN_WORDS.get, words))
-        if None in found:  # an abbreviation, or a word not met before
-            return [self.word_terms(word) for word in words]
-        return cast("list[tuple[str, ...]]", found)
 
     def word_terms(self, word: str) -> tuple[str, ...]:
         """The terms of one word as :func:`terms` reads words: a letter, then letters or digits."""
