@@ -60,8 +60,11 @@ _LEVEL = re.compile(r"level\s*+:?\s*+([A-Za-z][\w -]{0,40}?)\s*+(?:\||$)", re.IG
 thousands of "level" words costs a bounded scan after each one, not one to the line's end."""
 _ELI5 = re.compile(r"^ELI5(?: callback)?\s*:\s*(.*)$", re.IGNORECASE)
 _QUESTION = re.compile(r"^Q\s*:\s*", re.IGNORECASE)
-_ANSWER = re.compile(r"(?<!\s)\s*+\bA\s*+:\s*+")
-_WRONG = re.compile(r"(?<!\s)\s*+Common wrong answer to avoid\s*+:?\s*+", re.IGNORECASE)
+_ANSWER = re.compile(r"A(?<!\wA)\s*+:\s*+")
+"""``A:``, with the boundary before the ``A`` checked after it, so a search skips from
+``A`` to ``A``; what comes before is stripped (the question), so no pattern takes the
+space before it."""
+_WRONG = re.compile(r"Common wrong answer to avoid\s*+:?\s*+", re.IGNORECASE)
 _BRIDGE = re.compile(r"^Bridge\s*[.:]\s*(.*)$", re.IGNORECASE)
 _BRIDGE_PARTS = re.compile(r"^(.*?)(?<!\s)\s*+(?:→|->)\s*+(\d{1,3})\s*+(?:(?:→|->)\s*+(.*))?$")
 _LINK = re.compile(r"\[[^\[\]]*+\]\(([^)\[]*+)\)")
