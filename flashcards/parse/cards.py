@@ -556,9 +556,9 @@ class _CardMaker:
         asked = [overlap(wanted, terms, self.idf) for terms in sets]  # each sentence's score
         ranked = sorted(range(len(sentences)), key=lambda i: (-asked[i], i))
         if _WHY.match(question):
-            reasons = [i for i in ranked if _REASON.search(sentences[i])]
-            if reasons and asked[reasons[0]] > 0:
-                chosen.add(reasons[0])
+            reason = next((i for i in ranked if _REASON.search(sentences[i])), None)
+            if reason is not None and asked[reason] > 0:
+                chosen.add(reason)
         for index in ranked:
             if len(chosen) >= RECALL_SENTENCES:
                 break

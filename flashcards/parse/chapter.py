@@ -8,7 +8,7 @@ A file that is not a chapter raises :class:`ChapterError` naming its line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flashcards.errors import ChapterError
 from flashcards.model import slugify
@@ -236,8 +236,14 @@ class _Reader:
         concepts: list[Concept] = []
         for heading, body in rest:
             self._section(heading, body, concepts, fields)
-        chapter = Chapter(number=number, title=title, subtitle=subtitle, concepts=tuple(concepts))
-        chapter = _with(chapter, fields)
+        # made once with what the sections held (a replace() after would make it twice)
+        chapter = Chapter(
+            number=number,
+            title=title,
+            subtitle=subtitle,
+            concepts=tuple(concepts),
+            **fields,  # type: ignore[arg-type]
+        )
         return ParsedChapter(chapter, tuple(sorted(self.warnings, key=lambda w: w.line)))
 
     def _title(self, block: Block) -> tuple[int, str, str]:
@@ -430,10 +436,6 @@ class _Reader:
         else:
             fields["bridge"] = Bridge(match.group(1).strip())
         return True
-
-
-def _with(chapter: Chapter, fields: dict[str, object]) -> Chapter:
-    return replace(chapter, **fields)  # type: ignore[arg-type]
 
 
 def _partition(pattern: re.Pattern[str], text: str) -> tuple[str, bool, str]:
