@@ -643,7 +643,7 @@ class _CardMaker:
         return warnings
 
     def _reached(self, concept: Concept, *sentences: str) -> None:
-        self.reached.setdefault(concept.heading, set()).update(s for s in sentences if s)
+        self.reached.setdefault(concept.heading, set()).update(filter(None, sentences))
 
     def interview_cards(self) -> list[Card]:
         return [
