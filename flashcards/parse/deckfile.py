@@ -233,7 +233,7 @@ def _add_card(
         lines.append(f"- id: {card.id}")
     else:
         lines.append(f"- id: {_scalar(card.id, 2, 'id')}")
-    lines.append(f"  kind: {_scalar(card.kind.value, 2, 'kind')}")
+    lines.append(_KIND_LINES[card.kind])
     lines.append(f"  front: {_scalar(card.front, 2, 'front')}")
     lines.append(f"  back: {_scalar(card.back, 2, 'back')}")
     if card.kind is Kind.INTERVIEW or card.wrong_answer:
@@ -248,6 +248,10 @@ def _add_card(
     lines.append("  source:")
     lines.append(f"    file: {_scalar(card.source.file, 4, 'file')}")
     lines.append(f"    section: {_scalar(card.source.section, 4, 'section')}")
+
+
+_KIND_LINES = {kind: f"  kind: {_scalar(kind.value, 2, 'kind')}" for kind in Kind}
+"""Each kind's line, written once: every card has one."""
 
 
 class _DeckDumper(_SafeDumper):  # type: ignore[misc]  # base picked at run time (C or Python)
