@@ -154,9 +154,18 @@ def make_card_id(slug: str, kind: Kind | str, front: str) -> str:
     Rebuilding an unchanged chapter gives the same ids; a typo fixed in an
     answer keeps them. ``storage-in-kubernetes-interview-3f2a9c1b``.
     """
-    digest = hashlib.sha1(normalise_text(front).encode("utf-8")).hexdigest()[:10]
+    return f"{card_id_prefix(slug, kind)}-{front_digest(front)}"
+
+
+def card_id_prefix(slug: str, kind: Kind | str) -> str:
+    """How the ids of one kind of a chapter's cards begin: ``storage-in-kubernetes-interview``."""
     value = kind.value if isinstance(kind, Kind) else Kind(kind).value
-    return f"{slug}-{value}-{digest}"
+    return f"{slug}-{value}"
+
+
+def front_digest(front: str) -> str:
+    """The part of a card id that the card's front decides (see :func:`make_card_id`)."""
+    return hashlib.sha1(normalise_text(front).encode("utf-8")).hexdigest()[:10]
 
 
 def slugify(text: str) -> str:

@@ -20,7 +20,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from flashcards.model import Card, ChapterInfo, Deck, Kind, Source, make_card_id, normalise_text
+from flashcards.model import (
+    Card,
+    ChapterInfo,
+    Deck,
+    Kind,
+    Source,
+    card_id_prefix,
+    front_digest,
+    normalise_text,
+)
 from flashcards.parse.chapter import Chapter, Concept, ParseWarning, split_sentences
 from flashcards.parse.diagrams import Flow, draw_flow
 from flashcards.parse.sentences import (
@@ -326,7 +335,11 @@ class _CardMaker:
         self.chapter = chapter
         self.source_file = source_file
         self.slug = chapter.slug
-        self._chapter_tags = (f"ch{chapter.number:02d}", chapter.level or "any-level")
+        # What every card of a kind, or of a section, shares: made once, not once a card.
+        chapter_tags = (f"ch{chapter.number:02d}", chapter.level or "any-level")
+        self._tags = {kind: (*chapter_tags, kind.value) for kind in Kind}
+        self._id_prefixes = {kind: card_id_prefix(self.slug, kind) for kind in Kind}
+        self._sources: dict[str, Source] = {}
         everything = " ".join(
             [c.heading + " " + " ".join(c.sentences) for c in chapter.concepts] + [chapter.eli5]
         )
@@ -353,14 +366,16 @@ class _CardMaker:
             for flow in concept.flows
             for stage in flow.stages
         ]
-        # One pass over all sentences: a name is letters only, so none spans the join.
+        found: set[str] = set(TECHNICAL_TERMS)
+        for text in dict.fromkeys(texts):
+            found |= self._term_set(text)
+        # One pass over all sentences: a name is letters only, so none spans the join,
+        # and its terms are those of one word.
         sentences = (
             sentence for concept in self.chapter.concepts for sentence in concept.sentences
         )
-        texts += _NAMED_WORD.findall(" ".join(sentences))
-        found: set[str] = set(TECHNICAL_TERMS)
-        for text in dict.fromkeys(texts):  # a name recurs in many sentences
-            found |= self._term_set(text)
+        for name in dict.fromkeys(_NAMED_WORD.findall(" ".join(sentences))):  # names recur
+            found.update(self.vocabulary.word_terms(name))
         return frozenset(found)
 
     def _term_set(self, text: str) -> frozenset[str]:
@@ -402,13 +417,17 @@ class _CardMaker:
         return frozenset(found)
 
     def card(self, kind: Kind, front: str, back: str, section: str, **extra: str) -> Card:
+        """A card of this chapter; its id is :func:`make_card_id`'s, its prefix made once."""
+        source = self._sources.get(section)
+        if source is None:
+            source = self._sources[section] = Source(self.source_file, section)
         return Card(
-            id=make_card_id(self.slug, kind, front),
+            id=f"{self._id_prefixes[kind]}-{front_digest(front)}",
             kind=kind,
             front=front,
             back=back,
-            tags=(*self._chapter_tags, kind.value),
-            source=Source(self.source_file, section),
+            tags=self._tags[kind],
+            source=source,
             **extra,
         )
 
@@ -513,9 +532,8 @@ class _CardMaker:
             (overlap(wanted, section, self.idf), -index)
             for index, section in enumerate(self.section_sets)
         ]
-        if not scored or max(scored)[0] == 0:
-            return None
-        return self.chapter.concepts[-max(scored)[1]]
+        best = max(scored, default=(0.0, 0))
+        return self.chapter.concepts[-best[1]] if best[0] else None
 
     def _recall_answer(self, question: str, concept: Concept) -> str:
         """The section's sentences that answer the question: one per item it names, the reason
@@ -532,25 +550,15 @@ class _CardMaker:
             heads = [self._head_terms(sentence) for sentence in sentences]
             for number, item in enumerate(items):
                 others = frozenset().union(*(o for n, o in enumerate(items) if n != number))
-                own, rest = item - others, others - item
-                best = max(
-                    range(len(sentences)),
-                    key=lambda i: (
-                        overlap(own, sets[i], self.idf) + overlap(item, sets[i], self.idf) / 2,
-                        overlap(item, heads[i], self.idf),  # the item is what it is about
-                        i not in chosen,
-                        -overlap(rest, sets[i], self.idf),
-                        -i,
-                    ),
-                )
+                best = self._sentence_about(item, others, sets, heads, chosen)
                 if overlap(item, sets[best], self.idf) > 0:
                     chosen.add(best)
         asked = [overlap(wanted, terms, self.idf) for terms in sets]  # each sentence's score
         ranked = sorted(range(len(sentences)), key=lambda i: (-asked[i], i))
         if _WHY.match(question):
-            reasons = [i for i in ranked if _REASON.search(sentences[i])]
-            if reasons and asked[reasons[0]] > 0:
-                chosen.add(reasons[0])
+            reason = next((i for i in ranked if _REASON.search(sentences[i])), None)
+            if reason is not None and asked[reason] > 0:
+                chosen.add(reason)
         for index in ranked:
             if len(chosen) >= RECALL_SENTENCES:
                 break
@@ -567,13 +575,37 @@ class _CardMaker:
             self._reached(concept, concept.takeaway)
         return "\n".join(line for line in lines if line)
 
+    def _sentence_about(
+        self,
+        item: frozenset[str],
+        others: frozenset[str],
+        sets: list[frozenset[str]],
+        heads: list[frozenset[str]],
+        chosen: set[int],
+    ) -> int:
+        """The sentence that answers one item a question lists, of the others it lists.
+
+        Its own terms count most, then the item being what the sentence is about (the
+        terms of its head), then not being chosen yet, then naming fewer of the other items.
+        """
+        own, rest = item - others, others - item
+        idf = self.idf
+        return _first_best(
+            len(sets),
+            lambda i: overlap(own, sets[i], idf) + overlap(item, sets[i], idf) / 2,
+            lambda i: overlap(item, heads[i], idf),
+            lambda i: i not in chosen,
+            lambda i: -overlap(rest, sets[i], idf),
+        )
+
     def extra_concept_cards(self) -> list[Card]:
         """A cloze for each content sentence no other card quotes, when it holds a key term."""
         cards: list[Card] = []
         for concept in self.chapter.concepts:
             sentences = self.content_sentences(concept)
+            reached = self.reached.setdefault(concept.heading, set())
             for index, sentence in enumerate(sentences):
-                if sentence in self.reached.get(concept.heading, set()):
+                if sentence in reached:
                     continue
                 shown = with_antecedents(sentences, {index})
                 context = " ".join(sentences[i] for i in shown if i != index)
@@ -611,7 +643,7 @@ class _CardMaker:
         return warnings
 
     def _reached(self, concept: Concept, *sentences: str) -> None:
-        self.reached.setdefault(concept.heading, set()).update(s for s in sentences if s)
+        self.reached.setdefault(concept.heading, set()).update(filter(None, sentences))
 
     def interview_cards(self) -> list[Card]:
         return [
@@ -634,6 +666,24 @@ class _CardMaker:
         front = f"{self.chapter.practice_heading}: {self.chapter.practice}"
         back = "Self-check, did you:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
         return [self.card(Kind.PRACTICE, front, back, self.chapter.practice_heading)]
+
+
+def _first_best(count: int, *scores: Callable[[int], float]) -> int:
+    """The index ``max(range(count), key=lambda i: (*(s(i) for s in scores), -i))`` gives.
+
+    Each score is computed only for the indexes still tied on the scores before it:
+    most ties are broken by the first, so the later ones are seldom computed at all.
+    """
+    candidates = list(range(count))
+    for score in scores:
+        if len(candidates) == 1:
+            break
+        values = [score(index) for index in candidates]
+        top = max(values)
+        candidates = [
+            index for index, value in zip(candidates, values, strict=True) if value == top
+        ]
+    return candidates[0]
 
 
 def _quote(text: str, limit: int = 60) -> str:

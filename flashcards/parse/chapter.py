@@ -8,7 +8,7 @@ A file that is not a chapter raises :class:`ChapterError` naming its line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flashcards.errors import ChapterError
 from flashcards.model import slugify
@@ -60,8 +60,11 @@ _LEVEL = re.compile(r"level\s*+:?\s*+([A-Za-z][\w -]{0,40}?)\s*+(?:\||$)", re.IG
 thousands of "level" words costs a bounded scan after each one, not one to the line's end."""
 _ELI5 = re.compile(r"^ELI5(?: callback)?\s*:\s*(.*)$", re.IGNORECASE)
 _QUESTION = re.compile(r"^Q\s*:\s*", re.IGNORECASE)
-_ANSWER = re.compile(r"(?<!\s)\s*+\bA\s*+:\s*+")
-_WRONG = re.compile(r"(?<!\s)\s*+Common wrong answer to avoid\s*+:?\s*+", re.IGNORECASE)
+_ANSWER = re.compile(r"A(?<!\wA)\s*+:\s*+")
+"""``A:``, with the boundary before the ``A`` checked after it, so a search skips from
+``A`` to ``A``; what comes before is stripped (the question), so no pattern takes the
+space before it."""
+_WRONG = re.compile(r"Common wrong answer to avoid\s*+:?\s*+", re.IGNORECASE)
 _BRIDGE = re.compile(r"^Bridge\s*[.:]\s*(.*)$", re.IGNORECASE)
 _BRIDGE_PARTS = re.compile(r"^(.*?)(?<!\s)\s*+(?:→|->)\s*+(\d{1,3})\s*+(?:(?:→|->)\s*+(.*))?$")
 _LINK = re.compile(r"\[[^\[\]]*+\]\(([^)\[]*+)\)")
@@ -233,8 +236,14 @@ class _Reader:
         concepts: list[Concept] = []
         for heading, body in rest:
             self._section(heading, body, concepts, fields)
-        chapter = Chapter(number=number, title=title, subtitle=subtitle, concepts=tuple(concepts))
-        chapter = _with(chapter, fields)
+        # made once with what the sections held (a replace() after would make it twice)
+        chapter = Chapter(
+            number=number,
+            title=title,
+            subtitle=subtitle,
+            concepts=tuple(concepts),
+            **fields,  # type: ignore[arg-type]
+        )
         return ParsedChapter(chapter, tuple(sorted(self.warnings, key=lambda w: w.line)))
 
     def _title(self, block: Block) -> tuple[int, str, str]:
@@ -427,10 +436,6 @@ class _Reader:
         else:
             fields["bridge"] = Bridge(match.group(1).strip())
         return True
-
-
-def _with(chapter: Chapter, fields: dict[str, object]) -> Chapter:
-    return replace(chapter, **fields)  # type: ignore[arg-type]
 
 
 def _partition(pattern: re.Pattern[str], text: str) -> tuple[str, bool, str]:

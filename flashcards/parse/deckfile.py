@@ -83,13 +83,16 @@ def dump_deck(deck: Deck) -> str:
         lines.append(f"  {key}: {_value(value, key)}")
     lines.append("cards:" if deck.cards else "cards: []")
     tag_lines: dict[tuple[str, ...], list[str]] = {}
+    plain_ids: set[str] = set()
     for card in deck.cards:
-        _add_card(lines, card, tag_lines)
+        _add_card(lines, card, tag_lines, plain_ids)
     lines.append("removed:" if deck.removed else "removed: []")
     lines.extend(f"- {_scalar(card_id, 0, None)}" for card_id in deck.removed)
     if deck.generated is not None:
         lines.append("generated:" if deck.generated else "generated: {}")
-        lines.extend(_entry(card_id, fingerprint) for card_id, fingerprint in deck.generated)
+        lines.extend(
+            _entry(card_id, fingerprint, plain_ids) for card_id, fingerprint in deck.generated
+        )
     text = "\n".join(lines) + "\n"
     if _OPEN_ENDED in text:  # a value kept its final line breaks (``|+``): PyYAML ends with ...
         last = text.endswith(_OPEN_ENDED + "\n")
@@ -124,9 +127,12 @@ _OPEN_ENDED = "\x00open-ended\x00"
 """Marks a value PyYAML wrote as ``|+`` (no deck text holds a NUL: it would be escaped)."""
 
 
-def _entry(card_id: str, fingerprint: str) -> str:
-    """One entry of the ``generated`` table: a key PyYAML must quote makes PyYAML write it."""
-    if "\n" not in card_id and len(card_id) < _SIMPLE_KEY_CHARS and _plain(card_id):
+def _entry(card_id: str, fingerprint: str, plain_ids: set[str]) -> str:
+    """One entry of the ``generated`` table: a key PyYAML must quote makes PyYAML write it.
+
+    ``plain_ids``: the ids the deck's cards already found :func:`_plain_key`.
+    """
+    if card_id in plain_ids or _plain_key(card_id):
         if _FINGERPRINT.fullmatch(fingerprint):
             return f"  {card_id}: {fingerprint}"
         return f"  {card_id}: {_scalar(fingerprint, 2, card_id)}"
@@ -163,6 +169,11 @@ def _scalar(text: str, indent: int, key: str | None) -> str:
         return written[indent + 2 :]
     written = _by_pyyaml({key: text}, indent // 2)
     return written[indent + len(key) + 2 :]
+
+
+def _plain_key(text: str) -> bool:
+    """Whether PyYAML writes ``text`` plain, as it is, as a simple key (and so as a value)."""
+    return "\n" not in text and len(text) < _SIMPLE_KEY_CHARS and _plain(text)
 
 
 def _plain(text: str) -> bool:
@@ -203,16 +214,26 @@ def _by_pyyaml(node: object, depth: int) -> str:
     return written + _OPEN_ENDED if open_ended else written
 
 
-def _add_card(lines: list[str], card: Card, tag_lines: dict[tuple[str, ...], list[str]]) -> None:
+def _add_card(
+    lines: list[str],
+    card: Card,
+    tag_lines: dict[tuple[str, ...], list[str]],
+    plain_ids: set[str],
+) -> None:
     """One card's lines, its keys in :data:`CARD_KEYS` order.
 
     Written key by key rather than from a mapping of the card: a build writes
     thousands of cards, and building a dict for each one to walk it was a tenth
     of the dump. ``tag_lines``: the ``tags`` lines written so far in this deck, by
-    tags (the cards of a kind share theirs).
+    tags (the cards of a kind share theirs). ``plain_ids``: the ids written as they
+    are, which the ``generated`` table then writes as keys without testing them again.
     """
-    lines.append(f"- id: {_scalar(card.id, 2, 'id')}")
-    lines.append(f"  kind: {_scalar(card.kind.value, 2, 'kind')}")
+    if _plain_key(card.id):
+        plain_ids.add(card.id)
+        lines.append(f"- id: {card.id}")
+    else:
+        lines.append(f"- id: {_scalar(card.id, 2, 'id')}")
+    lines.append(_KIND_LINES[card.kind])
     lines.append(f"  front: {_scalar(card.front, 2, 'front')}")
     lines.append(f"  back: {_scalar(card.back, 2, 'back')}")
     if card.kind is Kind.INTERVIEW or card.wrong_answer:
@@ -227,6 +248,10 @@ def _add_card(lines: list[str], card: Card, tag_lines: dict[tuple[str, ...], lis
     lines.append("  source:")
     lines.append(f"    file: {_scalar(card.source.file, 4, 'file')}")
     lines.append(f"    section: {_scalar(card.source.section, 4, 'section')}")
+
+
+_KIND_LINES = {kind: f"  kind: {_scalar(kind.value, 2, 'kind')}" for kind in Kind}
+"""Each kind's line, written once: every card has one."""
 
 
 class _DeckDumper(_SafeDumper):  # type: ignore[misc]  # base picked at run time (C or Python)

@@ -89,17 +89,20 @@ def draw_flow(flow: Flow) -> str:
     inner = max(10, *(max(len(s.name) + 2, len(s.caption)) for s in flow.stages))
     half = (inner - 1) // 2
     count = len(flow.stages)
+    width = inner + 2  # every cell but a caption is drawn this wide already
 
-    def row(cells: list[str], gap: str = "    ") -> str:
-        return gap.join(cell.center(inner + 2) for cell in cells).rstrip()
+    def same(cell: str) -> str:
+        """A row of ``count`` copies of one cell."""
+        return "    ".join([cell] * count).rstrip()
 
+    stem = " " * (half + 1) + "{}" + " " * (inner - half)
     lines = [
-        row([f"┌{'─' * inner}┐"] * count),
-        row([f"│{stage.name.center(inner)}│" for stage in flow.stages], gap=" -> "),
-        row([f"└{'─' * half}┬{'─' * (inner - half - 1)}┘"] * count),
-        row([" " * (half + 1) + "│" + " " * (inner - half)] * count),
-        row([" " * (half + 1) + "v" + " " * (inner - half)] * count),
+        same(f"┌{'─' * inner}┐"),
+        " -> ".join([f"│{stage.name.center(inner)}│" for stage in flow.stages]).rstrip(),
+        same(f"└{'─' * half}┬{'─' * (inner - half - 1)}┘"),
+        same(stem.format("│")),
+        same(stem.format("v")),
     ]
     if any(stage.caption for stage in flow.stages):
-        lines.append(row([stage.caption for stage in flow.stages]))
+        lines.append("    ".join([stage.caption.center(width) for stage in flow.stages]).rstrip())
     return "\n".join(lines)

@@ -24,8 +24,10 @@ _ARTICLE = re.compile(r"^(a|an|the)\s+", re.IGNORECASE)
 # the lazy subject then costs linear time on long runs of spaces (tests/test_fuzz.py).
 _MEANS = re.compile(r"^(?P<subject>[^,;:]+?)(?<!\s)\s++means\s+(?P<rest>.+)$")
 _IS = re.compile(r"^(?P<subject>[^,;:]+?)(?<!\s)\s++is\s+(?:a|an|the)\s+(?P<rest>.+)$")
-_IS_HINT = re.compile(r"\sis\s+(?:a|an|the)\s")
-"""What every sentence ``_IS`` matches contains: a quick test before the anchored pattern."""
+_IS_HINT = re.compile(r"is(?<=\sis)\s+(?:a|an|the)\s")
+"""What every sentence ``_IS`` matches contains: a quick test before the anchored pattern.
+``\\sis\\s+...`` with the space before checked after ``is``, so a search skips from ``is``
+to ``is``."""
 _DOES = re.compile(r"^(?P<subject>(?:A|An)\s+[^,;:]+?)\s+(?P<verb>[a-z]+s)\s+(?P<rest>.+)$")
 _NAMED = re.compile(r"[A-Z]{2,}|[a-z][A-Z]|^[A-Z][a-z]+[A-Z]")
 _VERBS_ASKED_BY_NAME = frozenset(
