@@ -179,18 +179,9 @@ def write_text_atomically(target: Path, text: str) -> None:
     Raises:
         OSError: see :func:`replacing`; ``target`` is left as it was.
     """
-    # One descriptor from creation to sync: no reopening to sync.
-    handle, temporary = _new_temporary(target)
-    try:
-        _write_all(handle, text)
-        os.fsync(handle)
-        _rename_durably(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    finally:
-        os.close(handle)
+    batch = PublishBatch()
+    batch.write_text(target, text)
+    batch.publish()
 
 
 def _write_all(handle: int, text: str) -> None:
