@@ -34,11 +34,14 @@ def echo_json_text(text: str) -> None:
     """Print JSON text made with ``ensure_ascii=False``; no control character is printed raw.
 
     JSON escapes the C0 controls itself; DEL and the C1 controls are escaped here. An
-    ASCII text (known at once) with no DEL has none of them: no pass over a big file.
+    ASCII text (known at once) with no DEL has none of them: no pass over a big file,
+    and it goes out as bytes, which typer writes as they are (a text is first searched
+    for ANSI codes, which JSON cannot hold raw).
     """
-    if not text.isascii() or "\x7f" in text:
-        text = _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-    typer.echo(text)
+    if text.isascii() and "\x7f" not in text:
+        typer.echo(text.encode("ascii"))
+        return
+    typer.echo(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 
 
 def counted(number: int, noun: str) -> str:
