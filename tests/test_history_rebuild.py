@@ -322,6 +322,30 @@ def test_one_card_or_deck_described_two_ways_is_refused() -> None:
         parse_history(text, "h.json")
 
 
+@pytest.mark.parametrize("chapter", [True, 1.0])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_deck_read_before_is_not_found_by_a_value_that_only_equals_it(
+    chapter: object, indent: int | None
+) -> None:
+    """Decks are read once each; ``true`` or ``1.0`` for chapter 1 is still refused."""
+    deck = {**GOOD_CARD["deck"], "chapter": 1}  # type: ignore[dict-item]
+
+    def history(last_deck: object) -> str:
+        entries = [
+            {**ENTRY, "id": number, "card_id": f"own-concept-{number}", "card": {**GOOD_CARD}}
+            for number in (1, 2, 3)
+        ]
+        for entry, value in zip(entries, (deck, dict(deck), last_deck), strict=True):
+            entry["card"]["deck"] = value  # type: ignore[index]
+        return json.dumps(entries, indent=indent)
+
+    with pytest.raises(HistoryFileError, match="deck chapter must be a whole number"):
+        parse_history(history({**deck, "chapter": chapter}), "h.json")
+    cards = parse_history(history(dict(deck)), "h.json").cards
+    assert cards[0].deck == cards[1].deck
+    assert cards[1].deck is cards[2].deck  # read once
+
+
 def test_an_empty_database_is_built_from_cards_alone(tmp_path: Path) -> None:
     text = json.dumps([{**ENTRY, "card": {**GOOD_CARD, "retired": True}}])
     with Store.open(tmp_path / "f.db") as store:

@@ -47,7 +47,9 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise FileTooLargeError(info.st_size, limit)
         chunks: list[bytes] = []
         read = 0
-        while chunk := os.read(fd, min(_CHUNK, limit + 1 - read)):
+        want = info.st_size + 1  # all of it in one read (and no joined copy), then the rest
+        while chunk := os.read(fd, min(max(want, _CHUNK), limit + 1 - read)):
+            want = 0
             chunks.append(chunk)
             read += len(chunk)
             if read > limit:

@@ -98,8 +98,13 @@ def card_record(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def parse_card(card_id: str, value: Any) -> HistoryCard:
+def parse_card(
+    card_id: str, value: Any, decks: dict[tuple[Any, ...], HistoryDeck] | None = None
+) -> HistoryCard:
     """The card described by a ``"card"`` object.
+
+    ``decks`` remembers the decks read so far by their fields: a file repeats its few
+    decks with every card, and one read each is enough.
 
     Raises:
         ValueError: a field is missing, unknown, of the wrong type, too long, or holds
@@ -118,7 +123,7 @@ def parse_card(card_id: str, value: Any) -> HistoryCard:
         raise ValueError(f"card retired must be true or false, got {_clip(retired)}")
     return HistoryCard(
         card_id=card_id,
-        deck=_deck(fields["deck"]),
+        deck=_deck(fields["deck"]) if decks is None else _known_deck(fields["deck"], decks),
         kind=kind,
         front=text_field(fields["front"], "card front"),
         back=text_field(fields["back"], "card back"),
@@ -142,6 +147,21 @@ def _deck(value: Any) -> HistoryDeck:
         chapter=_whole(fields["chapter"], "deck chapter", -MAX_CHAPTER_NUMBER, MAX_CHAPTER_NUMBER),
         title=_name(fields["title"], "deck title", empty=True),
     )
+
+
+def _known_deck(value: Any, decks: dict[tuple[Any, ...], HistoryDeck]) -> HistoryDeck:
+    """:func:`_deck`, once for each deck of only strings and whole numbers (``True == 1``
+    and ``1.0 == 1``: other types must not find a deck read before)."""
+    if not isinstance(value, dict) or not all(type(field) in _PLAIN for field in value.values()):
+        return _deck(value)
+    key = tuple(value.items())
+    deck = decks.get(key)
+    if deck is None:
+        deck = decks[key] = _deck(value)
+    return deck
+
+
+_PLAIN = (str, int)
 
 
 def _fields(value: Any, keys: tuple[str, ...], name: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from flashcards.schedule.sm2 import FIRST_INTERVAL, MIN_EASINESS, SM2State
 from flashcards.store import Store, history_replay
 from flashcards.store.history_cards import (
     HistoryCard,
+    HistoryDeck,
     add_missing_cards,
     parse_card,
     text_field,
@@ -205,6 +206,8 @@ class _Builder:
         self.interned: dict[State, State] = {}
         self.state_texts: dict[str, State] = {}
         """A state's text, as the file writes it: its columns (checked)."""
+        self.decks: dict[tuple[Any, ...], HistoryDeck] = {}
+        """The decks read so far (:func:`parse_card`)."""
         self.decoder = json.JSONDecoder()
 
     def add(self, value: Any, index: int) -> None:
@@ -289,7 +292,7 @@ class _Builder:
                     return position, True
             if card is not None:
                 try:
-                    self.cards.append((len(ids), parse_card(card_id, card)))
+                    self.cards.append((len(ids), parse_card(card_id, card, self.decks)))
                 except ValueError:
                     return position, True
             starts.append(position)
@@ -435,7 +438,7 @@ class _Builder:
             return False
         if card is not None:
             try:
-                parsed = parse_card(card_id, card)
+                parsed = parse_card(card_id, card, self.decks)
             except ValueError:
                 return False
             self.cards.append((len(ids), parsed))  # its place: every answer is added
