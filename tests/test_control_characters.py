@@ -165,3 +165,22 @@ def test_json_text_is_printed_without_raw_controls(
 
     echo_json_text(text)
     assert capsys.readouterr().out == printed + "\n"
+
+
+@pytest.mark.parametrize("text", ['{"a": "plain"}', '{"a": "é"}'])
+def test_json_text_reaches_an_output_that_takes_only_text(text: str) -> None:
+    """ASCII JSON goes out as bytes where the output has a byte buffer; a text-only one
+    (``io.StringIO`` as ``sys.stdout``, as a notebook or a test harness may set) gets text."""
+    import contextlib
+    import io
+
+    from flashcards.cli.output import echo_json_text
+
+    text_only, with_bytes = io.StringIO(), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with contextlib.redirect_stdout(text_only):
+        echo_json_text(text)
+    with contextlib.redirect_stdout(with_bytes):
+        echo_json_text(text)
+    with_bytes.flush()
+    assert text_only.getvalue() == text + "\n"
+    assert with_bytes.buffer.getvalue().decode("utf-8") == text + "\n"  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ control characters ``json`` leaves raw (DEL and C1) written as ``\\u`` escapes.
 from __future__ import annotations
 
 import re
+import sys
 
 import typer
 
@@ -35,13 +36,18 @@ def echo_json_text(text: str) -> None:
 
     JSON escapes the C0 controls itself; DEL and the C1 controls are escaped here. An
     ASCII text (known at once) with no DEL has none of them: no pass over a big file,
-    and it goes out as bytes, which typer writes as they are (a text is first searched
-    for ANSI codes, which JSON cannot hold raw).
+    and it goes out as bytes where the output takes them (typer would first search a
+    text for ANSI codes, which JSON cannot hold raw).
     """
-    if text.isascii() and "\x7f" not in text:
-        typer.echo(text.encode("ascii"))
+    if not text.isascii() or "\x7f" in text:
+        text = _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    elif (binary := getattr(sys.stdout, "buffer", None)) is not None:
+        sys.stdout.flush()
+        binary.write(text.encode("ascii"))
+        binary.write(b"\n")
+        binary.flush()
         return
-    typer.echo(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+    typer.echo(text)  # a text-only output (io.StringIO as sys.stdout)
 
 
 def counted(number: int, noun: str) -> str:
