@@ -337,54 +337,69 @@ class _NextIds:
 
     Each minute is converted to epoch milliseconds once, as
     :func:`flashcards.files.localtime.iso_epoch_ms_all` does (time-zone changes fall
-    on whole minutes), and the last moment is remembered: a log in time order gives
-    each second's answers one after another. A moment of any other form sets
-    :attr:`irregular` (raising would only abort the statement with a generic error).
+    on whole minutes). A log in time order gives each second's answers one after
+    another, so the last moment and its next free millisecond are kept in the closure
+    and written to :attr:`taken` only when the moment changes (and by :meth:`crowded`).
+    A moment of any other form sets :attr:`irregular` (raising would only abort the
+    statement with a generic error).
     """
 
     def __init__(self) -> None:
         self.taken: dict[int, int] = {}
         self.minutes: dict[str, int] = {}
         self.irregular = False
+        self._flush: Callable[[], None] = lambda: None
 
     def function(self) -> Callable[[object], int]:
         """The function SQLite calls: a closure over locals, called a million times."""
-        taken, moment_of = self.taken, self._moment
-        last_stamp: object = ""
-        last_moment = 0
+        taken, minutes, second_ms = self.taken, self.minutes, _SECOND_MS
+        last_stamp: object = None
+        last_minute = ""
+        minute_ms = moment = free = 0
 
         def next_id(stamp: object) -> int:
-            nonlocal last_stamp, last_moment
+            nonlocal last_stamp, last_minute, minute_ms, moment, free
             if stamp != last_stamp:
-                moment = moment_of(stamp)
-                if moment is None:
+                if type(stamp) is not str or len(stamp) != 19:  # the general walk says why
                     self.irregular = True
                     return -1
-                last_stamp, last_moment = stamp, moment
-            candidate = taken.get(last_moment, last_moment)
-            taken[last_moment] = candidate + 1
-            return candidate
+                offset = second_ms.get(stamp[17:])
+                if offset is None:
+                    self.irregular = True
+                    return -1
+                if stamp[:16] != last_minute:
+                    found = minutes.get(stamp[:16])
+                    if found is None:
+                        try:
+                            found = epoch_ms(datetime.fromisoformat(stamp[:16]))
+                        except ValueError:
+                            self.irregular = True
+                            return -1
+                        minutes[stamp[:16]] = found
+                    last_minute, minute_ms = stamp[:16], found
+                if last_stamp is not None:
+                    taken[moment] = free
+                last_stamp, moment = stamp, minute_ms + offset
+                free = taken.get(moment, moment)
+            free += 1
+            return free - 1
 
+        def flush() -> None:
+            if last_stamp is not None:
+                taken[moment] = free
+
+        self._flush = flush
         return next_id
-
-    def _moment(self, stamp: object) -> int | None:
-        if not isinstance(stamp, str):  # a damaged log: the general walk says what it is
-            return None
-        seconds = stamp[17:]
-        if len(stamp) != 19 or not (seconds.isascii() and seconds.isdigit()):
-            return None
-        minute = self.minutes.get(stamp[:16])
-        if minute is None:
-            try:
-                minute = epoch_ms(datetime.fromisoformat(stamp[:16]))
-            except ValueError:
-                return None
-            self.minutes[stamp[:16]] = minute
-        return minute + 1000 * int(seconds)
 
     def crowded(self) -> bool:
         """Whether a second took more ids than it has milliseconds (they may collide)."""
+        self._flush()
         return any(after - moment > PER_SECOND for moment, after in self.taken.items())
+
+
+_SECOND_MS = {f"{second:02d}": second * 1000 for second in range(100)}
+"""A moment's seconds (two ASCII digits) as milliseconds; 60-99 spill into the next
+minute, as the general walk counts them."""
 
 
 def _set_creation(connection: sqlite3.Connection, day0: date, rollover_hour: int) -> None:

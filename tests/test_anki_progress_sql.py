@@ -148,6 +148,24 @@ def test_more_answers_in_a_second_than_milliseconds_take_the_general_walk(
     assert len(ids) == len(set(ids)) == len(ANSWERS) + 3 + 1001
 
 
+def test_a_second_the_log_comes_back_to_keeps_counting_its_milliseconds(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """Answers at S, T, S, T in log order (a clock set back): each second's answers
+    take its milliseconds one after another, the same in SQL as from rows."""
+    with Store.open(db_path) as store:
+        store.sync_decks([storage_deck()])
+        first, second = at(0, minute=30), at(0, minute=30) + timedelta(seconds=1)
+        for card_id, moment in ((CONCEPT, first), (FLOW, second), (RECALL, first)):
+            store.record_review(card_id, time=moment, day=study_day(moment), grade=4)
+        store.record_review(CONCEPT, time=second, day=study_day(second), grade=4)
+    fast, rows = both_ways(tmp_path, db_path, [storage_deck()])
+    ids = sorted(row[0] for row in assert_same_tables(fast, rows, tmp_path))
+    start = ids[0]
+    assert start % 1000 == 0
+    assert ids == [start, start + 1, start + 1000, start + 1001]
+
+
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_postgres_and_sqlite_give_the_same_package(
