@@ -353,7 +353,7 @@ class _NextIds:
     def function(self) -> Callable[[object], int]:
         """The function SQLite calls: a closure over locals, called a million times."""
         taken, minutes, second_ms = self.taken, self.minutes, _SECOND_MS
-        last_stamp: object = None
+        last_stamp: object = _NO_STAMP  # equal to no stamp (not even a NULL's None)
         last_minute = ""
         minute_ms = moment = free = 0
 
@@ -377,7 +377,7 @@ class _NextIds:
                             return -1
                         minutes[stamp[:16]] = found
                     last_minute, minute_ms = stamp[:16], found
-                if last_stamp is not None:
+                if last_stamp is not _NO_STAMP:
                     taken[moment] = free
                 last_stamp, moment = stamp, minute_ms + offset
                 free = taken.get(moment, moment)
@@ -385,7 +385,7 @@ class _NextIds:
             return free - 1
 
         def flush() -> None:
-            if last_stamp is not None:
+            if last_stamp is not _NO_STAMP:
                 taken[moment] = free
 
         self._flush = flush
@@ -397,6 +397,7 @@ class _NextIds:
         return any(after - moment > PER_SECOND for moment, after in self.taken.items())
 
 
+_NO_STAMP = object()
 _SECOND_MS = {f"{second:02d}": second * 1000 for second in range(100)}
 """A moment's seconds (two ASCII digits) as milliseconds; 60-99 spill into the next
 minute, as the general walk counts them."""

@@ -186,3 +186,21 @@ def test_postgres_and_sqlite_give_the_same_package(
     server_package = write(tmp_path / "server.apkg", decks, from_server)
     revlog = assert_same_tables(sqlite_package, server_package, tmp_path)
     assert len(revlog) == len(ANSWERS) + 3
+
+
+@pytest.mark.parametrize(
+    "first", [None, 5, "2026-11-02T09:00", "2026-11-02T09:00:0x", "2026-13-02T09:00:00"]
+)
+def test_a_moment_of_another_form_sends_the_log_to_the_general_walk(first: object) -> None:
+    """Whatever comes first, a NULL or a number or a damaged stamp is never given an id."""
+    from exporters.anki_progress import _NextIds
+
+    ids = _NextIds()
+    next_id = ids.function()
+    next_id(first)
+    assert ids.irregular
+    regular = _NextIds()
+    next_id = regular.function()
+    moments = [next_id(stamp) for stamp in ["2026-11-02T09:00:00"] * 2 + ["2026-11-02T09:00:01"]]
+    assert not regular.irregular and not regular.crowded()
+    assert moments == [moments[0], moments[0] + 1, moments[0] + 1000]
