@@ -3,7 +3,11 @@ error in one ``k8sprep: ...`` line, Ctrl-C in exit 130, a closed pipe quietly.""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +89,40 @@ def test_a_multi_line_error_prints_each_line_with_the_prefix(
     monkeypatch.setattr(command, "callback", _raise(K8sprepError("a.yaml:1: one\na.yaml:2: two")))
     result = runner.invoke(app, ["decks"])
     assert result.stderr == "k8sprep: a.yaml:1: one\nk8sprep: a.yaml:2: two\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["history", "--json"],  # ASCII JSON: written as bytes
+        ["cards", "--json"],  # JSON with other characters: written as text
+        ["decks"],  # text lines
+    ],
+    ids=" ".join,
+)
+def test_a_closed_pipe_ends_the_real_process_quietly_with_0(
+    args: list[str], tmp_path: Path
+) -> None:
+    """``k8sprep ... | head -0``: the reader is gone before anything is written. The
+    command ends quietly (its standard error closed), and the process's last flush
+    passes over that closed stream rather than counting it a failed write: exit 0."""
+    from flashcards.files.decks import load_decks
+    from flashcards.store import Store
+    from tests.review_helpers import k8sprep_env
+
+    db = tmp_path / "learner.db"
+    with Store.open(db) as store:
+        store.sync_decks(load_decks())
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "flashcards", *args, "--db", str(db)],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env=k8sprep_env(tmp_path / "home"),
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (0, b"")

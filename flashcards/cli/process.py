@@ -42,8 +42,10 @@ def end_process(code: int) -> None:
     """Run the exit handlers, flush standard output and error, and exit with ``code``."""
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None or stream.closed:  # closed on purpose (a closed pipe's ending)
+            continue
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe, or a stream closed by the command
+        except (OSError, ValueError):  # output that could not be written: not a success
             code = code or 1
     os._exit(code)
