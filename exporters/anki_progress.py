@@ -32,6 +32,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from flashcards.errors import ExportError
 from flashcards.files.gcpause import gc_paused
 from flashcards.files.localtime import epoch_ms, iso_epoch_ms_all
 from flashcards.schedule.anki_log import revlog_ids
@@ -192,15 +193,28 @@ def _apply_states(
     return row_of
 
 
+def _is_time(stamp: object) -> bool:
+    try:
+        datetime.fromisoformat(stamp)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _insert_log(
     connection: sqlite3.Connection, answers: Sequence[LogRow], row_of: Mapping[str, int]
 ) -> None:
     """The answers of the cards in ``row_of`` as revlog rows."""
     stamps = [answer[1] for answer in answers]
-    ids = revlog_ids(
-        iso_epoch_ms_all(stamps), [len(stamp) > 19 for stamp in stamps]
-    )  # over the whole log, so an answer's id does not depend on which decks go out
-    del stamps
+    try:
+        moments = iso_epoch_ms_all(stamps)
+    except (TypeError, ValueError):  # a damaged database: name the first answer at fault
+        bad = next((answer[:2] for answer in answers if not _is_time(answer[1])), None)
+        which = "an answer" if bad is None else f"the answer to {bad[0]} at {bad[1]!r:.60}"
+        raise ExportError(f"review log: {which} has no time to export") from None
+    # over the whole log, so an answer's id does not depend on which decks go out
+    ids = revlog_ids(moments, [len(stamp) > 19 for stamp in stamps])
+    del stamps, moments
     row_get = row_of.get
     revlog = [
         (revlog_id, card_row, ease, ivl, last_ivl, factor, taken, kind)

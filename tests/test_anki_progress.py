@@ -8,6 +8,7 @@ both sides, which is what "due on the same day" means.
 
 from __future__ import annotations
 
+import sqlite3
 import os
 import subprocess
 import sys
@@ -478,3 +479,23 @@ def test_an_unreadable_database_does_not_stop_a_plain_export(
     assert code == 1
     assert stderr.startswith(f"k8sprep: {broken}")
     assert stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("stamp", ["", "yesterday", "2026-13-02T09:00:00", 5])
+def test_an_answer_with_no_time_is_one_line_naming_it(
+    tmp_path: Path, deck_file: Path, reviewed: Path, stamp: object
+) -> None:
+    """A damaged log (its first answer's time emptied, nonsense, or a number) is refused
+    in one line that names the answer; no package is left behind."""
+    connection = sqlite3.connect(reviewed)
+    with connection:
+        connection.execute("UPDATE review_log SET answered_at = ? WHERE id = 1", (stamp,))
+    connection.close()
+    out = tmp_path / "p.apkg"
+    code, _, stderr = run(
+        "export", "anki", deck_file, "--with-progress", "--db", reviewed, "-o", out
+    )
+    assert code == 1
+    assert stderr.startswith(f"k8sprep: review log: the answer to {CONCEPT} at "), stderr
+    assert stderr.endswith("has no time to export\n") and stderr.count("\n") == 1
+    assert not out.exists()
