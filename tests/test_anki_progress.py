@@ -8,8 +8,8 @@ both sides, which is what "due on the same day" means.
 
 from __future__ import annotations
 
-import sqlite3
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
