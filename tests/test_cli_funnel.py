@@ -126,3 +126,54 @@ def test_a_closed_pipe_ends_the_real_process_quietly_with_0(
     finally:
         os.close(writer)
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=" ".join)
+def test_every_command_ends_an_error_of_the_system_in_one_line(
+    path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    command = _command(path)
+    monkeypatch.setattr(command, "params", [])
+    error = OSError(28, "No space left on device", "/mnt/full/x")
+    monkeypatch.setattr(command, "callback", _raise(error))
+    result = runner.invoke(app, list(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "k8sprep: /mnt/full/x: No space left on device\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["history", "--json"], ["cards", "--json"], ["decks"]])
+def test_output_to_a_full_disk_is_one_line_and_exit_1(args: list[str], tmp_path: Path) -> None:
+    from flashcards.files.decks import load_decks
+    from flashcards.store import Store
+    from tests.review_helpers import k8sprep_env
+
+    db = tmp_path / "learner.db"
+    with Store.open(db) as store:
+        store.sync_decks(load_decks())
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "flashcards", *args, "--db", str(db)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=k8sprep_env(tmp_path / "home"),
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr == b"k8sprep: No space left on device\n"
+
+
+def test_a_closed_standard_output_is_said_and_exit_1(tmp_path: Path) -> None:
+    """``k8sprep decks >&-``: nothing could be printed, so it is not a success."""
+    from tests.review_helpers import k8sprep_env
+
+    done = subprocess.run(
+        [sys.executable, "-m", "flashcards", "decks"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=k8sprep_env(tmp_path / "home"),
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 1
+    assert done.stderr == b"k8sprep: standard output is closed: nothing was printed\n"

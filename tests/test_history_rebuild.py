@@ -463,6 +463,28 @@ def test_lines_written_by_sql_are_the_lines_python_writes(learner: Path, tamper:
         assert len(json.loads(_history_json(store.db, None))) == 15
 
 
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE deck SET chapter = 'five'",
+        "UPDATE card SET tags = 'not json'",
+        "UPDATE review_log SET card_id = CAST(card_id AS BLOB) WHERE id = 2",
+        "UPDATE review_log SET grade = 'four' WHERE id = 3",
+    ],
+)
+def test_a_value_k8sprep_never_writes_is_one_line_not_a_traceback(
+    learner: Path, tamper: str
+) -> None:
+    connection = sqlite3.connect(learner)
+    with connection:
+        connection.execute(tamper)
+    connection.close()
+    result = runner.invoke(app, ["history", "--json", "--db", str(learner)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("k8sprep: cannot write the history: the database holds")
+    assert result.stderr.count("\n") == 1
+
+
 def schema_of(path: Path) -> list[tuple[object, ...]]:
     connection = sqlite3.connect(path)
     try:

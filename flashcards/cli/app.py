@@ -91,7 +91,8 @@ def _one_line_library_errors() -> Iterator[None]:
 
     A library error becomes ``k8sprep: <message>`` on stderr and exit 1; Ctrl-C exits
     130 with a short note (nothing is half-written: every write in the library is its
-    own transaction); a closed pipe (``k8sprep history | head``) ends quietly.
+    own transaction); a closed pipe (``k8sprep history | head``) ends quietly; any
+    other error of the system (a full disk under the output) is one line and exit 1.
     """
     try:
         yield
@@ -105,3 +106,7 @@ def _one_line_library_errors() -> Iterator[None]:
     except BrokenPipeError:
         sys.stderr.close()
         raise typer.Exit(0) from None
+    except OSError as error:  # where no command expected one: the output's disk is full
+        where = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"k8sprep: {strip_controls(where + (error.strerror or str(error)))}", err=True)
+        raise typer.Exit(1) from None

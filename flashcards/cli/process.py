@@ -41,8 +41,12 @@ def exit_code(value: object) -> int:
 def end_process(code: int) -> None:
     """Run the exit handlers, flush standard output and error, and exit with ``code``."""
     atexit._run_exitfuncs()
+    if sys.stdout is None:  # closed by the shell (`>&-`): what was printed went nowhere
+        if sys.stderr is not None and not sys.stderr.closed:
+            sys.stderr.write("k8sprep: standard output is closed: nothing was printed\n")
+        code = code or 1
     for stream in (sys.stdout, sys.stderr):
-        if stream is None or stream.closed:  # closed on purpose (a closed pipe's ending)
+        if stream is None or stream.closed:  # stderr: closed by a closed pipe's ending
             continue
         try:
             stream.flush()

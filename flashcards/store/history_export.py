@@ -19,6 +19,7 @@ from datetime import datetime
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+from flashcards.errors import StoreError
 from flashcards.files.gcpause import gc_paused
 from flashcards.store import scheduler_rule
 from flashcards.store.connection import Db
@@ -27,9 +28,20 @@ from flashcards.store.values import LOG_COLUMNS
 
 
 def history_json(db: Db, card_id: str | None = None) -> str:
-    """The history file of the whole log (or one card's answers), oldest first."""
+    """The history file of the whole log (or one card's answers), oldest first.
+
+    Raises:
+        StoreError: a value of the log or of its cards is of a type or shape k8sprep
+            never writes (a damaged or hand-made database).
+    """
     with gc_paused():  # a million small objects, no cycles: collecting is wasted time
-        return _history_json(db, card_id)
+        try:
+            return _history_json(db, card_id)
+        except (TypeError, ValueError) as error:
+            raise StoreError(
+                f"cannot write the history: the database holds a value k8sprep never "
+                f"writes ({str(error)[:80]})"
+            ) from None
 
 
 def _history_json(db: Db, card_id: str | None, *, in_sql: bool = True) -> str:
