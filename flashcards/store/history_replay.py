@@ -113,21 +113,20 @@ def replay(
     rows, befores, afters = history.rows, history.befores, history.afters
     retentions, days = history.retentions, history.days
     memories: dict[str, Memory] = {}
-    current: dict[str, State] = {}
-    """Each card's state so far: the file's own (shared) tuple once it replayed as such."""
-    last_day: dict[str, str | None] = {}
-    last: dict[str, int] = {}
+    last: dict[str, tuple[State, str | None, int]] = {}
+    """Each card's state so far (the file's own shared tuple once it replayed as such),
+    its last study day and its last answer's place."""
     steps: dict[tuple[int, int, int, int, int], tuple[int, int, int, int]] = {}
     dues: dict[tuple[str, int], str] = {}
     changes: list[tuple[int, scheduler_rule.Rule]] = []
     rule = scheduler_rule.SM2
     for index, row in enumerate(rows):
         card_id, day, grade = row[0], row[2], row[3]
-        state = current.get(card_id)
-        if state is None:
+        so_far = last.get(card_id)
+        if so_far is None:
             state, previous_day = starts[card_id]
         else:
-            previous_day = last_day[card_id]
+            state, previous_day, _ = so_far
         if previous_day == day:  # a re-drill changes nothing (see answer_card)
             after, redrill = state, True
         else:
@@ -153,9 +152,7 @@ def replay(
                 path=path,
                 line=history.line(index),
             )
-        current[card_id] = logged
-        last_day[card_id] = day
-        last[card_id] = index
+        last[card_id] = (logged, day, index)
         if retention is not None or rule is not scheduler_rule.SM2:
             entry_rule = scheduler_rule.rule_for_retention(retention)
             if entry_rule != rule:
@@ -163,7 +160,7 @@ def replay(
                 rule = entry_rule
     states = {
         card_id: (*afters[index], rows[index][1], rows[index][2], rows[index][3])
-        for card_id, index in last.items()
+        for card_id, (_, _, index) in last.items()
     }
     return Replayed(rows, states, changes)
 
