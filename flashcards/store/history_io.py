@@ -198,7 +198,8 @@ class _Builder:
         self.ids: list[int] = []
         self.retentions: dict[int, float] = {}
         self.cards: list[tuple[int, HistoryCard]] = []
-        self.card_ids: set[str] = set()
+        self.card_ids: dict[str, str] = {}
+        """Each card id seen, to itself (the one string its answers share)."""
         self.days: dict[str, tuple[str, date]] = {}
         """A study day as the file writes it: its ISO text and date."""
         self.states: dict[tuple[Any, ...], State] = {}
@@ -273,10 +274,13 @@ class _Builder:
             known = days.get(day)
             if known is None:
                 return position, True
-            if card_id not in card_ids:
+            known_id = card_ids.get(card_id)
+            if known_id is None:
                 if not card_id.strip():
                     return position, True
-                card_ids.add(card_id)
+                card_ids[card_id] = card_id
+            else:  # one string for all of a card's answers: lookups and the rows share it
+                card_id = known_id
             old = texts.get(before) or state_of_text(before)
             new = texts.get(after) or state_of_text(after)
             if old is None or new is None:
@@ -442,9 +446,9 @@ class _Builder:
             except ValueError:
                 return False
             self.cards.append((len(ids), parsed))  # its place: every answer is added
-            card_ids.add(card_id)
+            card_ids.setdefault(card_id, card_id)
         elif card_id not in card_ids:
-            card_ids.add(card_id)
+            card_ids[card_id] = card_id
         ids.append(log_id)
         befores.append(old)
         afters.append(new)
@@ -496,7 +500,7 @@ class _Builder:
             self.cards.append((place, entry.card))
         if entry.fsrs_retention is not None:
             self.retentions[place] = entry.fsrs_retention
-        self.card_ids.add(entry.card_id)
+        self.card_ids.setdefault(entry.card_id, entry.card_id)
         self.ids.append(entry.log_id)
         self.befores.append(before)
         self.afters.append(after)
