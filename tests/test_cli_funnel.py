@@ -59,15 +59,24 @@ def test_the_walk_finds_every_command() -> None:
 
 
 @pytest.mark.parametrize("path", LEAVES, ids=" ".join)
-def test_every_command_ends_a_library_error_in_one_line(
-    path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (K8sprepError("decks/x.yaml:3: broken"), "decks/x.yaml:3: broken"),
+        # one no command expected: the output's disk full
+        (OSError(28, "No space left on device", "/mnt/x"), "/mnt/x: No space left on device"),
+    ],
+    ids=["library", "system"],
+)
+def test_every_command_ends_a_library_or_system_error_in_one_line(
+    path: tuple[str, ...], error: Exception, said: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     command = _command(path)
     monkeypatch.setattr(command, "params", [])
-    monkeypatch.setattr(command, "callback", _raise(K8sprepError("decks/x.yaml:3: broken")))
+    monkeypatch.setattr(command, "callback", _raise(error))
     result = runner.invoke(app, list(path))
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "k8sprep: decks/x.yaml:3: broken\n"
+    assert result.stderr == f"k8sprep: {said}\n"
 
 
 @pytest.mark.parametrize("path", LEAVES, ids=" ".join)
@@ -106,44 +115,20 @@ def test_a_closed_pipe_ends_the_real_process_quietly_with_0(
     """``k8sprep ... | head -0``: the reader is gone before anything is written. The
     command ends quietly (its standard error closed), and the process's last flush
     passes over that closed stream rather than counting it a failed write: exit 0."""
-    from flashcards.files.decks import load_decks
-    from flashcards.store import Store
-    from tests.review_helpers import k8sprep_env
-
-    db = tmp_path / "learner.db"
-    with Store.open(db) as store:
-        store.sync_decks(load_decks())
     reader, writer = os.pipe()
     os.close(reader)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "flashcards", *args, "--db", str(db)],
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            env=k8sprep_env(tmp_path / "home"),
-            timeout=120,
-        )
+        done = _run_on_bundled_decks(args, tmp_path, stdout=writer)
     finally:
         os.close(writer)
     assert (done.returncode, done.stderr) == (0, b"")
 
 
-@pytest.mark.parametrize("path", LEAVES, ids=" ".join)
-def test_every_command_ends_an_error_of_the_system_in_one_line(
-    path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    command = _command(path)
-    monkeypatch.setattr(command, "params", [])
-    error = OSError(28, "No space left on device", "/mnt/full/x")
-    monkeypatch.setattr(command, "callback", _raise(error))
-    result = runner.invoke(app, list(path))
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "k8sprep: /mnt/full/x: No space left on device\n"
-
-
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["history", "--json"], ["cards", "--json"], ["decks"]])
-def test_output_to_a_full_disk_is_one_line_and_exit_1(args: list[str], tmp_path: Path) -> None:
+def _run_on_bundled_decks(
+    args: list[str], tmp_path: Path, *, stdout: Any
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m flashcards ARGS --db`` a database holding the bundled decks, as a real
+    process writing to ``stdout``."""
     from flashcards.files.decks import load_decks
     from flashcards.store import Store
     from tests.review_helpers import k8sprep_env
@@ -151,14 +136,20 @@ def test_output_to_a_full_disk_is_one_line_and_exit_1(args: list[str], tmp_path:
     db = tmp_path / "learner.db"
     with Store.open(db) as store:
         store.sync_decks(load_decks())
+    return subprocess.run(
+        [sys.executable, "-m", "flashcards", *args, "--db", str(db)],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=k8sprep_env(tmp_path / "home"),
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["history", "--json"], ["cards", "--json"], ["decks"]])
+def test_output_to_a_full_disk_is_one_line_and_exit_1(args: list[str], tmp_path: Path) -> None:
     with open("/dev/full", "wb") as full:
-        done = subprocess.run(
-            [sys.executable, "-m", "flashcards", *args, "--db", str(db)],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            env=k8sprep_env(tmp_path / "home"),
-            timeout=120,
-        )
+        done = _run_on_bundled_decks(args, tmp_path, stdout=full)
     assert done.returncode == 1
     assert done.stderr == b"k8sprep: No space left on device\n"
 
