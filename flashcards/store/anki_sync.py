@@ -53,9 +53,9 @@ read its progress itself (:data:`ATTACHED_STATE_SQL`, :data:`ATTACHED_LOG_SQL`).
 _STATES = (
     "SELECT s.card_id AS card_id, s.due AS due, s.interval_days AS interval_days, "
     "s.easiness AS easiness, s.lapses AS lapses, s.suspended AS suspended, "
-    "COALESCE(n.answers, 0) AS answers FROM {schema}card_state s LEFT JOIN "
-    "(SELECT card_id, COUNT(*) AS answers FROM {schema}review_log GROUP BY card_id) n "
-    "ON n.card_id = s.card_id"
+    # counted in the log's card index, card by card: no grouped copy of the log to join
+    "(SELECT COUNT(*) FROM {schema}review_log l WHERE l.card_id = s.card_id) AS answers "
+    "FROM {schema}card_state s"
 )
 STATE_SQL = _STATES.format(schema="")
 ATTACHED_STATE_SQL = _STATES.format(schema=f"{ATTACHED}.")
